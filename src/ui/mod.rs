@@ -1,0 +1,3 @@
+//! Views: pure functions from the flow to a frame.
+
+pub mod qr;
