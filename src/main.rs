@@ -1,1 +1,68 @@
-fn main() {}
+//! Command line: parse flags, load the config, run. Nothing else.
+
+use clap::Parser;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Guides a person through recovering their multi-factor sign-in: sign in
+/// with a Temporary Access Pass, remove the lost Authenticator, add a new
+/// one by QR code and check that it works. Without a config file it runs on
+/// a built-in training tenant.
+#[derive(Parser, Debug)]
+#[command(name = "mfa-assist", version, about, long_about = None)]
+struct Cli {
+    /// Config file (default: $MFA_ASSIST_CONFIG, then the OS config dir, then built-in defaults)
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    /// Training scenario TOML to use instead of the built-in one
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+
+    /// Kiosk mode: Ctrl-C does not quit, the screen is wiped on exit
+    #[arg(long)]
+    kiosk: bool,
+
+    /// Start in this language (en, sv, fi)
+    #[arg(long, value_name = "CODE")]
+    lang: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (mut config, _source) = match mfa_assist::config::load(cli.config.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("mfa-assist: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if cli.kiosk {
+        config.kiosk.enabled = true;
+    }
+    if let Some(lang) = cli.lang {
+        config.ui.language = lang;
+    }
+    if let Err(e) = config.validate() {
+        eprintln!("mfa-assist: {e}");
+        return ExitCode::from(2);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("mfa-assist: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(mfa_assist::run(config, cli.scenario.as_deref())) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mfa-assist: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

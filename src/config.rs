@@ -1,0 +1,829 @@
+//! Typed configuration: what an IT admin sets in `config.toml`.
+//!
+//! Where the file comes from, first match wins:
+//! 1. the `--config <path>` flag,
+//! 2. the `MFA_ASSIST_CONFIG` environment variable,
+//! 3. `config.toml` in the OS config directory (for example
+//!    `~/.config/mfa-assist/config.toml` on Linux), only if it exists,
+//! 4. the built-in defaults (the training tenant).
+//!
+//! A path named by the flag or the variable must exist: the person asked
+//! for it, so silently running on defaults would hide their mistake.
+//!
+//! Nothing here panics. Every problem becomes a [`ConfigError`] whose
+//! message names the file, the key and the line, and says what is wrong.
+
+use std::ffi::OsStr;
+use std::fmt;
+use std::fs::File;
+use std::io::{ErrorKind, Read};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
+
+/// Environment variable naming a config file.
+pub const ENV_VAR: &str = "MFA_ASSIST_CONFIG";
+/// File name looked for in the OS config directory.
+pub const FILE_NAME: &str = "config.toml";
+/// Languages the guide texts exist in.
+pub const SUPPORTED_LANGUAGES: &[&str] = &["en", "sv", "fi"];
+/// Largest config file we read; real ones are a few kilobytes.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+/// Longest organisation text (name, help text, helpdesk line), in characters.
+pub const MAX_TEXT_CHARS: usize = 2000;
+/// Shortest idle timeout that is not "never", in seconds.
+pub const MIN_IDLE_TIMEOUT_SECS: u64 = 15;
+/// Longest idle timeout, in seconds (one day).
+pub const MAX_IDLE_TIMEOUT_SECS: u64 = 86_400;
+/// Allowed range of the Done screen countdown, in seconds.
+pub const DONE_COUNTDOWN_SECS: std::ops::RangeInclusive<u64> = 3..=600;
+/// Longest training delay, in milliseconds.
+pub const MAX_TRAINING_DELAY_MS: u64 = 60_000;
+
+/// The whole configuration. Every section and key is optional; what is
+/// left out takes its default.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub organisation: Organisation,
+    pub provider: ProviderConfig,
+    pub training: TrainingConfig,
+    pub ui: UiConfig,
+    pub kiosk: KioskConfig,
+}
+
+/// The organisation's own words, shown to the person.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Organisation {
+    /// Shown in the title bar.
+    pub name: String,
+    /// Multi-line text on Welcome: how to get a Temporary Access Pass
+    /// without one.
+    pub no_pass_help: String,
+    /// One line on every screen: how to reach the helpdesk.
+    pub helpdesk: String,
+}
+
+impl Default for Organisation {
+    fn default() -> Self {
+        Organisation {
+            name: "Example University".into(),
+            no_pass_help: "No Temporary Access Pass yet? You can get one:\n\
+                           - at the ID portal, id.example.edu (sign in with your eID), or\n\
+                           - from the service desk: call +46 8 123 45 67, or visit the desk \
+                           in the library with photo ID."
+                .into(),
+            helpdesk: "Service desk: +46 8 123 45 67, desk in the library".into(),
+        }
+    }
+}
+
+/// Which identity provider to talk to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProviderConfig {
+    pub kind: ProviderKind,
+    /// A training scenario file. After loading, a relative path has been
+    /// resolved against the config file's directory.
+    pub scenario: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderKind {
+    /// The built-in training tenant: no identity provider needed.
+    #[default]
+    Training,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrainingConfig {
+    /// Overrides the scenario's delay per call; 0 answers at once.
+    pub delay_ms: Option<u64>,
+}
+
+impl TrainingConfig {
+    /// The override delay, if one is set.
+    pub fn delay(&self) -> Option<Duration> {
+        self.delay_ms.map(Duration::from_millis)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UiConfig {
+    /// Language at start; one of `languages`.
+    pub language: String,
+    /// Languages the person can switch between, in this order.
+    pub languages: Vec<String>,
+    /// Swap the QR colours, for monochrome terminals.
+    pub qr_invert: bool,
+    pub qr_style: QrStyleConfig,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig {
+            language: "en".into(),
+            languages: SUPPORTED_LANGUAGES
+                .iter()
+                .map(|l| (*l).to_string())
+                .collect(),
+            qr_invert: false,
+            qr_style: QrStyleConfig::default(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QrStyleConfig {
+    /// Two modules per cell with half blocks.
+    #[default]
+    HalfBlock,
+    /// Each module as two coloured spaces, for terminals that draw half
+    /// blocks double-width.
+    WideSpaces,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KioskConfig {
+    /// Kiosk mode: Ctrl-C does not quit; exit by SIGTERM/SIGHUP.
+    pub enabled: bool,
+    /// Return to Welcome after this long without a key; 0 = never.
+    pub idle_timeout_secs: u64,
+    /// How long the Done screen counts down before returning to Welcome.
+    pub done_countdown_secs: u64,
+}
+
+impl Default for KioskConfig {
+    fn default() -> Self {
+        KioskConfig {
+            enabled: false,
+            idle_timeout_secs: 180,
+            done_countdown_secs: 30,
+        }
+    }
+}
+
+impl KioskConfig {
+    /// The idle timeout, or `None` when it is switched off.
+    pub fn idle_timeout(&self) -> Option<Duration> {
+        (self.idle_timeout_secs > 0).then(|| Duration::from_secs(self.idle_timeout_secs))
+    }
+
+    pub fn done_countdown(&self) -> Duration {
+        Duration::from_secs(self.done_countdown_secs)
+    }
+}
+
+/// Where the configuration came from (for the startup log and `--help`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// `--config <path>`.
+    Flag(PathBuf),
+    /// `$MFA_ASSIST_CONFIG`.
+    Env(PathBuf),
+    /// `config.toml` in the OS config directory.
+    UserDir(PathBuf),
+    /// No file: the built-in defaults.
+    BuiltIn,
+}
+
+impl ConfigSource {
+    /// The file read, if any.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            ConfigSource::Flag(p) | ConfigSource::Env(p) | ConfigSource::UserDir(p) => Some(p),
+            ConfigSource::BuiltIn => None,
+        }
+    }
+}
+
+impl fmt::Display for ConfigSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigSource::Flag(p) => {
+                write!(f, "{} (from --config)", clean(&p.display().to_string()))
+            }
+            ConfigSource::Env(p) => {
+                write!(f, "{} (from ${ENV_VAR})", clean(&p.display().to_string()))
+            }
+            ConfigSource::UserDir(p) => write!(f, "{}", clean(&p.display().to_string())),
+            ConfigSource::BuiltIn => f.write_str("built-in defaults"),
+        }
+    }
+}
+
+/// What kind of problem a [`ConfigError`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigErrorKind {
+    /// A file named by `--config` or `$MFA_ASSIST_CONFIG` does not exist.
+    NotFound,
+    /// The file exists but cannot be read (permissions, a directory, ...).
+    Unreadable,
+    /// Larger than [`MAX_FILE_BYTES`].
+    TooLarge,
+    /// Not UTF-8 text.
+    NotUtf8,
+    /// Not valid TOML.
+    Syntax,
+    /// Valid TOML, but a key is unknown or has the wrong type.
+    Schema,
+    /// Every key is known, but a value is not allowed.
+    Invalid,
+}
+
+/// A configuration problem, worded for the person who has to fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    kind: ConfigErrorKind,
+    file: Option<PathBuf>,
+    key: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: String,
+    hint: Option<String>,
+}
+
+impl ConfigError {
+    fn new(kind: ConfigErrorKind, message: impl Into<String>) -> Self {
+        ConfigError {
+            kind,
+            file: None,
+            key: None,
+            line: None,
+            column: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    fn invalid(key: &str, message: impl Into<String>) -> Self {
+        let mut e = ConfigError::new(ConfigErrorKind::Invalid, message);
+        e.key = Some(key.to_string());
+        e
+    }
+
+    fn with_file(mut self, file: &Path) -> Self {
+        self.file = Some(file.to_path_buf());
+        self
+    }
+
+    fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    fn at(mut self, text: &str, pos: usize) -> Self {
+        let (line, column) = line_col(text, pos);
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    pub fn kind(&self) -> ConfigErrorKind {
+        self.kind
+    }
+
+    /// The config file, when the problem is in one.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
+    }
+
+    /// The dotted key, e.g. `kiosk.idle_timeout_secs`, when known.
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+
+    /// 1-based line in the file, when known.
+    pub fn line(&self) -> Option<usize> {
+        self.line
+    }
+
+    /// 1-based column (in characters), when known.
+    pub fn column(&self) -> Option<usize> {
+        self.column
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.file {
+            Some(file) => write!(f, "config file {}: ", clean(&file.display().to_string()))?,
+            None => f.write_str("configuration: ")?,
+        }
+        f.write_str(&clean(&self.message))?;
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, " at line {line}, column {column}")?,
+            (Some(line), None) => write!(f, " at line {line}")?,
+            _ => {}
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, " ({})", clean(hint))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Find and load the configuration (see the module docs for the order).
+pub fn load(flag: Option<&Path>) -> Result<(Config, ConfigSource), ConfigError> {
+    let env = std::env::var_os(ENV_VAR);
+    let dirs = directories::ProjectDirs::from("", "", "mfa-assist");
+    load_with(flag, env.as_deref(), dirs.as_ref().map(|d| d.config_dir()))
+}
+
+/// [`load`] without reading the environment: `env` is the value of
+/// `$MFA_ASSIST_CONFIG` (empty counts as unset), `user_dir` the OS config
+/// directory that may hold `config.toml`.
+pub fn load_with(
+    flag: Option<&Path>,
+    env: Option<&OsStr>,
+    user_dir: Option<&Path>,
+) -> Result<(Config, ConfigSource), ConfigError> {
+    if let Some(path) = flag {
+        let config = load_file(path, "given with --config")?;
+        return Ok((config, ConfigSource::Flag(path.to_path_buf())));
+    }
+    if let Some(env) = env.filter(|e| !e.is_empty()) {
+        let path = PathBuf::from(env);
+        let config = load_file(&path, &format!("named by ${ENV_VAR}"))?;
+        return Ok((config, ConfigSource::Env(path)));
+    }
+    if let Some(dir) = user_dir {
+        let path = dir.join(FILE_NAME);
+        match path.try_exists() {
+            Ok(false) => {}
+            Ok(true) => {
+                let config = load_file(&path, "in the user config directory")?;
+                return Ok((config, ConfigSource::UserDir(path)));
+            }
+            Err(e) => {
+                return Err(ConfigError::new(
+                    ConfigErrorKind::Unreadable,
+                    format!("cannot check whether it exists: {}", io_reason(&e)),
+                )
+                .with_file(&path));
+            }
+        }
+    }
+    Ok((Config::default(), ConfigSource::BuiltIn))
+}
+
+/// Read and [`parse`] one file. `named_by` says who asked for it.
+fn load_file(path: &Path, named_by: &str) -> Result<Config, ConfigError> {
+    let unreadable = |msg: String| ConfigError::new(ConfigErrorKind::Unreadable, msg);
+    if path.as_os_str().is_empty() {
+        return Err(unreadable(format!("the path {named_by} is empty")));
+    }
+    let file = File::open(path).map_err(|e| {
+        let err = if e.kind() == ErrorKind::NotFound {
+            ConfigError::new(
+                ConfigErrorKind::NotFound,
+                format!("no such file ({named_by})"),
+            )
+        } else {
+            unreadable(format!("cannot open it: {}", io_reason(&e)))
+        };
+        err.with_file(path)
+    })?;
+    match file.metadata() {
+        Ok(meta) if meta.is_dir() => {
+            return Err(unreadable(format!(
+                "this is a directory, not a file ({named_by}); name the file itself, e.g. {}",
+                clean(&path.join(FILE_NAME).display().to_string())
+            ))
+            .with_file(path));
+        }
+        Ok(_) => {}
+        Err(e) => {
+            return Err(unreadable(format!("cannot read it: {}", io_reason(&e))).with_file(path));
+        }
+    }
+    let mut bytes = Vec::new();
+    // One byte more than allowed tells "exactly at the limit" from "over it".
+    let limit = u64::try_from(MAX_FILE_BYTES)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    file.take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(format!("cannot read it: {}", io_reason(&e))).with_file(path))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large().with_file(path));
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let good = e.utf8_error().valid_up_to();
+            let prefix = std::str::from_utf8(bytes.get(..good).unwrap_or_default()).unwrap_or("");
+            return Err(
+                ConfigError::new(ConfigErrorKind::NotUtf8, "the file is not UTF-8 text")
+                    .with_hint("is this the right file? Save it as UTF-8 plain text")
+                    .with_file(path)
+                    .at(prefix, prefix.len()),
+            );
+        }
+    };
+    parse(&text, path)
+}
+
+/// Parse a config file's text and check it. `origin` is the file's path:
+/// it appears in error messages, and a relative `provider.scenario` is
+/// resolved against its directory.
+pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.len() > MAX_FILE_BYTES {
+        return Err(too_large().with_file(origin));
+    }
+    let doc = DeTable::parse(text).map_err(|e| {
+        let err = ConfigError::new(ConfigErrorKind::Syntax, short(e.message()))
+            .with_hint("this is not valid TOML; see config.example.toml for the format")
+            .with_file(origin);
+        match e.span() {
+            Some(span) => err.at(text, span.start),
+            None => err,
+        }
+    })?;
+    let mut config = Config::deserialize(toml::de::Deserializer::from(doc.clone()))
+        .map_err(|e| schema_error(&e, text, doc.get_ref()).with_file(origin))?;
+
+    if let Some(scenario) = &config.provider.scenario
+        && scenario.is_relative()
+        && !scenario.as_os_str().is_empty()
+        && let Some(dir) = origin.parent()
+    {
+        config.provider.scenario = Some(dir.join(scenario));
+    }
+    let org = &mut config.organisation;
+    for text in [&mut org.name, &mut org.no_pass_help, &mut org.helpdesk] {
+        if text.contains("\r\n") {
+            *text = text.replace("\r\n", "\n");
+        }
+    }
+
+    config.validate().map_err(|e| {
+        let span = e
+            .key
+            .as_deref()
+            .and_then(|key| value_span(doc.get_ref(), key));
+        let e = e.with_file(origin);
+        match span {
+            Some(span) => e.at(text, span.start),
+            None => e,
+        }
+    })?;
+    Ok(config)
+}
+
+impl Config {
+    /// Check the values a file can hold but the app cannot use.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let org = &self.organisation;
+        if org.name.trim().is_empty() {
+            return Err(
+                ConfigError::invalid("organisation.name", "`organisation.name` is empty")
+                    .with_hint("it is shown in the title bar; e.g. name = \"Example University\""),
+            );
+        }
+        check_text("organisation.name", &org.name, false)?;
+        check_text("organisation.no_pass_help", &org.no_pass_help, true)?;
+        check_text("organisation.helpdesk", &org.helpdesk, false)?;
+
+        if let Some(scenario) = &self.provider.scenario
+            && scenario.as_os_str().is_empty()
+        {
+            return Err(ConfigError::invalid(
+                "provider.scenario",
+                "`provider.scenario` is an empty path",
+            )
+            .with_hint("leave the key out to use the built-in scenario"));
+        }
+
+        if let Some(delay) = self.training.delay_ms
+            && delay > MAX_TRAINING_DELAY_MS
+        {
+            return Err(ConfigError::invalid(
+                "training.delay_ms",
+                format!("`training.delay_ms` is {delay}, more than {MAX_TRAINING_DELAY_MS}"),
+            )
+            .with_hint("a few hundred milliseconds is enough to show the spinners"));
+        }
+
+        let ui = &self.ui;
+        let supported = SUPPORTED_LANGUAGES.join(", ");
+        if ui.languages.is_empty() {
+            return Err(
+                ConfigError::invalid("ui.languages", "`ui.languages` is empty")
+                    .with_hint(format!("list at least one of: {supported}")),
+            );
+        }
+        for (i, lang) in ui.languages.iter().enumerate() {
+            if !SUPPORTED_LANGUAGES.contains(&lang.as_str()) {
+                return Err(ConfigError::invalid(
+                    "ui.languages",
+                    format!(
+                        "`ui.languages` lists {}, which is not a supported language",
+                        quoted(lang)
+                    ),
+                )
+                .with_hint(format!("supported: {supported}")));
+            }
+            if ui
+                .languages
+                .get(..i)
+                .is_some_and(|seen| seen.contains(lang))
+            {
+                return Err(ConfigError::invalid(
+                    "ui.languages",
+                    format!("`ui.languages` lists {} twice", quoted(lang)),
+                ));
+            }
+        }
+        if !ui.languages.contains(&ui.language) {
+            let hint = if SUPPORTED_LANGUAGES.contains(&ui.language.as_str()) {
+                format!(
+                    "add it to `ui.languages` or pick one of: {}",
+                    ui.languages.join(", ")
+                )
+            } else {
+                format!("pick one of: {}", ui.languages.join(", "))
+            };
+            return Err(ConfigError::invalid(
+                "ui.language",
+                format!(
+                    "`ui.language` is {}, which is not in `ui.languages`",
+                    quoted(&ui.language)
+                ),
+            )
+            .with_hint(hint));
+        }
+
+        let kiosk = &self.kiosk;
+        let idle = kiosk.idle_timeout_secs;
+        if idle != 0 && !(MIN_IDLE_TIMEOUT_SECS..=MAX_IDLE_TIMEOUT_SECS).contains(&idle) {
+            return Err(ConfigError::invalid(
+                "kiosk.idle_timeout_secs",
+                format!("`kiosk.idle_timeout_secs` is {idle}"),
+            )
+            .with_hint(format!(
+                "use 0 for never, or {MIN_IDLE_TIMEOUT_SECS} to {MAX_IDLE_TIMEOUT_SECS} seconds"
+            )));
+        }
+        let done = kiosk.done_countdown_secs;
+        if !DONE_COUNTDOWN_SECS.contains(&done) {
+            return Err(ConfigError::invalid(
+                "kiosk.done_countdown_secs",
+                format!("`kiosk.done_countdown_secs` is {done}"),
+            )
+            .with_hint(format!(
+                "use {} to {} seconds",
+                DONE_COUNTDOWN_SECS.start(),
+                DONE_COUNTDOWN_SECS.end()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Organisation texts are drawn on the terminal: no control characters
+/// (they could move the cursor or change colours), no tabs (their width
+/// is unknown), and newlines only where several lines are expected.
+fn check_text(key: &str, text: &str, multi_line: bool) -> Result<(), ConfigError> {
+    let chars = text.chars().count();
+    if chars > MAX_TEXT_CHARS {
+        return Err(ConfigError::invalid(
+            key,
+            format!("`{key}` is {chars} characters long, more than {MAX_TEXT_CHARS}"),
+        )
+        .with_hint("it has to fit on the screen; shorten it"));
+    }
+    for (i, c) in text.chars().enumerate() {
+        if c == '\n' && !multi_line {
+            return Err(
+                ConfigError::invalid(key, format!("`{key}` has more than one line"))
+                    .with_hint("it is shown on a single line"),
+            );
+        }
+        if (c.is_control() && c != '\n') || is_invisible_format(c) {
+            let hint = if c == '\t' {
+                "use spaces instead of tabs".to_string()
+            } else {
+                "use plain text only".to_string()
+            };
+            return Err(ConfigError::invalid(
+                key,
+                format!(
+                    "`{key}` has {} (U+{:04X}) as character {}",
+                    if c.is_control() {
+                        "a control character"
+                    } else {
+                        "an invisible formatting character"
+                    },
+                    u32::from(c),
+                    i + 1
+                ),
+            )
+            .with_hint(hint));
+        }
+    }
+    Ok(())
+}
+
+fn too_large() -> ConfigError {
+    ConfigError::new(
+        ConfigErrorKind::TooLarge,
+        format!("the file is larger than {MAX_FILE_BYTES} bytes"),
+    )
+    .with_hint("is this the right file? A config file is a few kilobytes")
+}
+
+/// Turn a serde error from the deserializer into our wording, with the key
+/// and the position when toml gives a span.
+fn schema_error(e: &toml::de::Error, text: &str, doc: &DeTable<'_>) -> ConfigError {
+    let raw = e.message();
+    let path = e.span().and_then(|span| key_path_at(doc, span.start));
+    let mut err = ConfigError::new(ConfigErrorKind::Schema, String::new());
+
+    if let Some(rest) = raw.strip_prefix("unknown field ") {
+        let (name, expected) = split_expected(rest);
+        let table = path
+            .as_ref()
+            .and_then(|p| p.split_last().map(|(_, parent)| parent.join(".")))
+            .filter(|t| !t.is_empty());
+        err.message = match &table {
+            Some(table) => format!("unknown key {} in [{table}]", short(name)),
+            None => format!("unknown key {}", short(name)),
+        };
+        err.hint = expected.map(|x| short(&x));
+        err.key = path.map(|p| p.join("."));
+    } else if let Some(rest) = raw.strip_prefix("unknown variant ") {
+        let (name, expected) = split_expected(rest);
+        let key = path.map(|p| p.join("."));
+        err.message = match &key {
+            Some(key) => format!("`{key}` has the unknown value {}", short(name)),
+            None => format!("unknown value {}", short(name)),
+        };
+        err.hint = expected.map(|x| short(&x));
+        err.key = key;
+    } else {
+        let message = short(&humanise(raw));
+        let key = path.map(|p| p.join("."));
+        err.message = match &key {
+            Some(key) => format!("`{key}`: {message}"),
+            None => message,
+        };
+        err.key = key;
+    }
+    match e.span() {
+        Some(span) => err.at(text, span.start),
+        None => err,
+    }
+}
+
+/// `` `x`, expected one of `a`, `b` `` -> (`` `x` ``, "expected one of ...").
+fn split_expected(rest: &str) -> (&str, Option<String>) {
+    match rest.split_once(", ") {
+        Some((name, tail)) if tail.starts_with("expected") => (name, Some(humanise(tail))),
+        Some((name, tail)) if tail.starts_with("there are no") => {
+            (name, Some("this section takes no keys".to_string()))
+        }
+        Some((name, tail)) => (name, Some(tail.to_string())),
+        None => (rest, None),
+    }
+}
+
+/// Plainer words for serde's Rust type names.
+fn humanise(message: &str) -> String {
+    let message = match message.find("expected struct ") {
+        Some(i) => format!(
+            "{}expected a [section] of keys",
+            message.get(..i).unwrap_or_default()
+        ),
+        None => message.to_string(),
+    };
+    message
+        .replace("expected u64", "expected a whole number (0 or more)")
+        .replace("expected a string", "expected text in quotes")
+        .replace("expected path string", "expected a file path in quotes")
+}
+
+/// The dotted key whose name or value covers byte `pos`.
+fn key_path_at(doc: &DeTable<'_>, pos: usize) -> Option<Vec<String>> {
+    let mut path = Vec::new();
+    let mut table = doc;
+    // Our schema is two levels deep; deeper documents fail before here.
+    for _ in 0..4 {
+        let mut next = None;
+        for (key, value) in table.iter() {
+            if key.span().contains(&pos) {
+                path.push(key.get_ref().to_string());
+                return Some(path);
+            }
+            if let DeValue::Table(inner) = value.get_ref() {
+                if value.span().contains(&pos) || table_covers(inner, pos) {
+                    next = Some((key.get_ref().to_string(), inner));
+                    break;
+                }
+            } else if value.span().contains(&pos) {
+                path.push(key.get_ref().to_string());
+                return Some(path);
+            }
+        }
+        let (name, inner) = next?;
+        path.push(name);
+        table = inner;
+    }
+    None
+}
+
+/// Whether any key or value directly in `table` covers `pos` (a `[section]`
+/// header's span need not cover its body).
+fn table_covers(table: &DeTable<'_>, pos: usize) -> bool {
+    table
+        .iter()
+        .any(|(k, v)| k.span().contains(&pos) || v.span().contains(&pos))
+}
+
+/// The span of the value of a dotted key, e.g. `ui.language`.
+fn value_span(doc: &DeTable<'_>, dotted: &str) -> Option<Range<usize>> {
+    let mut parts = dotted.split('.').peekable();
+    let mut table = doc;
+    while let Some(part) = parts.next() {
+        let (key, value) = table.iter().find(|(k, _)| k.get_ref() == part)?;
+        if parts.peek().is_none() {
+            let span = value.span();
+            return Some(if span.is_empty() { key.span() } else { span });
+        }
+        match value.get_ref() {
+            DeValue::Table(inner) => table = inner,
+            _ => return Some(key.span()),
+        }
+    }
+    None
+}
+
+/// 1-based line and column (in characters) of byte `pos` in `text`.
+fn line_col(text: &str, pos: usize) -> (usize, usize) {
+    let mut pos = pos.min(text.len());
+    while !text.is_char_boundary(pos) {
+        pos -= 1;
+    }
+    let before = text.get(..pos).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).unwrap_or_default().chars().count() + 1;
+    (line, column)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        ErrorKind::NotFound => "not found".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// A value in quotes, shortened and with odd characters escaped.
+fn quoted(value: &str) -> String {
+    short(&format!("{value:?}"))
+}
+
+/// Messages stay readable even when a value is a megabyte of junk.
+fn short(text: &str) -> String {
+    const MAX: usize = 200;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(MAX).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// Characters that would be invisible or rearrange text on a terminal.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Escape anything that could act on the terminal when printed.
+fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || is_invisible_format(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

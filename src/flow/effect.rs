@@ -1,0 +1,58 @@
+//! What the flow asks the driver to do. Data only: the driver runs them and
+//! reports back with events carrying the same request id.
+
+use super::ReqId;
+use crate::provider::{MethodKind, PhoneAction};
+use crate::secret::Secret;
+use std::time::Duration;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    SignIn {
+        req: ReqId,
+        username: String,
+        pass: Secret,
+    },
+    LoadMethods {
+        req: ReqId,
+    },
+    DeleteMethod {
+        req: ReqId,
+        method_id: String,
+    },
+    SetDefault {
+        req: ReqId,
+        method_id: String,
+    },
+    BeginEnrollment {
+        req: ReqId,
+        kind: MethodKind,
+    },
+    CheckCode {
+        req: ReqId,
+        enrollment_id: String,
+        code: String,
+    },
+    /// Send the notification, then poll every `every` until `timeout` or an answer.
+    StartApproval {
+        req: ReqId,
+        enrollment_id: String,
+        every: Duration,
+        timeout: Duration,
+    },
+    /// Stop any running approval poller.
+    StopApproval,
+    CancelEnrollment {
+        enrollment_id: String,
+    },
+    SimulatePhone {
+        enrollment_id: String,
+        action: PhoneAction,
+    },
+    /// Forget in-flight requests whose answers no longer matter.
+    CancelRequests,
+    SignOut,
+    /// Clear the screen and the scrollback: the next person must not see anything.
+    WipeScreen,
+    Quit,
+}

@@ -1,0 +1,54 @@
+//! What happens to the flow: keys from the person, answers from the provider,
+//! the passing of time. Every event carries the time it happened, so the flow
+//! never reads a clock.
+
+use super::ReqId;
+use crate::keymap::Key;
+use crate::provider::{Account, Approval, Enrollment, Method, ProviderError};
+
+/// Milliseconds on a monotonic clock that starts when the app starts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Millis(pub u64);
+
+impl Millis {
+    pub fn plus_ms(self, ms: u64) -> Millis {
+        Millis(self.0.saturating_add(ms))
+    }
+
+    pub fn since(self, earlier: Millis) -> u64 {
+        self.0.saturating_sub(earlier.0)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub at: Millis,
+    pub kind: EventKind,
+}
+
+impl Event {
+    pub fn new(at: Millis, kind: EventKind) -> Self {
+        Event { at, kind }
+    }
+}
+
+pub type Answer<T> = Result<T, ProviderError>;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    Key(Key),
+    /// Bracketed paste: arrives whole, may be huge or hold control characters.
+    Paste(String),
+    /// A timer the flow asked for (see `Flow::next_wakeup`) went off.
+    Tick,
+    /// Ctrl-C outside the terminal's raw mode, SIGTERM, SIGHUP.
+    Interrupt,
+    SignedIn { req: ReqId, answer: Answer<Account> },
+    MethodsLoaded { req: ReqId, answer: Answer<Vec<Method>> },
+    Deleted { req: ReqId, answer: Answer<()> },
+    DefaultSet { req: ReqId, answer: Answer<()> },
+    EnrollmentReady { req: ReqId, answer: Answer<Enrollment> },
+    CodeChecked { req: ReqId, answer: Answer<bool> },
+    /// One poll of a notification; `req` names the polling run.
+    ApprovalPolled { req: ReqId, answer: Answer<Approval> },
+}

@@ -1,0 +1,370 @@
+//! The recovery state machine. Pure: no I/O, no async, no clock reads.
+//! `update` takes an event and returns the effects the driver must run.
+
+mod effect;
+mod event;
+mod update;
+
+pub use effect::Effect;
+pub use event::{Answer, Event, EventKind, Millis};
+pub use update::update;
+
+use crate::keymap::{Action, Context};
+use crate::provider::{Account, Capabilities, Enrollment, Method, MethodKind, ProviderError};
+use crate::secret::Secret;
+
+/// Names one request so a late answer to an abandoned one can be dropped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ReqId(pub u64);
+
+/// Longest username or pass we accept; longer pastes are refused whole.
+pub const MAX_FIELD_CHARS: usize = 256;
+/// Spinner frames advance this often while something is in flight.
+pub const SPINNER_PERIOD_MS: u64 = 100;
+
+/// Settings the flow needs, taken from the config and the provider.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// Language codes in the order the language key cycles through them.
+    pub languages: Vec<String>,
+    pub kiosk: bool,
+    /// 0 turns the idle sign-out off.
+    pub idle_timeout_ms: u64,
+    pub done_countdown_ms: u64,
+    pub capabilities: Capabilities,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            languages: vec!["en".into()],
+            kiosk: false,
+            idle_timeout_ms: 180_000,
+            done_countdown_ms: 30_000,
+            capabilities: Capabilities::default(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Username,
+    Pass,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Platform {
+    #[default]
+    IPhone,
+    Android,
+}
+
+/// What a request in flight is for; the screen shows it beside the spinner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    SignIn,
+    LoadMethods,
+    Delete,
+    SetDefault,
+    Enroll,
+    CheckCode,
+    Approval,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pending {
+    pub req: ReqId,
+    pub op: Op,
+    pub since: Millis,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApprovalState {
+    /// Sent; waiting for the person to answer on the phone.
+    Waiting,
+    Denied,
+    TimedOut,
+    /// The last poll failed; polling goes on unless the error is final.
+    Trouble(ProviderError),
+    Failed(ProviderError),
+}
+
+/// Something to tell the person on the current screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    Failed { op: Op, error: ProviderError },
+    EmptyField(Field),
+    PasteTooLong,
+    Deleted { label: String },
+    DefaultChanged { label: String },
+    NothingSelected,
+    AlreadyDefault,
+    CannotBeDefault,
+    WrongCode { tries: u32 },
+    CodeLength { digits: u8 },
+    DigitsOnly,
+    SignedOutIdle,
+    Busy,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Welcome,
+    SignIn {
+        username: String,
+        pass: Secret,
+        field: Field,
+        reveal: bool,
+    },
+    Methods,
+    ConfirmDelete {
+        method: Method,
+        /// Deleting it leaves no way to sign in but a new pass.
+        last_sign_in: bool,
+    },
+    DeleteBlocked {
+        method: Method,
+    },
+    AddMethod {
+        choice: usize,
+    },
+    Platform,
+    Prepare,
+    Scan {
+        manual: bool,
+    },
+    ProveCode {
+        code: String,
+        wrong: u32,
+    },
+    ProveApproval {
+        req: ReqId,
+        started: Millis,
+        deadline: Millis,
+        state: ApprovalState,
+    },
+    Done {
+        sign_out_at: Millis,
+    },
+}
+
+impl Screen {
+    pub fn context(&self) -> Context {
+        match self {
+            Screen::Welcome => Context::Welcome,
+            Screen::SignIn { .. } => Context::SignIn,
+            Screen::Methods => Context::Methods,
+            Screen::ConfirmDelete { .. } => Context::ConfirmDelete,
+            Screen::DeleteBlocked { .. } => Context::DeleteBlocked,
+            Screen::AddMethod { .. } => Context::AddMethod,
+            Screen::Platform => Context::Platform,
+            Screen::Prepare => Context::Prepare,
+            Screen::Scan { .. } => Context::Scan,
+            Screen::ProveCode { .. } => Context::ProveCode,
+            Screen::ProveApproval { .. } => Context::ProveApproval,
+            Screen::Done { .. } => Context::Done,
+        }
+    }
+
+    /// Screens that exist only while someone is signed in.
+    pub fn needs_account(&self) -> bool {
+        !matches!(self, Screen::Welcome | Screen::SignIn { .. })
+    }
+
+    pub fn needs_enrollment(&self) -> bool {
+        matches!(
+            self,
+            Screen::Scan { .. } | Screen::ProveCode { .. } | Screen::ProveApproval { .. }
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flow {
+    pub settings: Settings,
+    pub lang: usize,
+    pub screen: Screen,
+    pub help_open: bool,
+    pub account: Option<Account>,
+    pub methods: Vec<Method>,
+    /// True once the first method list of this sign-in has arrived.
+    pub methods_loaded: bool,
+    pub selected: usize,
+    pub add_kind: MethodKind,
+    pub platform: Platform,
+    pub enrollment: Option<Enrollment>,
+    /// Kinds of the methods this person added and proved in this sign-in.
+    pub added: Vec<MethodKind>,
+    /// The method a delete or make-default request in flight is about.
+    pub target: Option<Method>,
+    pub pending: Option<Pending>,
+    pub notice: Option<Notice>,
+    pub now: Millis,
+    pub last_input: Millis,
+    next_req: u64,
+}
+
+impl Flow {
+    pub fn new(settings: Settings) -> Self {
+        Flow {
+            settings,
+            lang: 0,
+            screen: Screen::Welcome,
+            help_open: false,
+            account: None,
+            methods: Vec::new(),
+            methods_loaded: false,
+            selected: 0,
+            add_kind: MethodKind::AuthenticatorPush,
+            platform: Platform::IPhone,
+            enrollment: None,
+            added: Vec::new(),
+            target: None,
+            pending: None,
+            notice: None,
+            now: Millis(0),
+            last_input: Millis(0),
+            next_req: 0,
+        }
+    }
+
+    pub fn language(&self) -> &str {
+        self.settings
+            .languages
+            .get(self.lang)
+            .map(String::as_str)
+            .unwrap_or("en")
+    }
+
+    /// The keymap table in force: help when it is open, else the screen's.
+    pub fn context(&self) -> Context {
+        if self.help_open {
+            Context::Help
+        } else {
+            self.screen.context()
+        }
+    }
+
+    pub fn selected_method(&self) -> Option<&Method> {
+        self.methods.get(self.selected)
+    }
+
+    pub fn is_busy(&self, op: Op) -> bool {
+        self.pending.is_some_and(|p| p.op == op)
+    }
+
+    /// Whether an action does something right now; the footer hides the rest.
+    pub fn action_available(&self, action: Action) -> bool {
+        let caps = &self.settings.capabilities;
+        match action {
+            Action::Quit => !self.settings.kiosk,
+            Action::Delete => caps.can_delete && !self.methods.is_empty(),
+            Action::MakeDefault => {
+                caps.can_set_default
+                    && self
+                        .selected_method()
+                        .is_some_and(|m| !m.is_default && m.kind.is_sign_in_factor())
+            }
+            Action::Add => !caps.add_kinds.is_empty(),
+            Action::Language => self.settings.languages.len() > 1,
+            Action::SimApprove | Action::SimDeny => {
+                caps.simulated_phone
+                    && matches!(
+                        self.screen,
+                        Screen::ProveApproval {
+                            state: ApprovalState::Waiting | ApprovalState::Trouble(_),
+                            ..
+                        }
+                    )
+            }
+            Action::Resend => matches!(
+                self.screen,
+                Screen::ProveApproval {
+                    state: ApprovalState::Denied
+                        | ApprovalState::TimedOut
+                        | ApprovalState::Failed(_)
+                        | ApprovalState::Waiting
+                        | ApprovalState::Trouble(_),
+                    ..
+                }
+            ),
+            _ => true,
+        }
+    }
+
+    /// When the driver should next send a `Tick`, if at all. Nothing counts
+    /// down on an idle screen, so it returns `None` there and the app sleeps.
+    pub fn next_wakeup(&self) -> Option<Millis> {
+        let mut soonest: Option<Millis> = None;
+        let mut consider = |t: Millis| {
+            soonest = Some(soonest.map_or(t, |s| s.min(t)));
+        };
+        let spinning = self.pending.is_some()
+            || matches!(
+                self.screen,
+                Screen::ProveApproval {
+                    state: ApprovalState::Waiting | ApprovalState::Trouble(_),
+                    ..
+                }
+            );
+        if spinning {
+            consider(self.now.plus_ms(SPINNER_PERIOD_MS));
+        }
+        if let Screen::ProveApproval {
+            deadline,
+            state: ApprovalState::Waiting | ApprovalState::Trouble(_),
+            ..
+        } = self.screen
+        {
+            consider(deadline);
+        }
+        if let Screen::Done { sign_out_at } = self.screen {
+            // Wake on each whole second of the countdown so the number moves.
+            let left = sign_out_at.since(self.now);
+            let step = match left % 1000 {
+                0 => 1000,
+                rest => rest,
+            };
+            consider(self.now.plus_ms(step.min(left.max(1))));
+        }
+        if let Some(t) = self.idle_deadline() {
+            consider(t);
+        }
+        soonest
+    }
+
+    /// When an unattended session is wiped, if one is open.
+    pub fn idle_deadline(&self) -> Option<Millis> {
+        let timeout = self.settings.idle_timeout_ms;
+        let has_something = self.account.is_some()
+            || matches!(&self.screen, Screen::SignIn { username, pass, .. }
+                if !username.is_empty() || !pass.is_empty());
+        (timeout > 0 && has_something).then(|| self.last_input.plus_ms(timeout))
+    }
+
+    fn next_req(&mut self) -> ReqId {
+        self.next_req += 1;
+        ReqId(self.next_req)
+    }
+
+    /// Every screen that needs an account has one, every screen that shows
+    /// an enrollment has one, and the selection is inside the table.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        if self.screen.needs_account() && self.account.is_none() {
+            return Err(format!("{:?} without an account", self.screen.context()));
+        }
+        if !self.screen.needs_account() && self.account.is_some() {
+            return Err(format!("{:?} with an account", self.screen.context()));
+        }
+        if self.screen.needs_enrollment() && self.enrollment.is_none() {
+            return Err(format!("{:?} without an enrollment", self.screen.context()));
+        }
+        if !self.methods.is_empty() && self.selected >= self.methods.len() {
+            return Err("selection outside the table".into());
+        }
+        if self.account.is_none() && (!self.methods.is_empty() || self.enrollment.is_some()) {
+            return Err("signed-out flow still holds account data".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,65 @@
+//! Builds the running app's parts from the configuration.
+
+use crate::app::Look;
+use crate::config::{Config, ProviderKind, QrStyleConfig};
+use crate::flow::Settings;
+use crate::provider::Provider;
+use crate::provider::training::TrainingTenant;
+use crate::ui::Branding;
+use crate::ui::qr::QrStyle;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The provider the config names; a training scenario from `--scenario`
+/// beats the one in the config file.
+pub fn provider(config: &Config, scenario: Option<&Path>) -> Result<Arc<dyn Provider>, String> {
+    match config.provider.kind {
+        ProviderKind::Training => {
+            let path = scenario.or(config.provider.scenario.as_deref());
+            let mut tenant = match path {
+                Some(path) => TrainingTenant::from_path(path)
+                    .map_err(|e| format!("training scenario {}: {e}", path.display()))?,
+                None => TrainingTenant::default_scenario(),
+            };
+            if let Some(delay) = config.training.delay() {
+                tenant = tenant.with_delay(delay);
+            }
+            Ok(Arc::new(tenant))
+        }
+    }
+}
+
+pub fn settings(config: &Config, provider: &dyn Provider) -> Settings {
+    Settings {
+        languages: config.ui.languages.clone(),
+        kiosk: config.kiosk.enabled,
+        idle_timeout_ms: config.kiosk.idle_timeout_secs.saturating_mul(1000),
+        done_countdown_ms: config.kiosk.done_countdown_secs.saturating_mul(1000),
+        capabilities: provider.capabilities(),
+    }
+}
+
+/// Index of the configured start language in the cycle.
+pub fn start_language(config: &Config) -> usize {
+    config
+        .ui
+        .languages
+        .iter()
+        .position(|l| *l == config.ui.language)
+        .unwrap_or(0)
+}
+
+pub fn look(config: &Config) -> Look {
+    Look {
+        branding: Branding {
+            org_name: config.organisation.name.clone(),
+            no_pass_help: config.organisation.no_pass_help.clone(),
+            helpdesk: config.organisation.helpdesk.clone(),
+        },
+        qr_style: match config.ui.qr_style {
+            QrStyleConfig::HalfBlock => QrStyle::HalfBlock,
+            QrStyleConfig::WideSpaces => QrStyle::WideSpaces,
+        },
+        qr_invert: config.ui.qr_invert,
+    }
+}

@@ -1,0 +1,92 @@
+//! Entering and leaving the full-screen terminal. Leaving happens on every
+//! path: normal exit, error (`Drop`), and panic (hook), exactly once.
+
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode,
+    enable_raw_mode,
+};
+use crossterm::{cursor, execute};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::{self, Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Once};
+
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+static KIOSK_WIPE: AtomicBool = AtomicBool::new(false);
+static HOOK: Once = Once::new();
+
+/// Holds the terminal in raw mode on the alternate screen until dropped.
+pub struct TerminalGuard {
+    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl TerminalGuard {
+    /// `wipe_on_exit`: also clear the normal screen and its scrollback when
+    /// leaving (kiosk: the next person must find nothing).
+    pub fn enter(wipe_on_exit: bool) -> io::Result<TerminalGuard> {
+        KIOSK_WIPE.store(wipe_on_exit, Ordering::SeqCst);
+        install_panic_hook();
+        enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let mut stdout = io::stdout();
+        if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableBracketedPaste) {
+            restore();
+            return Err(e);
+        }
+        match Terminal::new(CrosstermBackend::new(stdout)) {
+            Ok(terminal) => Ok(TerminalGuard { terminal }),
+            Err(e) => {
+                restore();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Puts the terminal back as the shell expects it. Safe to call twice.
+pub fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let mut stdout = io::stdout();
+    let _ = execute!(stdout, DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
+    if KIOSK_WIPE.load(Ordering::SeqCst) {
+        let _ = wipe(&mut stdout);
+    }
+    let _ = disable_raw_mode();
+}
+
+/// Clears the visible screen and the scrollback (`CSI 3 J`).
+pub fn wipe(out: &mut impl Write) -> io::Result<()> {
+    execute!(out, Clear(ClearType::All), Clear(ClearType::Purge), cursor::MoveTo(0, 0))
+}
+
+/// Restore first, then let the previous hook print the panic on a sane
+/// terminal. The message never includes app state, so no secret leaks.
+fn install_panic_hook() {
+    HOOK.call_once(|| {
+        let previous = Arc::new(std::panic::take_hook());
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}
+
+/// Wipes the real terminal's scrollback for the driver.
+pub struct RealScreen;
+
+impl crate::app::Screen for RealScreen {
+    fn wipe_scrollback(&mut self) -> io::Result<()> {
+        let mut out = io::stdout();
+        execute!(out, Clear(ClearType::Purge))
+    }
+}

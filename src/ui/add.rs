@@ -1,0 +1,100 @@
+//! Steps 4 to 6: which method, which phone, and getting the app ready.
+
+use super::chrome::{busy_line, lines};
+use super::methods::kind_name;
+use super::{View, notice, theme};
+use crate::flow::{Op, Platform, Screen};
+use crate::provider::MethodKind;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
+    let text = match &view.flow.screen {
+        Screen::AddMethod { choice } => add_method(view, *choice),
+        Screen::Platform => platform(view),
+        Screen::Prepare => prepare(view),
+        _ => return,
+    };
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
+}
+
+fn add_method(view: &View, choice: usize) -> Vec<Line<'static>> {
+    let mut text = vec![
+        Line::styled(view.t("add.title").to_string(), theme::title()),
+        Line::raw(view.t("add.intro").to_string()),
+        Line::raw(""),
+    ];
+    for (i, kind) in view.flow.settings.capabilities.add_kinds.iter().enumerate() {
+        let selected = i == choice;
+        let style = if selected { theme::selected() } else { theme::strong() };
+        text.push(Line::from(vec![
+            Span::raw(if selected { " ▶ " } else { "   " }),
+            Span::styled(format!(" {} ", kind_name(view, *kind)), style),
+        ]));
+        let about = match kind {
+            MethodKind::AuthenticatorPush => "add.about_push",
+            MethodKind::AuthenticatorCode => "add.about_code",
+            _ => "add.about_other",
+        };
+        text.extend(lines(view.t(about)).into_iter().map(|l| {
+            let mut l = l.style(theme::dim());
+            l.spans.insert(0, Span::raw("     "));
+            l
+        }));
+        text.push(Line::raw(""));
+    }
+    text
+}
+
+fn platform(view: &View) -> Vec<Line<'static>> {
+    let mut text = vec![
+        Line::styled(view.t("platform.title").to_string(), theme::title()),
+        Line::raw(view.t("platform.intro").to_string()),
+        Line::raw(""),
+    ];
+    let mut choices = vec![Span::raw("   ")];
+    for (p, id) in [(Platform::IPhone, "platform.iphone"), (Platform::Android, "platform.android")] {
+        let style = if view.flow.platform == p { theme::selected() } else { theme::strong() };
+        let marker = if view.flow.platform == p { "▶ " } else { "  " };
+        choices.push(Span::styled(format!("{marker}{}  ", view.t(id)), style));
+        choices.push(Span::raw("    "));
+    }
+    text.push(Line::from(choices));
+    text.push(Line::raw(""));
+    text.extend(lines(view.t("platform.unsure")).into_iter().map(|l| l.style(theme::dim())));
+    text
+}
+
+/// The numbered steps for this phone and this kind of method.
+fn prepare(view: &View) -> Vec<Line<'static>> {
+    let flow = view.flow;
+    let (phone, steps) = match (flow.platform, flow.add_kind) {
+        (Platform::IPhone, MethodKind::AuthenticatorCode) => ("platform.iphone", "prepare.iphone_code"),
+        (Platform::IPhone, _) => ("platform.iphone", "prepare.iphone_push"),
+        (Platform::Android, MethodKind::AuthenticatorCode) => ("platform.android", "prepare.android_code"),
+        (Platform::Android, _) => ("platform.android", "prepare.android_push"),
+    };
+    let mut text = vec![
+        Line::styled(view.f("prepare.title", &[("phone", view.t(phone))]), theme::title()),
+        Line::raw(""),
+    ];
+    for (n, step) in view.t(steps).lines().enumerate() {
+        text.push(Line::from(vec![
+            Span::styled(format!(" {:>2}. ", n + 1), theme::title()),
+            Span::raw(step.to_string()),
+        ]));
+    }
+    text.push(Line::raw(""));
+    text.extend(lines(view.t("prepare.old_entry")).into_iter().map(|l| l.style(theme::dim())));
+    text.push(Line::raw(""));
+    if let Some(busy) = busy_line(view, Op::Enroll) {
+        text.push(busy);
+    } else if let Some(n) = notice::line(view) {
+        text.push(n);
+    } else {
+        text.push(Line::styled(view.t("prepare.ready").to_string(), theme::strong()));
+    }
+    text
+}

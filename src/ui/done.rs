@@ -1,0 +1,44 @@
+//! Step 9: what is registered now, advice, and the countdown to sign-out.
+
+use super::chrome::lines;
+use super::methods::kind_name;
+use super::{View, theme};
+use crate::flow::Screen;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
+    let flow = view.flow;
+    let Screen::Done { sign_out_at } = flow.screen else {
+        return;
+    };
+    let title = if flow.added.is_empty() { "done.title_nothing_added" } else { "done.title" };
+    let mut text = vec![
+        Line::styled(view.t(title).to_string(), if flow.added.is_empty() { theme::title() } else { theme::ok() }),
+        Line::raw(""),
+        Line::styled(view.t("done.now_registered").to_string(), theme::strong()),
+    ];
+    for m in &flow.methods {
+        text.push(Line::from(vec![
+            Span::raw(if m.is_default { "  ★ " } else { "  • " }),
+            Span::raw(format!("{} — {}", kind_name(view, m.kind), m.label)),
+        ]));
+    }
+    if flow.methods.is_empty() {
+        text.push(Line::styled(format!("  {}", view.t("methods.none")), theme::warning()));
+    }
+    text.push(Line::raw(""));
+    let sign_in_methods = flow.methods.iter().filter(|m| m.kind.is_sign_in_factor()).count();
+    let advice = if sign_in_methods < 2 { "done.advice_second" } else { "done.advice_keep" };
+    text.extend(lines(view.t(advice)));
+    text.extend(lines(view.t("done.propagation")).into_iter().map(|l| l.style(theme::dim())));
+    text.push(Line::raw(""));
+    let secs = sign_out_at.since(flow.now).div_ceil(1000);
+    text.push(Line::styled(
+        view.f("done.countdown", &[("secs", &secs.to_string())]),
+        theme::warning(),
+    ));
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
+}

@@ -1,0 +1,142 @@
+//! Step 3: the registered methods as a table, with what to do next.
+
+use super::chrome::{busy_line, lines};
+use super::{View, notice, theme};
+use crate::flow::Op;
+use crate::provider::{Method, MethodKind, UsedFor};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
+
+pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
+    let flow = view.flow;
+    let name = flow.account.as_ref().map(|a| a.display_name.as_str()).unwrap_or_default();
+    let rows = u16::try_from(flow.methods.len()).unwrap_or(u16::MAX).max(1);
+    let [title, table_area, below] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(rows.saturating_add(3).min(area.height.saturating_sub(6).max(4))),
+        Constraint::Min(1),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::styled(view.f("methods.title", &[("name", name)]), theme::title()),
+            Line::raw(view.t("methods.intro").to_string()),
+        ]),
+        title,
+    );
+    draw_table(frame, view, table_area);
+
+    let mut text = Vec::new();
+    if let Some(busy) = [Op::LoadMethods, Op::Delete, Op::SetDefault]
+        .into_iter()
+        .find_map(|op| busy_line(view, op))
+    {
+        text.push(busy);
+    } else if let Some(n) = notice::line(view) {
+        text.push(n);
+    }
+    text.extend(lines(&next_step(view)));
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), below);
+}
+
+fn draw_table(frame: &mut Frame, view: &View, area: Rect) {
+    let flow = view.flow;
+    let header = Row::new(vec![
+        view.t("methods.col_kind"),
+        view.t("methods.col_label"),
+        view.t("methods.col_added"),
+        view.t("methods.col_last_used"),
+        view.t("methods.col_used_for"),
+    ])
+    .style(theme::strong());
+    let rows: Vec<Row> = flow
+        .methods
+        .iter()
+        .map(|m| {
+            Row::new(vec![
+                Cell::from(format!("{} {}", if m.is_default { "★" } else { " " }, kind_name(view, m.kind))),
+                Cell::from(m.label.clone()),
+                Cell::from(date(m.added.as_deref(), view)),
+                Cell::from(date(m.last_used.as_deref(), view)),
+                Cell::from(used_for(view, m.used_for)),
+            ])
+        })
+        .collect();
+    let empty = flow.methods.is_empty() && flow.methods_loaded;
+    let widths = [
+        Constraint::Length(35),
+        Constraint::Min(12),
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(15),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(theme::selected())
+        .highlight_symbol("▶ ")
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
+        .block(Block::bordered().border_style(theme::dim()));
+    let mut state = TableState::default().with_selected((!flow.methods.is_empty()).then_some(flow.selected));
+    frame.render_stateful_widget(table, area, &mut state);
+    if empty {
+        let inner = area.inner(ratatui::layout::Margin::new(2, 2));
+        frame.render_widget(Paragraph::new(view.t("methods.none")).style(theme::warning()), inner);
+    }
+}
+
+/// What the person should do next, read off the table.
+fn next_step(view: &View) -> String {
+    let flow = view.flow;
+    let Some(m) = flow.selected_method() else {
+        return view.t("methods.next_empty").to_string();
+    };
+    let mut out = String::new();
+    if !flow.added.is_empty() {
+        out.push_str(view.t("methods.next_added"));
+    } else if is_authenticator(m) {
+        out.push_str(&view.f("methods.next_delete_old", &[("label", &m.label)]));
+    } else {
+        out.push_str(view.t("methods.next_choose"));
+    }
+    out.push('\n');
+    out.push_str(view.t("methods.default_note"));
+    out
+}
+
+fn is_authenticator(m: &Method) -> bool {
+    matches!(m.kind, MethodKind::AuthenticatorPush | MethodKind::AuthenticatorCode)
+}
+
+pub fn kind_name<'a>(view: &'a View, kind: MethodKind) -> &'a str {
+    view.t(match kind {
+        MethodKind::AuthenticatorPush => "kind.authenticator_push",
+        MethodKind::AuthenticatorCode => "kind.authenticator_code",
+        MethodKind::Phone => "kind.phone",
+        MethodKind::Email => "kind.email",
+        MethodKind::SecurityKey => "kind.security_key",
+        MethodKind::Passkey => "kind.passkey",
+        MethodKind::TemporaryPass => "kind.temporary_pass",
+        MethodKind::Password => "kind.password",
+        MethodKind::Other => "kind.other",
+    })
+}
+
+fn used_for(view: &View, u: UsedFor) -> String {
+    match (u.sign_in, u.password_reset) {
+        (true, true) => view.t("methods.used_both").into(),
+        (true, false) => view.t("methods.used_sign_in").into(),
+        (false, true) => view.t("methods.used_reset").into(),
+        (false, false) => "–".into(),
+    }
+}
+
+/// The date part of an ISO timestamp; "never" when absent.
+fn date(iso: Option<&str>, view: &View) -> String {
+    match iso {
+        Some(s) => s.chars().take(10).collect(),
+        None => view.t("methods.never").into(),
+    }
+}

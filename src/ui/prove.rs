@@ -1,0 +1,142 @@
+//! Step 8: prove the new method works, by code or by approving a notification.
+
+use super::chrome::{busy_line, lines, spinner};
+use super::{View, notice, theme};
+use crate::flow::{ApprovalState, Op, Screen};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
+    let text = match &view.flow.screen {
+        Screen::ProveCode { code, .. } => prove_code(view, code),
+        Screen::ProveApproval { started, deadline, state, .. } => {
+            approval(view, view.flow.now.since(*started), deadline.since(view.flow.now), state)
+        }
+        _ => return,
+    };
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
+    if let Screen::ProveApproval { state: ApprovalState::Waiting | ApprovalState::Trouble(_), .. } =
+        view.flow.screen
+    {
+        if view.flow.settings.capabilities.simulated_phone {
+            draw_simulated_phone(frame, view, area);
+        }
+    }
+}
+
+fn prove_code(view: &View, code: &str) -> Vec<Line<'static>> {
+    let issuer = view.flow.enrollment.as_ref().map(|e| e.issuer.as_str()).unwrap_or_default();
+    let mut text = vec![
+        Line::styled(view.t("code.title").to_string(), theme::title()),
+        Line::raw(view.f("code.intro", &[("issuer", issuer)])),
+        Line::raw(""),
+    ];
+    // Six boxes, filled as the person types: `[ 1 ][ 2 ][ 3 ][   ]…`
+    let mut boxes = vec![Span::raw("   ")];
+    let typed: Vec<char> = code.chars().collect();
+    for i in 0..6 {
+        let (c, style) = match typed.get(i) {
+            Some(c) => (*c, theme::field_focused()),
+            None => ('·', theme::field()),
+        };
+        boxes.push(Span::styled(format!(" {c} "), style));
+        boxes.push(Span::raw(if i == 2 { "   " } else { " " }));
+    }
+    text.push(Line::from(boxes));
+    text.push(Line::raw(""));
+    if let Some(busy) = busy_line(view, Op::CheckCode) {
+        text.push(busy);
+    } else if let Some(n) = notice::line(view) {
+        text.push(n);
+    } else {
+        text.push(Line::raw(""));
+    }
+    text.push(Line::raw(""));
+    text.extend(lines(view.t("code.tips")).into_iter().map(|l| l.style(theme::dim())));
+    text
+}
+
+fn approval(view: &View, elapsed_ms: u64, left_ms: u64, state: &ApprovalState) -> Vec<Line<'static>> {
+    let mut text = vec![
+        Line::styled(view.t("approval.title").to_string(), theme::title()),
+        Line::raw(""),
+    ];
+    match state {
+        ApprovalState::Waiting | ApprovalState::Trouble(_) => {
+            text.push(Line::from(vec![
+                Span::styled(format!("{} ", spinner(view.flow)), theme::title()),
+                Span::styled(view.t("approval.waiting").to_string(), theme::strong()),
+            ]));
+            text.push(Line::raw(view.f(
+                "approval.clock",
+                &[("elapsed", &clock(elapsed_ms)), ("left", &clock(left_ms))],
+            )));
+            if let ApprovalState::Trouble(error) = state {
+                text.push(Line::styled(
+                    view.f(
+                        "approval.trouble",
+                        &[("why", &super::notice::error_text(view, Op::Approval, error))],
+                    ),
+                    theme::warning(),
+                ));
+            }
+            text.push(Line::raw(""));
+            text.extend(lines(view.t("approval.steps")));
+            text.push(Line::raw(""));
+            text.extend(lines(view.t("approval.no_notification")).into_iter().map(|l| l.style(theme::dim())));
+        }
+        ApprovalState::Denied => {
+            text.push(Line::styled(view.t("approval.denied").to_string(), theme::error()));
+            text.extend(lines(view.t("approval.denied_next")));
+        }
+        ApprovalState::TimedOut => {
+            text.push(Line::styled(view.t("approval.timed_out").to_string(), theme::error()));
+            text.extend(lines(view.t("approval.timed_out_next")));
+        }
+        ApprovalState::Failed(error) => {
+            text.push(Line::styled(super::notice::error_text(view, Op::Approval, error), theme::error()));
+            text.extend(lines(view.t("approval.failed_next")));
+        }
+    }
+    text
+}
+
+/// A box in the corner that stands for the phone, so nobody mistakes the
+/// training keys for something a real phone would show.
+fn draw_simulated_phone(frame: &mut Frame, view: &View, area: Rect) {
+    let width = 34u16;
+    let height = 6u16;
+    if area.width < width + 40 || area.height < height {
+        return;
+    }
+    let rect = Rect { x: area.right() - width, y: area.y, width, height };
+    let text = vec![
+        Line::raw(view.t("approval.sim_prompt").to_string()),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(" a ", theme::key()),
+            Span::raw(format!(" {}   ", view.t("key.sim_approve"))),
+        ]),
+        Line::from(vec![
+            Span::styled(" d ", theme::key()),
+            Span::raw(format!(" {}", view.t("key.sim_deny"))),
+        ]),
+    ];
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    frame.render_widget(
+        Paragraph::new(text).block(
+            Block::bordered()
+                .border_style(theme::warning())
+                .title(Span::styled(format!(" {} ", view.t("approval.sim_title")), theme::training())),
+        ),
+        rect,
+    );
+}
+
+/// `1:05` from milliseconds, rounding up so a countdown ends at 0:00 exactly when due.
+pub fn clock(ms: u64) -> String {
+    let secs = ms.div_ceil(1000);
+    format!("{}:{:02}", secs / 60, secs % 60)
+}

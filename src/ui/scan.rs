@@ -1,0 +1,125 @@
+//! Step 7: the QR code, or the key to type when a camera cannot scan it.
+
+use super::qr::QrWidget;
+use super::{View, theme};
+use crate::flow::Screen;
+use crate::provider::{Confirm, Enrollment};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// Lines above the QR: the title and one line of instruction.
+const TITLE_ROWS: u16 = 2;
+/// Narrowest column worth putting the instructions in beside the QR.
+const SIDE_TEXT_MIN: u16 = 30;
+
+pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
+    let (Screen::Scan { manual }, Some(enrollment)) = (&view.flow.screen, view.flow.enrollment.as_ref())
+    else {
+        return;
+    };
+    if *manual {
+        draw_manual(frame, view, enrollment, area);
+        return;
+    }
+    let [title, body] =
+        Layout::vertical([Constraint::Length(TITLE_ROWS), Constraint::Min(1)]).areas(area);
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::styled(view.t("scan.title").to_string(), theme::title()),
+            Line::raw(view.t("scan.intro").to_string()),
+        ]),
+        title,
+    );
+    let Some(matrix) = view.qr else {
+        // Encoding failed (payload too long): the key still works.
+        draw_manual(frame, view, enrollment, area);
+        return;
+    };
+    let widget = QrWidget::new(matrix).style(view.qr_style).inverted(view.qr_invert);
+    let (qr_w, qr_h) = widget.size();
+    if !widget.fits(body) {
+        let screen = frame.area();
+        let need_w = qr_w.saturating_add(screen.width.saturating_sub(area.width)).max(super::MIN_WIDTH);
+        let need_h = qr_h.saturating_add(screen.height.saturating_sub(body.height));
+        let text = view.f(
+            "scan.too_small",
+            &[
+                ("w", &screen.width.to_string()),
+                ("h", &screen.height.to_string()),
+                ("need_w", &need_w.to_string()),
+                ("need_h", &need_h.to_string()),
+            ],
+        );
+        frame.render_widget(
+            Paragraph::new(super::chrome::lines(&text)).style(theme::warning()).wrap(Wrap { trim: false }),
+            body,
+        );
+        return;
+    }
+    let [qr_area, side] =
+        Layout::horizontal([Constraint::Length(qr_w), Constraint::Min(0)]).spacing(2).areas(body);
+    frame.render_widget(widget, qr_area);
+    if side.width >= SIDE_TEXT_MIN {
+        let mut text: Vec<Line> = Vec::new();
+        for (n, step) in view.t(steps_id(enrollment)).lines().enumerate() {
+            text.push(Line::from(vec![
+                Span::styled(format!("{}. ", n + 1), theme::title()),
+                Span::raw(step.to_string()),
+            ]));
+            text.push(Line::raw(""));
+        }
+        text.extend(super::chrome::lines(view.t("scan.cant_scan_hint")).into_iter().map(|l| l.style(theme::dim())));
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), side);
+    }
+}
+
+fn steps_id(enrollment: &Enrollment) -> &'static str {
+    match enrollment.confirm {
+        Confirm::Code { .. } => "scan.steps_code",
+        Confirm::Approval { .. } => "scan.steps_push",
+    }
+}
+
+fn draw_manual(frame: &mut Frame, view: &View, enrollment: &Enrollment, area: Rect) {
+    let field = |label: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!("  {label:<16}"), theme::dim()),
+            Span::styled(value, theme::strong()),
+        ])
+    };
+    let mut text = vec![
+        Line::styled(view.t("manual.title").to_string(), theme::title()),
+        Line::raw(view.t("manual.intro").to_string()),
+        Line::raw(""),
+        field(view.t("manual.key"), group_by_four(enrollment.manual_key.expose())),
+        field(view.t("manual.account"), enrollment.account_name.clone()),
+        field(view.t("manual.issuer"), enrollment.issuer.clone()),
+        field(view.t("manual.type"), view.t("manual.time_based").to_string()),
+        Line::raw(""),
+    ];
+    text.extend(super::chrome::lines(view.t("manual.steps")));
+    text.push(Line::raw(""));
+    text.push(Line::styled(view.t("manual.back_hint").to_string(), theme::dim()));
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
+}
+
+/// `JBSW Y3DP EHPK 3PXP`: easier to read aloud and to type on a phone.
+pub fn group_by_four(key: &str) -> String {
+    let chars: Vec<char> = key.chars().filter(|c| !c.is_whitespace()).collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn groups_of_four() {
+        assert_eq!(super::group_by_four("JBSWY3DPEHPK3PXPAB"), "JBSW Y3DP EHPK 3PXP AB");
+        assert_eq!(super::group_by_four(""), "");
+    }
+}

@@ -1,0 +1,54 @@
+//! Colours and styles in one place. QR colours are not here: they are fixed
+//! (see `qr.rs`) so no theme can make a code unscannable.
+
+use ratatui::style::{Color, Modifier, Style};
+
+pub fn title() -> Style {
+    Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+}
+
+pub fn strong() -> Style {
+    Style::new().add_modifier(Modifier::BOLD)
+}
+
+pub fn dim() -> Style {
+    Style::new().fg(Color::DarkGray)
+}
+
+pub fn key() -> Style {
+    Style::new().fg(Color::Black).bg(Color::Gray)
+}
+
+pub fn error() -> Style {
+    Style::new().fg(Color::LightRed).add_modifier(Modifier::BOLD)
+}
+
+pub fn warning() -> Style {
+    Style::new().fg(Color::Yellow)
+}
+
+pub fn ok() -> Style {
+    Style::new().fg(Color::LightGreen).add_modifier(Modifier::BOLD)
+}
+
+pub fn training() -> Style {
+    Style::new()
+        .fg(Color::Black)
+        .bg(Color::Yellow)
+        .add_modifier(Modifier::BOLD)
+}
+
+pub fn selected() -> Style {
+    Style::new()
+        .fg(Color::Black)
+        .bg(Color::Cyan)
+        .add_modifier(Modifier::BOLD)
+}
+
+pub fn field() -> Style {
+    Style::new().fg(Color::White).bg(Color::DarkGray)
+}
+
+pub fn field_focused() -> Style {
+    Style::new().fg(Color::Black).bg(Color::White)
+}
