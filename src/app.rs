@@ -37,7 +37,7 @@ enum Msg {
 }
 
 /// Terminal-specific work the driver cannot do through ratatui alone.
-pub trait Screen {
+pub trait Screen: Send {
     /// Clear the scrollback too, so nothing of this person survives above the screen.
     fn wipe_scrollback(&mut self) -> io::Result<()>;
 }

@@ -72,10 +72,9 @@ impl Default for Organisation {
     fn default() -> Self {
         Organisation {
             name: "Example University".into(),
-            no_pass_help: "No Temporary Access Pass yet? You can get one:\n\
-                           - at the ID portal, id.example.edu (sign in with your eID), or\n\
-                           - from the service desk: call +46 8 123 45 67, or visit the desk \
-                           in the library with photo ID."
+            no_pass_help: "  • order one at the ID portal, id.example.edu (sign in with your eID), or\n\
+                           \x20 • ask the service desk: call +46 8 123 45 67 or visit the desk in the\n\
+                           \x20   library with photo ID."
                 .into(),
             helpdesk: "Service desk: +46 8 123 45 67, desk in the library".into(),
         }
@@ -243,7 +242,10 @@ pub enum ConfigErrorKind {
 
 /// A configuration problem, worded for the person who has to fix it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError {
+pub struct ConfigError(Box<ErrorDetail>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ErrorDetail {
     kind: ConfigErrorKind,
     file: Option<PathBuf>,
     key: Option<String>,
@@ -255,7 +257,7 @@ pub struct ConfigError {
 
 impl ConfigError {
     fn new(kind: ConfigErrorKind, message: impl Into<String>) -> Self {
-        ConfigError {
+        ConfigError(Box::new(ErrorDetail {
             kind,
             file: None,
             key: None,
@@ -263,70 +265,70 @@ impl ConfigError {
             column: None,
             message: message.into(),
             hint: None,
-        }
+        }))
     }
 
     fn invalid(key: &str, message: impl Into<String>) -> Self {
         let mut e = ConfigError::new(ConfigErrorKind::Invalid, message);
-        e.key = Some(key.to_string());
+        e.0.key = Some(key.to_string());
         e
     }
 
     fn with_file(mut self, file: &Path) -> Self {
-        self.file = Some(file.to_path_buf());
+        self.0.file = Some(file.to_path_buf());
         self
     }
 
     fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.0.hint = Some(hint.into());
         self
     }
 
     fn at(mut self, text: &str, pos: usize) -> Self {
         let (line, column) = line_col(text, pos);
-        self.line = Some(line);
-        self.column = Some(column);
+        self.0.line = Some(line);
+        self.0.column = Some(column);
         self
     }
 
     pub fn kind(&self) -> ConfigErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The config file, when the problem is in one.
     pub fn file(&self) -> Option<&Path> {
-        self.file.as_deref()
+        self.0.file.as_deref()
     }
 
     /// The dotted key, e.g. `kiosk.idle_timeout_secs`, when known.
     pub fn key(&self) -> Option<&str> {
-        self.key.as_deref()
+        self.0.key.as_deref()
     }
 
     /// 1-based line in the file, when known.
     pub fn line(&self) -> Option<usize> {
-        self.line
+        self.0.line
     }
 
     /// 1-based column (in characters), when known.
     pub fn column(&self) -> Option<usize> {
-        self.column
+        self.0.column
     }
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.file {
+        match &self.0.file {
             Some(file) => write!(f, "config file {}: ", clean(&file.display().to_string()))?,
             None => f.write_str("configuration: ")?,
         }
-        f.write_str(&clean(&self.message))?;
-        match (self.line, self.column) {
+        f.write_str(&clean(&self.0.message))?;
+        match (self.0.line, self.0.column) {
             (Some(line), Some(column)) => write!(f, " at line {line}, column {column}")?,
             (Some(line), None) => write!(f, " at line {line}")?,
             _ => {}
         }
-        if let Some(hint) = &self.hint {
+        if let Some(hint) = &self.0.hint {
             write!(f, " ({})", clean(hint))?;
         }
         Ok(())
@@ -472,10 +474,7 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
     }
 
     config.validate().map_err(|e| {
-        let span = e
-            .key
-            .as_deref()
-            .and_then(|key| value_span(doc.get_ref(), key));
+        let span = e.key().and_then(|key| value_span(doc.get_ref(), key));
         let e = e.with_file(origin);
         match span {
             Some(span) => e.at(text, span.start),
@@ -660,29 +659,29 @@ fn schema_error(e: &toml::de::Error, text: &str, doc: &DeTable<'_>) -> ConfigErr
             .as_ref()
             .and_then(|p| p.split_last().map(|(_, parent)| parent.join(".")))
             .filter(|t| !t.is_empty());
-        err.message = match &table {
+        err.0.message = match &table {
             Some(table) => format!("unknown key {} in [{table}]", short(name)),
             None => format!("unknown key {}", short(name)),
         };
-        err.hint = expected.map(|x| short(&x));
-        err.key = path.map(|p| p.join("."));
+        err.0.hint = expected.map(|x| short(&x));
+        err.0.key = path.map(|p| p.join("."));
     } else if let Some(rest) = raw.strip_prefix("unknown variant ") {
         let (name, expected) = split_expected(rest);
         let key = path.map(|p| p.join("."));
-        err.message = match &key {
+        err.0.message = match &key {
             Some(key) => format!("`{key}` has the unknown value {}", short(name)),
             None => format!("unknown value {}", short(name)),
         };
-        err.hint = expected.map(|x| short(&x));
-        err.key = key;
+        err.0.hint = expected.map(|x| short(&x));
+        err.0.key = key;
     } else {
         let message = short(&humanise(raw));
         let key = path.map(|p| p.join("."));
-        err.message = match &key {
+        err.0.message = match &key {
             Some(key) => format!("`{key}`: {message}"),
             None => message,
         };
-        err.key = key;
+        err.0.key = key;
     }
     match e.span() {
         Some(span) => err.at(text, span.start),
@@ -712,6 +711,7 @@ fn humanise(message: &str) -> String {
         None => message.to_string(),
     };
     message
+        .replace(" as i128", " (too large)")
         .replace("expected u64", "expected a whole number (0 or more)")
         .replace("expected a string", "expected text in quotes")
         .replace("expected path string", "expected a file path in quotes")

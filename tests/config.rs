@@ -247,7 +247,7 @@ fn defaults_are_as_documented() {
     assert!(
         c.organisation
             .no_pass_help
-            .contains("Temporary Access Pass")
+            .contains("ID portal")
     );
     assert!(c.organisation.no_pass_help.contains('\n'));
     assert_eq!(

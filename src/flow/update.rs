@@ -63,7 +63,7 @@ fn on_key(flow: &mut Flow, key: Key) -> Vec<Effect> {
         Some(action) if flow.action_available(action) => on_action(flow, action),
         Some(_) => Vec::new(),
         None => {
-            if let Key::Char(c) = key {
+            if let (Key::Char(c), false) = (key, flow.help_open) {
                 type_char(flow, c);
             }
             Vec::new()

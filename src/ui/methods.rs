@@ -43,35 +43,44 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
 
 fn draw_table(frame: &mut Frame, view: &View, area: Rect) {
     let flow = view.flow;
-    let header = Row::new(vec![
+    // Narrow terminals drop "last used" so the label keeps room.
+    let wide = area.width >= 90;
+    let mut titles = vec![
         view.t("methods.col_kind"),
         view.t("methods.col_label"),
         view.t("methods.col_added"),
-        view.t("methods.col_last_used"),
-        view.t("methods.col_used_for"),
-    ])
-    .style(theme::strong());
+    ];
+    if wide {
+        titles.push(view.t("methods.col_last_used"));
+    }
+    titles.push(view.t("methods.col_used_for"));
+    let header = Row::new(titles).style(theme::strong());
     let rows: Vec<Row> = flow
         .methods
         .iter()
         .map(|m| {
-            Row::new(vec![
-                Cell::from(format!("{} {}", if m.is_default { "★" } else { " " }, kind_name(view, m.kind))),
+            let mut cells = vec![
+                Cell::from(format!(
+                    "{} {}",
+                    if m.is_default { "★" } else { " " },
+                    short_kind_name(view, m.kind)
+                )),
                 Cell::from(m.label.clone()),
                 Cell::from(date(m.added.as_deref(), view)),
-                Cell::from(date(m.last_used.as_deref(), view)),
-                Cell::from(used_for(view, m.used_for)),
-            ])
+            ];
+            if wide {
+                cells.push(Cell::from(date(m.last_used.as_deref(), view)));
+            }
+            cells.push(Cell::from(used_for(view, m.used_for)));
+            Row::new(cells)
         })
         .collect();
     let empty = flow.methods.is_empty() && flow.methods_loaded;
-    let widths = [
-        Constraint::Length(35),
-        Constraint::Min(12),
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(15),
-    ];
+    let mut widths = vec![Constraint::Length(22), Constraint::Min(12), Constraint::Length(10)];
+    if wide {
+        widths.push(Constraint::Length(10));
+    }
+    widths.push(Constraint::Length(15));
     let table = Table::new(rows, widths)
         .header(header)
         .column_spacing(1)
@@ -122,6 +131,15 @@ pub fn kind_name<'a>(view: &'a View, kind: MethodKind) -> &'a str {
         MethodKind::Password => "kind.password",
         MethodKind::Other => "kind.other",
     })
+}
+
+/// Kind names short enough for the table column.
+fn short_kind_name<'a>(view: &'a View, kind: MethodKind) -> &'a str {
+    match kind {
+        MethodKind::AuthenticatorPush => view.t("kind.short_authenticator_push"),
+        MethodKind::AuthenticatorCode => view.t("kind.short_authenticator_code"),
+        other => kind_name(view, other),
+    }
 }
 
 fn used_for(view: &View, u: UsedFor) -> String {
