@@ -41,6 +41,13 @@ fn main() -> ExitCode {
         config.kiosk.enabled = true;
     }
     if let Some(lang) = cli.lang {
+        if !config.ui.languages.contains(&lang) {
+            eprintln!(
+                "mfa-assist: --lang {lang}: choose one of {}",
+                config.ui.languages.join(", ")
+            );
+            return ExitCode::from(2);
+        }
         config.ui.language = lang;
     }
     if let Err(e) = config.validate() {

@@ -1,0 +1,922 @@
+//! Snapshots of every screen at 80x24 and 120x40, plus the sizes where things
+//! stop fitting. States are reached by driving the real `flow::update` with
+//! keys and provider answers from `Flow::new`, with a fixed clock, so the
+//! snapshots show what a person would really see.
+//!
+//! Regenerate with `INSTA_UPDATE=always cargo test --test screens` and read
+//! every changed `tests/snapshots/screens__*.snap` before committing it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use mfa_assist::flow::{self, Effect, Event, EventKind, Flow, Millis, ReqId, Screen, Settings};
+use mfa_assist::guide::Guide;
+use mfa_assist::keymap::Key;
+use mfa_assist::provider::{
+    Account, Approval, Capabilities, Confirm, Enrollment, Method, MethodKind, ProviderError,
+    TrainingAccount, UsedFor,
+};
+use mfa_assist::secret::Secret;
+use mfa_assist::ui::qr::{QrMatrix, QrStyle};
+use mfa_assist::ui::{self, Branding, View};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+// ---------------------------------------------------------------------------
+// Fixed data
+// ---------------------------------------------------------------------------
+
+const USER: &str = "alex";
+const PASS: &str = "Tap-Alex-4821";
+const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+const PAYLOAD: &str = "otpauth://totp/MFA%20Training:alex%40training.example?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=MFA%20Training";
+
+const SMALL: (u16, u16) = (80, 24);
+const LARGE: (u16, u16) = (120, 40);
+const BOTH: [(u16, u16); 2] = [SMALL, LARGE];
+
+fn training_accounts() -> Vec<TrainingAccount> {
+    [
+        ("alex", "Tap-Alex-4821", "lost phone: the common case"),
+        ("sam", "Tap-Sam-7390", "pass has expired"),
+        ("kim", "Tap-Kim-2057", "default app blocks delete"),
+        ("robin", "Tap-Robin-6614", "only one sign-in method"),
+    ]
+    .into_iter()
+    .map(|(u, p, n)| TrainingAccount {
+        username: u.into(),
+        pass: p.into(),
+        note: n.into(),
+    })
+    .collect()
+}
+
+fn capabilities(training: bool) -> Capabilities {
+    Capabilities {
+        add_kinds: vec![MethodKind::AuthenticatorPush, MethodKind::AuthenticatorCode],
+        can_delete: true,
+        can_set_default: true,
+        simulated_phone: training,
+        training_accounts: training.then(training_accounts),
+    }
+}
+
+fn settings(training: bool) -> Settings {
+    Settings {
+        languages: vec!["en".into()],
+        kiosk: false,
+        idle_timeout_ms: 180_000,
+        done_countdown_ms: 30_000,
+        capabilities: capabilities(training),
+    }
+}
+
+fn branding() -> Branding {
+    Branding {
+        org_name: "Example University".into(),
+        no_pass_help: "Ask the service desk for a Temporary Access Pass: bring photo ID,\n\
+                       or call them and they will send it to your private email.\n\
+                       Opening hours: Mon–Fri 8–17."
+            .into(),
+        helpdesk: "Service desk: +46 8 123 45 67".into(),
+    }
+}
+
+fn account() -> Account {
+    Account {
+        username: "alex@training.example".into(),
+        display_name: "Alex Lindqvist".into(),
+    }
+}
+
+fn method(
+    id: &str,
+    kind: MethodKind,
+    label: &str,
+    added: &str,
+    last_used: Option<&str>,
+    is_default: bool,
+    used_for: UsedFor,
+) -> Method {
+    Method {
+        id: id.into(),
+        kind,
+        label: label.into(),
+        added: Some(added.into()),
+        last_used: last_used.map(Into::into),
+        is_default,
+        used_for,
+    }
+}
+
+const BOTH_USES: UsedFor = UsedFor {
+    sign_in: true,
+    password_reset: true,
+};
+const RESET_ONLY: UsedFor = UsedFor {
+    sign_in: false,
+    password_reset: true,
+};
+
+fn old_app() -> Method {
+    method(
+        "m-app",
+        MethodKind::AuthenticatorPush,
+        "Authenticator app (iPhone 11)",
+        "2021-09-14T08:12:00Z",
+        Some("2025-01-20T07:45:10Z"),
+        false,
+        BOTH_USES,
+    )
+}
+
+fn phone() -> Method {
+    method(
+        "m-phone",
+        MethodKind::Phone,
+        "Mobile +1 555-0142",
+        "2021-09-14T08:10:00Z",
+        Some("2023-06-02T16:01:00Z"),
+        true,
+        BOTH_USES,
+    )
+}
+
+fn email() -> Method {
+    method(
+        "m-email",
+        MethodKind::Email,
+        "alex.lindqvist@mail.example",
+        "2021-09-14T08:11:00Z",
+        None,
+        false,
+        RESET_ONLY,
+    )
+}
+
+fn new_app(kind: MethodKind) -> Method {
+    method(
+        "m-new",
+        kind,
+        "Authenticator app",
+        "2025-03-05T12:03:00Z",
+        None,
+        false,
+        BOTH_USES,
+    )
+}
+
+/// The provider lists them in its own order; the flow puts the default first.
+fn alex_methods() -> Vec<Method> {
+    vec![old_app(), phone(), email()]
+}
+
+fn enrollment(kind: MethodKind) -> Enrollment {
+    Enrollment {
+        id: "enr-1".into(),
+        kind,
+        qr_payload: Secret::new(PAYLOAD),
+        manual_key: Secret::new(SECRET),
+        account_name: "alex@training.example".into(),
+        issuer: "MFA Training".into(),
+        confirm: match kind {
+            MethodKind::AuthenticatorCode => Confirm::Code { digits: 6 },
+            _ => Confirm::Approval {
+                poll_every: Duration::from_secs(2),
+                timeout: Duration::from_secs(60),
+            },
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Driving the flow
+// ---------------------------------------------------------------------------
+
+/// A flow plus a clock that only this test moves.
+struct Drive {
+    flow: Flow,
+    now: u64,
+}
+
+impl Drive {
+    fn new(training: bool) -> Drive {
+        Drive::with(settings(training))
+    }
+
+    fn with(settings: Settings) -> Drive {
+        Drive {
+            flow: Flow::new(settings),
+            now: 1_000,
+        }
+    }
+
+    fn send(&mut self, after_ms: u64, kind: EventKind) -> Vec<Effect> {
+        self.now += after_ms;
+        let effects = flow::update(&mut self.flow, Event::new(Millis(self.now), kind));
+        if let Err(e) = self.flow.check_invariants() {
+            panic!("invariant broken: {e}");
+        }
+        effects
+    }
+
+    /// A key, 200 ms after the last event.
+    fn key(&mut self, key: Key) -> Vec<Effect> {
+        self.send(200, EventKind::Key(key))
+    }
+
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(Key::Char(c));
+        }
+    }
+
+    fn tick(&mut self, after_ms: u64) -> Vec<Effect> {
+        self.send(after_ms, EventKind::Tick)
+    }
+
+    /// A provider answer, 600 ms after the last event (the training delay).
+    fn answer(&mut self, kind: EventKind) -> Vec<Effect> {
+        self.send(600, kind)
+    }
+}
+
+/// The id of the one request among `effects`.
+fn req(effects: &[Effect]) -> ReqId {
+    let ids: Vec<ReqId> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SignIn { req, .. }
+            | Effect::LoadMethods { req }
+            | Effect::DeleteMethod { req, .. }
+            | Effect::SetDefault { req, .. }
+            | Effect::BeginEnrollment { req, .. }
+            | Effect::CheckCode { req, .. }
+            | Effect::StartApproval { req, .. } => Some(*req),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ids.len(), 1, "expected one request in {effects:?}");
+    ids[0]
+}
+
+/// Welcome → SignIn with the username typed and the pass typed (masked).
+fn typed_sign_in(training: bool) -> Drive {
+    let mut d = Drive::new(training);
+    d.key(Key::Enter);
+    assert!(matches!(d.flow.screen, Screen::SignIn { .. }));
+    d.type_text(USER);
+    d.key(Key::Tab);
+    d.type_text(PASS);
+    d
+}
+
+/// Presses Enter on a filled SignIn and returns the sign-in request.
+fn submit_sign_in(d: &mut Drive) -> ReqId {
+    let effects = d.key(Key::Enter);
+    req(&effects)
+}
+
+fn sign_in_fails(error: ProviderError) -> Drive {
+    let mut d = typed_sign_in(true);
+    let r = submit_sign_in(&mut d);
+    d.answer(EventKind::SignedIn {
+        req: r,
+        answer: Err(error),
+    });
+    d
+}
+
+/// Signed in; the method list is still loading. Returns its request.
+fn signed_in_loading() -> (Drive, ReqId) {
+    let mut d = typed_sign_in(true);
+    let r = submit_sign_in(&mut d);
+    let effects = d.answer(EventKind::SignedIn {
+        req: r,
+        answer: Ok(account()),
+    });
+    assert_eq!(d.flow.screen, Screen::Methods);
+    let load = req(&effects);
+    (d, load)
+}
+
+fn on_methods(list: Vec<Method>) -> Drive {
+    let (mut d, load) = signed_in_loading();
+    d.answer(EventKind::MethodsLoaded {
+        req: load,
+        answer: Ok(list),
+    });
+    d
+}
+
+/// Methods with the old authenticator selected (second row, after the default).
+fn methods_old_app_selected() -> Drive {
+    let mut d = on_methods(alex_methods());
+    d.key(Key::Down);
+    assert_eq!(
+        d.flow.selected_method().map(|m| m.id.as_str()),
+        Some("m-app")
+    );
+    d
+}
+
+/// Methods → Add (choice `kind`) → Platform (`android` or not).
+fn on_platform(kind: MethodKind, android: bool) -> Drive {
+    let mut d = methods_old_app_selected();
+    d.key(Key::Char('a'));
+    if kind == MethodKind::AuthenticatorCode {
+        d.key(Key::Down);
+    }
+    d.key(Key::Enter);
+    assert_eq!(d.flow.screen, Screen::Platform);
+    if android {
+        d.key(Key::Right);
+    }
+    d
+}
+
+fn on_prepare(kind: MethodKind, android: bool) -> Drive {
+    let mut d = on_platform(kind, android);
+    d.key(Key::Enter);
+    assert_eq!(d.flow.screen, Screen::Prepare);
+    d
+}
+
+fn on_scan(kind: MethodKind) -> Drive {
+    let mut d = on_prepare(kind, false);
+    let effects = d.key(Key::Enter);
+    let r = req(&effects);
+    d.answer(EventKind::EnrollmentReady {
+        req: r,
+        answer: Ok(enrollment(kind)),
+    });
+    assert_eq!(d.flow.screen, Screen::Scan { manual: false });
+    d
+}
+
+fn on_prove_code() -> Drive {
+    let mut d = on_scan(MethodKind::AuthenticatorCode);
+    d.key(Key::Enter);
+    assert!(matches!(d.flow.screen, Screen::ProveCode { .. }));
+    d
+}
+
+fn wrong_code(d: &mut Drive) {
+    d.type_text("123456");
+    let effects = d.key(Key::Enter);
+    let r = req(&effects);
+    d.answer(EventKind::CodeChecked {
+        req: r,
+        answer: Ok(false),
+    });
+}
+
+/// Waiting for the notification, 12.3 s after it was sent, one poll answered.
+fn on_approval() -> (Drive, ReqId) {
+    let mut d = on_scan(MethodKind::AuthenticatorPush);
+    let effects = d.key(Key::Enter);
+    let r = req(&effects);
+    assert!(matches!(d.flow.screen, Screen::ProveApproval { .. }));
+    d.answer(EventKind::ApprovalPolled {
+        req: r,
+        answer: Ok(Approval::Pending),
+    });
+    d.tick(11_700);
+    (d, r)
+}
+
+fn approval_polled(answer: Result<Approval, ProviderError>) -> Drive {
+    let (mut d, r) = on_approval();
+    d.answer(EventKind::ApprovalPolled { req: r, answer });
+    d
+}
+
+// ---------------------------------------------------------------------------
+// Drawing and checking
+// ---------------------------------------------------------------------------
+
+fn draw(flow: &Flow, (w, h): (u16, u16)) -> Terminal<TestBackend> {
+    let guide = Guide::built_in();
+    let branding = branding();
+    // As the driver does: one matrix per enrollment, from its payload.
+    let qr = flow
+        .enrollment
+        .as_ref()
+        .map(|e| QrMatrix::encode(e.qr_payload.expose()).unwrap());
+    let view = View {
+        flow,
+        guide: &guide,
+        branding: &branding,
+        qr: qr.as_ref(),
+        qr_style: QrStyle::HalfBlock,
+        qr_invert: false,
+    };
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| ui::draw(f, &view)).unwrap();
+    terminal
+}
+
+/// The screen's rows as plain text (wide characters take their first cell).
+fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let buf = terminal.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+fn text(terminal: &Terminal<TestBackend>) -> String {
+    rows(terminal).join("\n")
+}
+
+/// Sections of the guide: a raw `section.name` on screen is a missing text.
+const SECTIONS: &[&str] = &[
+    "meta", "chrome", "step", "key", "kind", "busy", "welcome", "sign_in", "methods", "delete",
+    "blocked", "add", "platform", "prepare", "scan", "manual", "code", "approval", "done",
+    "notice", "error", "help",
+];
+
+/// Checks every screen must pass, then the snapshot.
+fn check(name: &str, flow: &Flow, size: (u16, u16)) -> Terminal<TestBackend> {
+    let terminal = draw(flow, size);
+    let snap = format!("{name}_{}x{}", size.0, size.1);
+    let screen = text(&terminal);
+    for section in SECTIONS {
+        let mut rest = screen.as_str();
+        while let Some(i) = rest.find(&format!("{section}.")) {
+            let after = &rest[i + section.len() + 1..];
+            let before_ok = rest[..i]
+                .chars()
+                .last()
+                .is_none_or(|c| !c.is_alphanumeric() && c != '_' && c != '@');
+            assert!(
+                !(before_ok && after.starts_with(|c: char| c.is_ascii_lowercase())),
+                "{snap}: raw text id `{section}.…` on screen:\n{screen}"
+            );
+            rest = after;
+        }
+    }
+    assert!(
+        !screen.contains('{') && !screen.contains('}'),
+        "{snap}: unfilled placeholder:\n{screen}"
+    );
+    let too_small = size.0 < ui::MIN_WIDTH || size.1 < ui::MIN_HEIGHT;
+    if !too_small {
+        let last = rows(&terminal).pop().unwrap_or_default();
+        if flow.help_open {
+            assert!(last.contains("Close help"), "{snap}: footer `{last}`");
+        } else {
+            assert!(last.contains("Help"), "{snap}: footer `{last}` has no Help");
+        }
+    }
+    insta::assert_snapshot!(snap, terminal.backend());
+    terminal
+}
+
+fn check_both(name: &str, flow: &Flow) {
+    for size in BOTH {
+        check(name, flow, size);
+    }
+}
+
+/// Rows whose text runs into the right edge of the body (the body keeps two
+/// columns of margin) or of the window, in the middle of a word.
+fn cut_at_right_edge(terminal: &Terminal<TestBackend>) -> Vec<String> {
+    let rows = rows(terminal);
+    let width = rows.first().map_or(0, |r| r.chars().count());
+    let mut cut = Vec::new();
+    for (y, row) in rows.iter().enumerate() {
+        let cells: Vec<char> = row.chars().collect();
+        for edge in [width - 3, width - 1] {
+            let (a, b) = (cells[edge - 1], cells[edge]);
+            let after = cells.get(edge + 1).copied().unwrap_or(' ');
+            if a.is_alphanumeric() && b.is_alphanumeric() && after == ' ' {
+                cut.push(format!("row {y}: `{}`", row.trim_end()));
+            }
+        }
+    }
+    cut
+}
+
+// ---------------------------------------------------------------------------
+// Welcome
+// ---------------------------------------------------------------------------
+
+#[test]
+fn welcome() {
+    check_both("welcome_training", &Drive::new(true).flow);
+    check_both("welcome_plain", &Drive::new(false).flow);
+
+    let mut s = settings(true);
+    s.languages = vec!["en".into(), "sv".into(), "fi".into()];
+    check("welcome_languages", &Drive::with(s).flow, SMALL);
+}
+
+#[test]
+fn welcome_after_idle_sign_out() {
+    let mut d = methods_old_app_selected();
+    let effects = d.tick(180_000);
+    assert!(effects.contains(&Effect::WipeScreen));
+    assert_eq!(d.flow.screen, Screen::Welcome);
+    check_both("welcome_idle_signed_out", &d.flow);
+}
+
+// ---------------------------------------------------------------------------
+// Sign in
+// ---------------------------------------------------------------------------
+
+#[test]
+fn sign_in() {
+    let mut d = Drive::new(true);
+    d.key(Key::Enter);
+    check_both("sign_in_empty", &d.flow);
+
+    let mut d = typed_sign_in(true);
+    for size in BOTH {
+        let t = check("sign_in_masked", &d.flow, size);
+        assert!(!text(&t).contains(PASS), "the pass shows while masked");
+        assert!(text(&t).contains(&"•".repeat(PASS.chars().count())));
+    }
+    d.key(Key::F(2));
+    for size in BOTH {
+        let t = check("sign_in_revealed", &d.flow, size);
+        assert!(text(&t).contains(PASS), "the revealed pass is not shown");
+    }
+}
+
+#[test]
+fn sign_in_errors() {
+    let cases = [
+        (
+            "sign_in_wrong_pass",
+            ProviderError::WrongPass { attempts_left: 2 },
+        ),
+        (
+            "sign_in_wrong_pass_last",
+            ProviderError::WrongPass { attempts_left: 1 },
+        ),
+        ("sign_in_expired", ProviderError::PassExpired),
+        ("sign_in_used", ProviderError::PassUsed),
+        ("sign_in_locked", ProviderError::Locked),
+        ("sign_in_unknown_user", ProviderError::UnknownUser),
+    ];
+    for (name, error) in cases {
+        let d = sign_in_fails(error);
+        check_both(name, &d.flow);
+    }
+    let t = draw(
+        &sign_in_fails(ProviderError::WrongPass { attempts_left: 2 }).flow,
+        LARGE,
+    );
+    assert!(text(&t).contains("2 attempts left"));
+}
+
+#[test]
+fn sign_in_pending() {
+    let mut d = typed_sign_in(true);
+    submit_sign_in(&mut d);
+    d.tick(300);
+    check_both("sign_in_pending", &d.flow);
+}
+
+// ---------------------------------------------------------------------------
+// Methods
+// ---------------------------------------------------------------------------
+
+#[test]
+fn methods() {
+    let (d, _) = signed_in_loading();
+    check_both("methods_loading", &d.flow);
+
+    let d = methods_old_app_selected();
+    for size in BOTH {
+        let t = check("methods_list", &d.flow, size);
+        assert!(text(&t).contains('★'));
+    }
+
+    check_both("methods_empty", &on_methods(Vec::new()).flow);
+}
+
+#[test]
+fn methods_after_delete() {
+    let mut d = methods_old_app_selected();
+    d.key(Key::Char('d'));
+    assert!(matches!(
+        d.flow.screen,
+        Screen::ConfirmDelete {
+            last_sign_in: false,
+            ..
+        }
+    ));
+    check_both("confirm_delete", &d.flow);
+
+    let effects = d.key(Key::Char('y'));
+    let r = req(&effects);
+    check_both("methods_deleting", &d.flow);
+    let effects = d.answer(EventKind::Deleted {
+        req: r,
+        answer: Ok(()),
+    });
+    let load = req(&effects);
+    d.answer(EventKind::MethodsLoaded {
+        req: load,
+        answer: Ok(vec![phone(), email()]),
+    });
+    check_both("methods_deleted", &d.flow);
+}
+
+#[test]
+fn methods_default_changed() {
+    let mut d = methods_old_app_selected();
+    let effects = d.key(Key::Char('m'));
+    let r = req(&effects);
+    let effects = d.answer(EventKind::DefaultSet {
+        req: r,
+        answer: Ok(()),
+    });
+    let load = req(&effects);
+    let mut list = alex_methods();
+    for m in &mut list {
+        m.is_default = m.id == "m-app";
+    }
+    d.answer(EventKind::MethodsLoaded {
+        req: load,
+        answer: Ok(list),
+    });
+    check("methods_default_changed", &d.flow, SMALL);
+}
+
+#[test]
+fn confirm_delete_last_sign_in() {
+    // The only sign-in method left (the robin case): deleting it is allowed,
+    // with a warning.
+    let mut d = on_methods(vec![Method {
+        is_default: true,
+        ..old_app()
+    }]);
+    d.key(Key::Char('d'));
+    assert!(matches!(
+        d.flow.screen,
+        Screen::ConfirmDelete {
+            last_sign_in: true,
+            ..
+        }
+    ));
+    check_both("confirm_delete_last_sign_in", &d.flow);
+}
+
+#[test]
+fn delete_blocked() {
+    let mut d = on_methods(alex_methods());
+    // The default (the phone) is first and selected.
+    d.key(Key::Char('d'));
+    assert!(matches!(d.flow.screen, Screen::DeleteBlocked { .. }));
+    check_both("delete_blocked", &d.flow);
+}
+
+// ---------------------------------------------------------------------------
+// Adding a method
+// ---------------------------------------------------------------------------
+
+#[test]
+fn add_method_and_platform() {
+    let mut d = methods_old_app_selected();
+    d.key(Key::Char('a'));
+    check_both("add_method", &d.flow);
+
+    check_both(
+        "platform_iphone",
+        &on_platform(MethodKind::AuthenticatorPush, false).flow,
+    );
+    check_both(
+        "platform_android",
+        &on_platform(MethodKind::AuthenticatorPush, true).flow,
+    );
+}
+
+#[test]
+fn prepare() {
+    let combos = [
+        ("prepare_iphone_push", MethodKind::AuthenticatorPush, false),
+        ("prepare_iphone_code", MethodKind::AuthenticatorCode, false),
+        ("prepare_android_push", MethodKind::AuthenticatorPush, true),
+        ("prepare_android_code", MethodKind::AuthenticatorCode, true),
+    ];
+    for (name, kind, android) in combos {
+        check(name, &on_prepare(kind, android).flow, LARGE);
+    }
+    check(
+        "prepare_android_push",
+        &on_prepare(MethodKind::AuthenticatorPush, true).flow,
+        SMALL,
+    );
+
+    let mut d = on_prepare(MethodKind::AuthenticatorPush, false);
+    d.key(Key::Enter);
+    d.tick(200);
+    check("prepare_busy", &d.flow, SMALL);
+}
+
+// ---------------------------------------------------------------------------
+// Scan
+// ---------------------------------------------------------------------------
+
+fn has_qr_glyphs(t: &Terminal<TestBackend>) -> bool {
+    text(t).contains(['▀', '▄'])
+}
+
+#[test]
+fn scan_qr() {
+    let d = on_scan(MethodKind::AuthenticatorPush);
+    let t = check("scan_qr", &d.flow, LARGE);
+    assert!(has_qr_glyphs(&t), "no QR at 120x40");
+
+    let t = check("scan_too_small", &d.flow, SMALL);
+    assert!(!has_qr_glyphs(&t), "a QR drawn at 80x24 cannot fit whole");
+    assert!(text(&t).contains("press c"));
+
+    let t = draw(&d.flow, (100, 30));
+    if !has_qr_glyphs(&t) {
+        check("scan_too_small", &d.flow, (100, 30));
+    }
+
+    let d = on_scan(MethodKind::AuthenticatorCode);
+    let t = check("scan_qr_code_kind", &d.flow, LARGE);
+    assert!(has_qr_glyphs(&t));
+}
+
+#[test]
+fn scan_manual() {
+    let mut d = on_scan(MethodKind::AuthenticatorCode);
+    d.key(Key::Char('c'));
+    assert_eq!(d.flow.screen, Screen::Scan { manual: true });
+    for size in BOTH {
+        let t = check("scan_manual", &d.flow, size);
+        assert!(text(&t).contains("JBSW Y3DP EHPK 3PXP"));
+        assert!(!has_qr_glyphs(&t));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Prove
+// ---------------------------------------------------------------------------
+
+#[test]
+fn prove_code() {
+    let mut d = on_prove_code();
+    check_both("prove_code_empty", &d.flow);
+    d.type_text("482");
+    check_both("prove_code_partial", &d.flow);
+
+    let mut d = on_prove_code();
+    wrong_code(&mut d);
+    check_both("prove_code_wrong_once", &d.flow);
+    wrong_code(&mut d);
+    check_both("prove_code_wrong_twice", &d.flow);
+}
+
+#[test]
+fn prove_approval() {
+    let (d, _) = on_approval();
+    for size in BOTH {
+        let t = check("approval_waiting", &d.flow, size);
+        if size == LARGE {
+            assert!(text(&t).contains("TRAINING PHONE"));
+        }
+    }
+
+    check_both(
+        "approval_denied",
+        &approval_polled(Ok(Approval::Rejected)).flow,
+    );
+    check_both(
+        "approval_trouble",
+        &approval_polled(Err(ProviderError::Unreachable)).flow,
+    );
+    check(
+        "approval_failed",
+        &approval_polled(Err(ProviderError::SessionExpired)).flow,
+        SMALL,
+    );
+
+    let (mut d, _) = on_approval();
+    let effects = d.tick(60_000);
+    assert!(effects.contains(&Effect::StopApproval));
+    check_both("approval_timed_out", &d.flow);
+}
+
+// ---------------------------------------------------------------------------
+// Done
+// ---------------------------------------------------------------------------
+
+#[test]
+fn done() {
+    let mut d = methods_old_app_selected();
+    d.key(Key::Char('f'));
+    d.tick(4_200);
+    check_both("done_countdown", &d.flow);
+
+    let mut d = approval_polled(Ok(Approval::Approved));
+    assert!(matches!(d.flow.screen, Screen::Done { .. }));
+    let load = d.flow.pending.map(|p| p.req).unwrap();
+    let mut list = alex_methods();
+    list.push(new_app(MethodKind::AuthenticatorPush));
+    d.answer(EventKind::MethodsLoaded {
+        req: load,
+        answer: Ok(list),
+    });
+    d.tick(1_000);
+    check_both("done_added", &d.flow);
+}
+
+// ---------------------------------------------------------------------------
+// Help and sizes
+// ---------------------------------------------------------------------------
+
+#[test]
+fn help_overlay() {
+    let mut d = Drive::new(true);
+    d.key(Key::Char('?'));
+    assert!(d.flow.help_open);
+    check_both("help_welcome", &d.flow);
+
+    let mut d = typed_sign_in(true);
+    d.key(Key::F(1));
+    assert!(d.flow.help_open);
+    check_both("help_sign_in", &d.flow);
+
+    let mut d = methods_old_app_selected();
+    d.key(Key::Char('?'));
+    assert!(d.flow.help_open);
+    check_both("help_methods", &d.flow);
+}
+
+#[test]
+fn too_small() {
+    let t = check("too_small", &Drive::new(true).flow, (50, 15));
+    assert!(text(&t).contains("50×15"));
+    let d = methods_old_app_selected();
+    check("too_small_methods", &d.flow, (59, 24));
+}
+
+/// Every screen at 80x24, checked for words cut at the right edge.
+#[test]
+fn nothing_cut_at_80x24() {
+    let mut flows: Vec<(&str, Flow)> = vec![
+        ("welcome_training", Drive::new(true).flow),
+        ("welcome_plain", Drive::new(false).flow),
+        ("sign_in_masked", typed_sign_in(true).flow),
+        ("sign_in_locked", sign_in_fails(ProviderError::Locked).flow),
+        ("methods_list", methods_old_app_selected().flow),
+        ("methods_empty", on_methods(Vec::new()).flow),
+        (
+            "platform",
+            on_platform(MethodKind::AuthenticatorPush, true).flow,
+        ),
+        (
+            "prepare",
+            on_prepare(MethodKind::AuthenticatorPush, true).flow,
+        ),
+        ("scan", on_scan(MethodKind::AuthenticatorPush).flow),
+        ("prove_code", on_prove_code().flow),
+        ("approval", on_approval().0.flow),
+    ];
+    let mut d = methods_old_app_selected();
+    d.key(Key::Char('d'));
+    flows.push(("confirm_delete", d.flow));
+    let mut d = on_methods(alex_methods());
+    d.key(Key::Char('d'));
+    flows.push(("delete_blocked", d.flow));
+    let mut d = methods_old_app_selected();
+    d.key(Key::Char('a'));
+    flows.push(("add_method", d.flow));
+    let mut d = on_scan(MethodKind::AuthenticatorCode);
+    d.key(Key::Char('c'));
+    flows.push(("scan_manual", d.flow));
+    let mut d = on_prove_code();
+    wrong_code(&mut d);
+    wrong_code(&mut d);
+    flows.push(("prove_code_wrong_twice", d.flow));
+    let mut d = methods_old_app_selected();
+    d.key(Key::Char('f'));
+    flows.push(("done", d.flow));
+    let mut d = methods_old_app_selected();
+    d.key(Key::Char('?'));
+    flows.push(("help_methods", d.flow));
+
+    let mut problems = Vec::new();
+    for (name, flow) in &flows {
+        for row in cut_at_right_edge(&draw(flow, SMALL)) {
+            problems.push(format!("{name}: {row}"));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "cut at the right edge:\n{}",
+        problems.join("\n")
+    );
+}
