@@ -208,7 +208,10 @@ impl App {
                 self.spawn_request(async move {
                     let msg = match bounded(provider.sign_in(&username, &pass)).await {
                         Ok(session) => Msg::Session(req, session),
-                        Err(e) => Msg::Flow(EventKind::SignedIn { req, answer: Err(e) }),
+                        Err(e) => Msg::Flow(EventKind::SignedIn {
+                            req,
+                            answer: Err(e),
+                        }),
                     };
                     let _ = tx.send(msg);
                 });
@@ -365,7 +368,11 @@ async fn poll_approval(
     timeout: Duration,
     tx: mpsc::UnboundedSender<Msg>,
 ) {
-    let send = |answer| tx.send(Msg::Flow(EventKind::ApprovalPolled { req, answer }));
+    // Ok while the app still listens; a closed channel ends the poller.
+    let send = |answer| {
+        tx.send(Msg::Flow(EventKind::ApprovalPolled { req, answer }))
+            .is_ok()
+    };
     let deadline = Instant::now() + timeout;
     if let Err(e) = bounded(provider.request_approval(&session, &enrollment_id)).await {
         let _ = send(Err(e));
@@ -396,7 +403,7 @@ async fn poll_approval(
             // Honour Retry-After on top of the regular interval.
             tokio::time::sleep((*wait).min(timeout)).await;
         }
-        if send(answer).is_err() || finished {
+        if !send(answer) || finished {
             return;
         }
     }

@@ -23,7 +23,12 @@ pub async fn run(config: config::Config, scenario: Option<&Path>) -> Result<(), 
     let provider = setup::provider(&config, scenario)?;
     let mut flow = flow::Flow::new(setup::settings(&config, provider.as_ref()));
     flow.lang = setup::start_language(&config);
-    let app = app::App::new(flow, provider, guide::Guide::built_in(), setup::look(&config));
+    let app = app::App::new(
+        flow,
+        provider,
+        guide::Guide::built_in(),
+        setup::look(&config),
+    );
 
     let mut guard = terminal::TerminalGuard::enter(config.kiosk.enabled)
         .map_err(|e| format!("cannot open the terminal: {e}"))?;
@@ -55,9 +60,7 @@ fn interrupts() -> futures::stream::BoxStream<'static, ()> {
         let streams: Vec<_> = kinds
             .into_iter()
             .filter_map(|k| signal(k).ok())
-            .map(|mut s| {
-                futures::stream::poll_fn(move |cx| s.poll_recv(cx)).boxed()
-            })
+            .map(|mut s| futures::stream::poll_fn(move |cx| s.poll_recv(cx)).boxed())
             .collect();
         futures::stream::select_all(streams).boxed()
     }

@@ -3,8 +3,7 @@
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::terminal::{
-    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode,
-    enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
@@ -57,7 +56,12 @@ pub fn restore() {
         return;
     }
     let mut stdout = io::stdout();
-    let _ = execute!(stdout, DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        stdout,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
     if KIOSK_WIPE.load(Ordering::SeqCst) {
         let _ = wipe(&mut stdout);
     }
@@ -66,7 +70,12 @@ pub fn restore() {
 
 /// Clears the visible screen and the scrollback (`CSI 3 J`).
 pub fn wipe(out: &mut impl Write) -> io::Result<()> {
-    execute!(out, Clear(ClearType::All), Clear(ClearType::Purge), cursor::MoveTo(0, 0))
+    execute!(
+        out,
+        Clear(ClearType::All),
+        Clear(ClearType::Purge),
+        cursor::MoveTo(0, 0)
+    )
 }
 
 /// Restore first, then let the previous hook print the panic on a sane

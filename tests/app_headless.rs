@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 //! The driver without a terminal: the real `App` loop with the real training
 //! tenant, keys sent through a channel, the screen read from a TestBackend.
 //! Covers what flow tests cannot: effects actually run, answers come back
@@ -102,7 +104,8 @@ fn start_with(tenant: TrainingTenant, idle_ms: u64, size: (u16, u16)) -> Harness
     let backend = screen.clone();
     let done = tokio::spawn(async move {
         let mut terminal = Terminal::new(backend).map_err(|e| io::Error::other(e.to_string()))?;
-        app.run(&mut terminal, &mut NoScrollback, key_rx, int_rx).await
+        app.run(&mut terminal, &mut NoScrollback, key_rx, int_rx)
+            .await
     });
     Harness {
         keys,
@@ -141,7 +144,9 @@ impl Harness {
     }
 
     fn paste(&self, s: &str) {
-        let _ = self.keys.unbounded_send(Ok(TermEvent::Paste(s.to_string())));
+        let _ = self
+            .keys
+            .unbounded_send(Ok(TermEvent::Paste(s.to_string())));
     }
 
     async fn wait_for(&self, needle: &str) -> String {
@@ -187,7 +192,10 @@ async fn wrong_pass_then_right_pass_shows_the_methods_table() {
     h.key(KeyCode::Enter);
     let screen = h.wait_for("Signed in as Alex Lindqvist").await;
     h.wait_for("Mobile +1 555-0142").await;
-    assert!(!screen.contains("Tap-Alex-4821"), "the pass must not stay on screen");
+    assert!(
+        !screen.contains("Tap-Alex-4821"),
+        "the pass must not stay on screen"
+    );
     h.finish().await.unwrap();
 }
 
@@ -231,11 +239,18 @@ async fn an_unanswered_notification_times_out_and_can_be_sent_again() {
     let scenario = mfa_assist::provider::scenario::DEFAULT_SCENARIO
         .replace("approval_timeout_secs = 60", "approval_timeout_secs = 0.4")
         .replace("poll_every_ms = 2000", "poll_every_ms = 100");
-    let tenant = TrainingTenant::from_toml(&scenario).unwrap().with_delay(Duration::ZERO);
+    let tenant = TrainingTenant::from_toml(&scenario)
+        .unwrap()
+        .with_delay(Duration::ZERO);
     let h = start_with(tenant, 0, (100, 40));
     h.sign_in("alex", "Tap-Alex-4821").await;
     h.wait_for("Signed in as").await;
-    for key in [KeyCode::Char('a'), KeyCode::Enter, KeyCode::Enter, KeyCode::Enter] {
+    for key in [
+        KeyCode::Char('a'),
+        KeyCode::Enter,
+        KeyCode::Enter,
+        KeyCode::Enter,
+    ] {
         h.key(key);
     }
     h.wait_for("Scan this QR code").await;
@@ -251,7 +266,11 @@ async fn an_unanswered_notification_times_out_and_can_be_sent_again() {
 
 #[tokio::test]
 async fn idle_session_is_signed_out_and_wiped() {
-    let h = start_with(TrainingTenant::default_scenario().with_delay(Duration::ZERO), 400, (100, 40));
+    let h = start_with(
+        TrainingTenant::default_scenario().with_delay(Duration::ZERO),
+        400,
+        (100, 40),
+    );
     h.sign_in("alex", "Tap-Alex-4821").await;
     h.wait_for("Signed in as").await;
     let screen = h.wait_for("signed out because nothing happened").await;
@@ -277,9 +296,13 @@ async fn huge_paste_is_refused_and_nothing_is_lost() {
 
 #[tokio::test]
 async fn unreachable_provider_says_so() {
-    let scenario = mfa_assist::provider::scenario::DEFAULT_SCENARIO
-        .replace("max_attempts = 3", "max_attempts = 3\nunreachable_every = 2");
-    let tenant = TrainingTenant::from_toml(&scenario).unwrap().with_delay(Duration::ZERO);
+    let scenario = mfa_assist::provider::scenario::DEFAULT_SCENARIO.replace(
+        "max_attempts = 3",
+        "max_attempts = 3\nunreachable_every = 2",
+    );
+    let tenant = TrainingTenant::from_toml(&scenario)
+        .unwrap()
+        .with_delay(Duration::ZERO);
     let h = start_with(tenant, 0, (100, 40));
     h.sign_in("alex", "Tap-Alex-4821").await;
     h.wait_for("can't reach the sign-in service").await;

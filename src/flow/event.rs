@@ -43,12 +43,33 @@ pub enum EventKind {
     Tick,
     /// Ctrl-C outside the terminal's raw mode, SIGTERM, SIGHUP.
     Interrupt,
-    SignedIn { req: ReqId, answer: Answer<Account> },
-    MethodsLoaded { req: ReqId, answer: Answer<Vec<Method>> },
-    Deleted { req: ReqId, answer: Answer<()> },
-    DefaultSet { req: ReqId, answer: Answer<()> },
-    EnrollmentReady { req: ReqId, answer: Answer<Enrollment> },
-    CodeChecked { req: ReqId, answer: Answer<bool> },
+    SignedIn {
+        req: ReqId,
+        answer: Answer<Account>,
+    },
+    MethodsLoaded {
+        req: ReqId,
+        answer: Answer<Vec<Method>>,
+    },
+    Deleted {
+        req: ReqId,
+        answer: Answer<()>,
+    },
+    DefaultSet {
+        req: ReqId,
+        answer: Answer<()>,
+    },
+    EnrollmentReady {
+        req: ReqId,
+        answer: Answer<Enrollment>,
+    },
+    CodeChecked {
+        req: ReqId,
+        answer: Answer<bool>,
+    },
     /// One poll of a notification; `req` names the polling run.
-    ApprovalPolled { req: ReqId, answer: Answer<Approval> },
+    ApprovalPolled {
+        req: ReqId,
+        answer: Answer<Approval>,
+    },
 }

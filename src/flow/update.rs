@@ -336,11 +336,7 @@ fn on_methods(flow: &mut Flow, answer: Answer<Vec<Method>>) {
 fn methods(flow: &mut Flow, action: Action) -> Vec<Effect> {
     match action {
         Action::Up => flow.selected = flow.selected.saturating_sub(1),
-        Action::Down => {
-            if flow.selected + 1 < flow.methods.len() {
-                flow.selected += 1;
-            }
-        }
+        Action::Down if flow.selected + 1 < flow.methods.len() => flow.selected += 1,
         Action::Delete => {
             let Some(method) = flow.selected_method().cloned() else {
                 flow.notice = Some(Notice::NothingSelected);
@@ -454,9 +450,11 @@ fn on_default_set(flow: &mut Flow, req: ReqId, answer: Answer<()>) -> Vec<Effect
 fn add_method(flow: &mut Flow, action: Action, choice: usize) -> Vec<Effect> {
     let kinds = &flow.settings.capabilities.add_kinds;
     match action {
-        Action::Up => flow.screen = Screen::AddMethod {
-            choice: choice.saturating_sub(1),
-        },
+        Action::Up => {
+            flow.screen = Screen::AddMethod {
+                choice: choice.saturating_sub(1),
+            }
+        }
         Action::Down => {
             flow.screen = Screen::AddMethod {
                 choice: (choice + 1).min(kinds.len().saturating_sub(1)),
@@ -522,7 +520,9 @@ fn on_enrollment(flow: &mut Flow, req: ReqId, answer: Answer<Enrollment>) -> Vec
     if !take_pending(flow, req) {
         // The person left before it arrived: do not leave it half-made.
         return match answer {
-            Ok(e) => vec![Effect::CancelEnrollment { enrollment_id: e.id }],
+            Ok(e) => vec![Effect::CancelEnrollment {
+                enrollment_id: e.id,
+            }],
             Err(_) => Vec::new(),
         };
     }
@@ -555,7 +555,10 @@ fn scan(flow: &mut Flow, action: Action, manual: bool) -> Vec<Effect> {
                     wrong: 0,
                 }
             }
-            Confirm::Approval { poll_every, timeout } => {
+            Confirm::Approval {
+                poll_every,
+                timeout,
+            } => {
                 return start_approval(flow, &enrollment.id, poll_every, timeout);
             }
         },
@@ -675,7 +678,11 @@ fn prove_approval(flow: &mut Flow, action: Action) -> Vec<Effect> {
     };
     match action {
         Action::Resend => {
-            if let Confirm::Approval { poll_every, timeout } = enrollment.confirm {
+            if let Confirm::Approval {
+                poll_every,
+                timeout,
+            } = enrollment.confirm
+            {
                 return start_approval(flow, &enrollment.id, poll_every, timeout);
             }
             Vec::new()
@@ -770,7 +777,9 @@ fn on_tick(flow: &mut Flow) -> Vec<Effect> {
 fn sign_out(flow: &mut Flow, notice: Option<Notice>) -> Vec<Effect> {
     let mut effects = vec![Effect::StopApproval, Effect::CancelRequests];
     if let Some(e) = flow.enrollment.take() {
-        effects.push(Effect::CancelEnrollment { enrollment_id: e.id });
+        effects.push(Effect::CancelEnrollment {
+            enrollment_id: e.id,
+        });
     }
     if flow.account.take().is_some() {
         effects.push(Effect::SignOut);

@@ -93,7 +93,10 @@ pub enum Confirm {
     /// The person types the code their app shows.
     Code { digits: u8 },
     /// The provider sends a notification; we poll until it is answered.
-    Approval { poll_every: Duration, timeout: Duration },
+    Approval {
+        poll_every: Duration,
+        timeout: Duration,
+    },
 }
 
 /// A method being added, not yet proven. The payload and key are secrets.
@@ -148,7 +151,9 @@ pub struct Capabilities {
 /// Failures the UI can explain in plain words. Never carries a secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProviderError {
-    WrongPass { attempts_left: u32 },
+    WrongPass {
+        attempts_left: u32,
+    },
     Locked,
     PassExpired,
     PassUsed,
@@ -158,7 +163,9 @@ pub enum ProviderError {
     /// The default method cannot go while other methods exist.
     DefaultMethod,
     Conflict(String),
-    RateLimited { retry_after: Option<Duration> },
+    RateLimited {
+        retry_after: Option<Duration>,
+    },
     SessionExpired,
     Unreachable,
     Timeout,
@@ -202,8 +209,11 @@ pub trait Provider: Send + Sync + 'static {
 
     fn set_default<'a>(&'a self, session: &'a Session, method_id: &'a str) -> Reply<'a, ()>;
 
-    fn begin_enrollment<'a>(&'a self, session: &'a Session, kind: MethodKind)
-    -> Reply<'a, Enrollment>;
+    fn begin_enrollment<'a>(
+        &'a self,
+        session: &'a Session,
+        kind: MethodKind,
+    ) -> Reply<'a, Enrollment>;
 
     /// `Ok(false)`: the code is wrong, the person may try again.
     fn check_code<'a>(
@@ -214,8 +224,11 @@ pub trait Provider: Send + Sync + 'static {
     ) -> Reply<'a, bool>;
 
     /// Send (or send again) the test notification for a push enrollment.
-    fn request_approval<'a>(&'a self, session: &'a Session, enrollment_id: &'a str)
-    -> Reply<'a, ()>;
+    fn request_approval<'a>(
+        &'a self,
+        session: &'a Session,
+        enrollment_id: &'a str,
+    ) -> Reply<'a, ()>;
 
     fn poll_approval<'a>(
         &'a self,
@@ -224,8 +237,11 @@ pub trait Provider: Send + Sync + 'static {
     ) -> Reply<'a, Approval>;
 
     /// Drop an enrollment the person walked away from.
-    fn cancel_enrollment<'a>(&'a self, session: &'a Session, enrollment_id: &'a str)
-    -> Reply<'a, ()>;
+    fn cancel_enrollment<'a>(
+        &'a self,
+        session: &'a Session,
+        enrollment_id: &'a str,
+    ) -> Reply<'a, ()>;
 
     fn sign_out<'a>(&'a self, session: &'a Session) -> Reply<'a, ()>;
 

@@ -28,7 +28,11 @@ fn add_method(view: &View, choice: usize) -> Vec<Line<'static>> {
     ];
     for (i, kind) in view.flow.settings.capabilities.add_kinds.iter().enumerate() {
         let selected = i == choice;
-        let style = if selected { theme::selected() } else { theme::strong() };
+        let style = if selected {
+            theme::selected()
+        } else {
+            theme::strong()
+        };
         text.push(Line::from(vec![
             Span::raw(if selected { " ▶ " } else { "   " }),
             Span::styled(format!(" {} ", kind_name(view, *kind)), style),
@@ -55,15 +59,30 @@ fn platform(view: &View) -> Vec<Line<'static>> {
         Line::raw(""),
     ];
     let mut choices = vec![Span::raw("   ")];
-    for (p, id) in [(Platform::IPhone, "platform.iphone"), (Platform::Android, "platform.android")] {
-        let style = if view.flow.platform == p { theme::selected() } else { theme::strong() };
-        let marker = if view.flow.platform == p { "▶ " } else { "  " };
+    for (p, id) in [
+        (Platform::IPhone, "platform.iphone"),
+        (Platform::Android, "platform.android"),
+    ] {
+        let style = if view.flow.platform == p {
+            theme::selected()
+        } else {
+            theme::strong()
+        };
+        let marker = if view.flow.platform == p {
+            "▶ "
+        } else {
+            "  "
+        };
         choices.push(Span::styled(format!("{marker}{}  ", view.t(id)), style));
         choices.push(Span::raw("    "));
     }
     text.push(Line::from(choices));
     text.push(Line::raw(""));
-    text.extend(lines(view.t("platform.unsure")).into_iter().map(|l| l.style(theme::dim())));
+    text.extend(
+        lines(view.t("platform.unsure"))
+            .into_iter()
+            .map(|l| l.style(theme::dim())),
+    );
     text
 }
 
@@ -71,13 +90,20 @@ fn platform(view: &View) -> Vec<Line<'static>> {
 fn prepare(view: &View) -> Vec<Line<'static>> {
     let flow = view.flow;
     let (phone, steps) = match (flow.platform, flow.add_kind) {
-        (Platform::IPhone, MethodKind::AuthenticatorCode) => ("platform.iphone", "prepare.iphone_code"),
+        (Platform::IPhone, MethodKind::AuthenticatorCode) => {
+            ("platform.iphone", "prepare.iphone_code")
+        }
         (Platform::IPhone, _) => ("platform.iphone", "prepare.iphone_push"),
-        (Platform::Android, MethodKind::AuthenticatorCode) => ("platform.android", "prepare.android_code"),
+        (Platform::Android, MethodKind::AuthenticatorCode) => {
+            ("platform.android", "prepare.android_code")
+        }
         (Platform::Android, _) => ("platform.android", "prepare.android_push"),
     };
     let mut text = vec![
-        Line::styled(view.f("prepare.title", &[("phone", view.t(phone))]), theme::title()),
+        Line::styled(
+            view.f("prepare.title", &[("phone", view.t(phone))]),
+            theme::title(),
+        ),
         Line::raw(""),
     ];
     for (n, step) in view.t(steps).lines().enumerate() {
@@ -87,14 +113,21 @@ fn prepare(view: &View) -> Vec<Line<'static>> {
         ]));
     }
     text.push(Line::raw(""));
-    text.extend(lines(view.t("prepare.old_entry")).into_iter().map(|l| l.style(theme::dim())));
+    text.extend(
+        lines(view.t("prepare.old_entry"))
+            .into_iter()
+            .map(|l| l.style(theme::dim())),
+    );
     text.push(Line::raw(""));
     if let Some(busy) = busy_line(view, Op::Enroll) {
         text.push(busy);
     } else if let Some(n) = notice::line(view) {
         text.push(n);
     } else {
-        text.push(Line::styled(view.t("prepare.ready").to_string(), theme::strong()));
+        text.push(Line::styled(
+            view.t("prepare.ready").to_string(),
+            theme::strong(),
+        ));
     }
     text
 }

@@ -2,7 +2,7 @@
 //! the keys, and the message for a terminal too small to use.
 
 use super::{MIN_HEIGHT, MIN_WIDTH, View, theme};
-use crate::flow::{Flow, Op, Screen, SPINNER_PERIOD_MS};
+use crate::flow::{Flow, Op, SPINNER_PERIOD_MS, Screen};
 use crate::keymap::{self, Action, Key};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -72,10 +72,9 @@ fn draw_header(frame: &mut Frame, view: &View, area: Rect) {
     }
     let right = Line::from(right);
     let right_width = u16::try_from(right.width()).unwrap_or(u16::MAX);
-    let [l, r] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width + 1)])
-            .spacing(1)
-            .areas(area);
+    let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width + 1)])
+        .spacing(1)
+        .areas(area);
     frame.render_widget(Line::from(left), l);
     frame.render_widget(right, r);
 }
@@ -95,14 +94,21 @@ fn hints(view: &View) -> Line<'static> {
             continue;
         }
         let key = if action == Action::Help {
-            if keymap::takes_text(context) { Key::F(1) } else { Key::Char('?') }
+            if keymap::takes_text(context) {
+                Key::F(1)
+            } else {
+                Key::Char('?')
+            }
         } else {
             match binding.keys.first() {
                 Some(k) => *k,
                 None => continue,
             }
         };
-        spans.push(Span::styled(format!(" {} ", keymap::key_name(key)), theme::key()));
+        spans.push(Span::styled(
+            format!(" {} ", keymap::key_name(key)),
+            theme::key(),
+        ));
         spans.push(Span::raw(format!(" {}   ", view.t(binding.label))));
     }
     Line::from(spans)
@@ -115,10 +121,7 @@ fn footer_height(view: &View, width: u16) -> u16 {
 }
 
 fn draw_footer(frame: &mut Frame, view: &View, area: Rect) {
-    frame.render_widget(
-        Paragraph::new(hints(view)).wrap(Wrap { trim: false }),
-        area,
-    );
+    frame.render_widget(Paragraph::new(hints(view)).wrap(Wrap { trim: false }), area);
 }
 
 /// The one message a too-small terminal gets: how big it must be.

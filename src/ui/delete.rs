@@ -10,7 +10,10 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     let (title, body, style) = match &view.flow.screen {
-        Screen::ConfirmDelete { method, last_sign_in } => {
+        Screen::ConfirmDelete {
+            method,
+            last_sign_in,
+        } => {
             let mut body = lines(&view.f("delete.consequence", &[("label", &method.label)]));
             if *last_sign_in {
                 body.push(Line::raw(""));
@@ -21,15 +24,29 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
                 );
             }
             body.push(Line::raw(""));
-            body.push(Line::styled(view.t("delete.ask").to_string(), theme::strong()));
-            (view.f("delete.title", &[("what", &method.label)]), body, theme::warning())
+            body.push(Line::styled(
+                view.t("delete.ask").to_string(),
+                theme::strong(),
+            ));
+            (
+                view.f("delete.title", &[("what", &method.label)]),
+                body,
+                theme::warning(),
+            )
         }
         Screen::DeleteBlocked { method } => {
             let mut body = lines(&view.f("blocked.why", &[("label", &method.label)]));
             body.push(Line::raw(""));
-            body.push(Line::styled(view.t("blocked.what_title").to_string(), theme::strong()));
+            body.push(Line::styled(
+                view.t("blocked.what_title").to_string(),
+                theme::strong(),
+            ));
             body.extend(lines(view.t("blocked.what")));
-            (view.f("blocked.title", &[("what", &method.label)]), body, theme::error())
+            (
+                view.f("blocked.title", &[("what", &method.label)]),
+                body,
+                theme::error(),
+            )
         }
         _ => return,
     };
@@ -37,8 +54,17 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         .border_style(style)
         .title(Line::styled(format!(" {title} "), theme::strong()));
     let width = area.width.min(76);
-    let height = area.height.min(u16::try_from(body.len()).unwrap_or(u16::MAX).saturating_add(4));
-    let rect = Rect { x: area.x, y: area.y, width, height };
+    let height = area.height.min(
+        u16::try_from(body.len())
+            .unwrap_or(u16::MAX)
+            .saturating_add(4),
+    );
+    let rect = Rect {
+        x: area.x,
+        y: area.y,
+        width,
+        height,
+    };
     frame.render_widget(
         Paragraph::new(body)
             .wrap(Wrap { trim: false })

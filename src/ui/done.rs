@@ -14,9 +14,20 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     let Screen::Done { sign_out_at } = flow.screen else {
         return;
     };
-    let title = if flow.added.is_empty() { "done.title_nothing_added" } else { "done.title" };
+    let title = if flow.added.is_empty() {
+        "done.title_nothing_added"
+    } else {
+        "done.title"
+    };
     let mut text = vec![
-        Line::styled(view.t(title).to_string(), if flow.added.is_empty() { theme::title() } else { theme::ok() }),
+        Line::styled(
+            view.t(title).to_string(),
+            if flow.added.is_empty() {
+                theme::title()
+            } else {
+                theme::ok()
+            },
+        ),
         Line::raw(""),
         Line::styled(view.t("done.now_registered").to_string(), theme::strong()),
     ];
@@ -27,13 +38,28 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         ]));
     }
     if flow.methods.is_empty() {
-        text.push(Line::styled(format!("  {}", view.t("methods.none")), theme::warning()));
+        text.push(Line::styled(
+            format!("  {}", view.t("methods.none")),
+            theme::warning(),
+        ));
     }
     text.push(Line::raw(""));
-    let sign_in_methods = flow.methods.iter().filter(|m| m.kind.is_sign_in_factor()).count();
-    let advice = if sign_in_methods < 2 { "done.advice_second" } else { "done.advice_keep" };
+    let sign_in_methods = flow
+        .methods
+        .iter()
+        .filter(|m| m.kind.is_sign_in_factor())
+        .count();
+    let advice = if sign_in_methods < 2 {
+        "done.advice_second"
+    } else {
+        "done.advice_keep"
+    };
     text.extend(lines(view.t(advice)));
-    text.extend(lines(view.t("done.propagation")).into_iter().map(|l| l.style(theme::dim())));
+    text.extend(
+        lines(view.t("done.propagation"))
+            .into_iter()
+            .map(|l| l.style(theme::dim())),
+    );
     text.push(Line::raw(""));
     let secs = sign_out_at.since(flow.now).div_ceil(1000);
     text.push(Line::styled(

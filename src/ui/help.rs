@@ -11,7 +11,10 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 
 pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     let screen = view.flow.screen.context();
-    let mut text = vec![Line::styled(view.t("help.keys").to_string(), theme::strong())];
+    let mut text = vec![Line::styled(
+        view.t("help.keys").to_string(),
+        theme::strong(),
+    )];
     for binding in keymap::for_context(screen) {
         if !view.flow.action_available(binding.action) {
             continue;
@@ -31,7 +34,10 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         ]));
     }
     text.push(Line::raw(""));
-    text.push(Line::styled(view.t("help.trouble").to_string(), theme::strong()));
+    text.push(Line::styled(
+        view.t("help.trouble").to_string(),
+        theme::strong(),
+    ));
     text.extend(lines(view.t(tips_id(screen))));
     text.push(Line::raw(""));
     text.push(Line::styled(
@@ -40,7 +46,10 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     ));
 
     let width = area.width.saturating_sub(8).min(84);
-    let height = area.height.saturating_sub(4).min(u16::try_from(text.len()).unwrap_or(u16::MAX) + 4);
+    let height = area
+        .height
+        .saturating_sub(4)
+        .min(u16::try_from(text.len()).unwrap_or(u16::MAX) + 4);
     let rect = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
@@ -51,7 +60,10 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     frame.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: false }).block(
             Block::bordered()
-                .title(Span::styled(format!(" {} ", view.t("help.title")), theme::title()))
+                .title(Span::styled(
+                    format!(" {} ", view.t("help.title")),
+                    theme::title(),
+                ))
                 .title_bottom(Line::from(format!(" {} ", view.t("help.close"))).right_aligned())
                 .padding(Padding::horizontal(1)),
         ),

@@ -11,11 +11,18 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     let flow = view.flow;
-    let name = flow.account.as_ref().map(|a| a.display_name.as_str()).unwrap_or_default();
+    let name = flow
+        .account
+        .as_ref()
+        .map(|a| a.display_name.as_str())
+        .unwrap_or_default();
     let rows = u16::try_from(flow.methods.len()).unwrap_or(u16::MAX).max(1);
     let [title, table_area, below] = Layout::vertical([
         Constraint::Length(2),
-        Constraint::Length(rows.saturating_add(3).min(area.height.saturating_sub(6).max(4))),
+        Constraint::Length(
+            rows.saturating_add(3)
+                .min(area.height.saturating_sub(6).max(4)),
+        ),
         Constraint::Min(1),
     ])
     .areas(area);
@@ -76,7 +83,11 @@ fn draw_table(frame: &mut Frame, view: &View, area: Rect) {
         })
         .collect();
     let empty = flow.methods.is_empty() && flow.methods_loaded;
-    let mut widths = vec![Constraint::Length(22), Constraint::Min(12), Constraint::Length(10)];
+    let mut widths = vec![
+        Constraint::Length(22),
+        Constraint::Min(12),
+        Constraint::Length(10),
+    ];
     if wide {
         widths.push(Constraint::Length(10));
     }
@@ -88,11 +99,15 @@ fn draw_table(frame: &mut Frame, view: &View, area: Rect) {
         .highlight_symbol("▶ ")
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
         .block(Block::bordered().border_style(theme::dim()));
-    let mut state = TableState::default().with_selected((!flow.methods.is_empty()).then_some(flow.selected));
+    let mut state =
+        TableState::default().with_selected((!flow.methods.is_empty()).then_some(flow.selected));
     frame.render_stateful_widget(table, area, &mut state);
     if empty {
         let inner = area.inner(ratatui::layout::Margin::new(2, 2));
-        frame.render_widget(Paragraph::new(view.t("methods.none")).style(theme::warning()), inner);
+        frame.render_widget(
+            Paragraph::new(view.t("methods.none")).style(theme::warning()),
+            inner,
+        );
     }
 }
 
@@ -116,7 +131,10 @@ fn next_step(view: &View) -> String {
 }
 
 fn is_authenticator(m: &Method) -> bool {
-    matches!(m.kind, MethodKind::AuthenticatorPush | MethodKind::AuthenticatorCode)
+    matches!(
+        m.kind,
+        MethodKind::AuthenticatorPush | MethodKind::AuthenticatorCode
+    )
 }
 
 pub fn kind_name<'a>(view: &'a View, kind: MethodKind) -> &'a str {

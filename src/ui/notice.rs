@@ -16,23 +16,31 @@ pub fn line(view: &View) -> Option<Line<'static>> {
 pub fn describe(view: &View, notice: &Notice) -> (String, Style) {
     match notice {
         Notice::Failed { op, error } => (error_text(view, *op, error), theme::error()),
-        Notice::EmptyField(Field::Username) => (view.t("notice.empty_username").into(), theme::warning()),
+        Notice::EmptyField(Field::Username) => {
+            (view.t("notice.empty_username").into(), theme::warning())
+        }
         Notice::EmptyField(Field::Pass) => (view.t("notice.empty_pass").into(), theme::warning()),
         Notice::PasteTooLong => (view.t("notice.paste_too_long").into(), theme::warning()),
         Notice::Deleted { label } => (view.f("notice.deleted", &[("label", label)]), theme::ok()),
-        Notice::DefaultChanged { label } => {
-            (view.f("notice.default_changed", &[("label", label)]), theme::ok())
-        }
+        Notice::DefaultChanged { label } => (
+            view.f("notice.default_changed", &[("label", label)]),
+            theme::ok(),
+        ),
         Notice::NothingSelected => (view.t("notice.nothing_selected").into(), theme::warning()),
         Notice::AlreadyDefault => (view.t("notice.already_default").into(), theme::warning()),
         Notice::CannotBeDefault => (view.t("notice.cannot_be_default").into(), theme::warning()),
         Notice::WrongCode { tries } => {
-            let id = if *tries >= 2 { "notice.wrong_code_again" } else { "notice.wrong_code" };
+            let id = if *tries >= 2 {
+                "notice.wrong_code_again"
+            } else {
+                "notice.wrong_code"
+            };
             (view.f(id, &[("tries", &tries.to_string())]), theme::error())
         }
-        Notice::CodeLength { digits } => {
-            (view.f("notice.code_length", &[("digits", &digits.to_string())]), theme::warning())
-        }
+        Notice::CodeLength { digits } => (
+            view.f("notice.code_length", &[("digits", &digits.to_string())]),
+            theme::warning(),
+        ),
         Notice::DigitsOnly => (view.t("notice.digits_only").into(), theme::warning()),
         Notice::SignedOutIdle => (view.t("notice.signed_out_idle").into(), theme::warning()),
         Notice::Busy => (view.t("notice.busy").into(), theme::warning()),
@@ -43,25 +51,46 @@ pub fn describe(view: &View, notice: &Notice) -> (String, Style) {
 pub fn error_text(view: &View, op: Op, error: &ProviderError) -> String {
     match (op, error) {
         (Op::SignIn, ProviderError::WrongPass { attempts_left }) => {
-            let id = if *attempts_left == 1 { "error.wrong_pass_last" } else { "error.wrong_pass" };
+            let id = if *attempts_left == 1 {
+                "error.wrong_pass_last"
+            } else {
+                "error.wrong_pass"
+            };
             view.f(id, &[("left", &attempts_left.to_string())])
         }
         (_, ProviderError::WrongPass { .. }) => view.t("error.session_expired").into(),
-        (_, ProviderError::Locked) => view.f("error.locked", &[("helpdesk", &view.branding.helpdesk)]),
-        (_, ProviderError::PassExpired) => view.f("error.pass_expired", &[("helpdesk", &view.branding.helpdesk)]),
-        (_, ProviderError::PassUsed) => view.f("error.pass_used", &[("helpdesk", &view.branding.helpdesk)]),
+        (_, ProviderError::Locked) => {
+            view.f("error.locked", &[("helpdesk", &view.branding.helpdesk)])
+        }
+        (_, ProviderError::PassExpired) => view.f(
+            "error.pass_expired",
+            &[("helpdesk", &view.branding.helpdesk)],
+        ),
+        (_, ProviderError::PassUsed) => {
+            view.f("error.pass_used", &[("helpdesk", &view.branding.helpdesk)])
+        }
         (_, ProviderError::UnknownUser) => view.t("error.unknown_user").into(),
         (_, ProviderError::NotAllowed(why)) => view.f("error.not_allowed", &[("why", why)]),
         (_, ProviderError::NotFound) => view.t("error.not_found").into(),
         (_, ProviderError::DefaultMethod) => view.t("error.default_method").into(),
         (_, ProviderError::Conflict(why)) => view.f("error.conflict", &[("why", why)]),
-        (_, ProviderError::RateLimited { retry_after: Some(wait) }) => {
-            view.f("error.rate_limited_for", &[("secs", &wait.as_secs().max(1).to_string())])
+        (
+            _,
+            ProviderError::RateLimited {
+                retry_after: Some(wait),
+            },
+        ) => view.f(
+            "error.rate_limited_for",
+            &[("secs", &wait.as_secs().max(1).to_string())],
+        ),
+        (_, ProviderError::RateLimited { retry_after: None }) => {
+            view.t("error.rate_limited").into()
         }
-        (_, ProviderError::RateLimited { retry_after: None }) => view.t("error.rate_limited").into(),
         (_, ProviderError::SessionExpired) => view.t("error.session_expired").into(),
         (_, ProviderError::Unreachable) => view.t("error.unreachable").into(),
         (_, ProviderError::Timeout) => view.t("error.timeout").into(),
-        (_, ProviderError::Protocol(_)) => view.f("error.protocol", &[("helpdesk", &view.branding.helpdesk)]),
+        (_, ProviderError::Protocol(_)) => {
+            view.f("error.protocol", &[("helpdesk", &view.branding.helpdesk)])
+        }
     }
 }

@@ -11,23 +11,37 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     let text = match &view.flow.screen {
         Screen::ProveCode { code, .. } => prove_code(view, code),
-        Screen::ProveApproval { started, deadline, state, .. } => {
-            approval(view, view.flow.now.since(*started), deadline.since(view.flow.now), state)
-        }
+        Screen::ProveApproval {
+            started,
+            deadline,
+            state,
+            ..
+        } => approval(
+            view,
+            view.flow.now.since(*started),
+            deadline.since(view.flow.now),
+            state,
+        ),
         _ => return,
     };
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
-    if let Screen::ProveApproval { state: ApprovalState::Waiting | ApprovalState::Trouble(_), .. } =
-        view.flow.screen
+    if let Screen::ProveApproval {
+        state: ApprovalState::Waiting | ApprovalState::Trouble(_),
+        ..
+    } = view.flow.screen
+        && view.flow.settings.capabilities.simulated_phone
     {
-        if view.flow.settings.capabilities.simulated_phone {
-            draw_simulated_phone(frame, view, area);
-        }
+        draw_simulated_phone(frame, view, area);
     }
 }
 
 fn prove_code(view: &View, code: &str) -> Vec<Line<'static>> {
-    let issuer = view.flow.enrollment.as_ref().map(|e| e.issuer.as_str()).unwrap_or_default();
+    let issuer = view
+        .flow
+        .enrollment
+        .as_ref()
+        .map(|e| e.issuer.as_str())
+        .unwrap_or_default();
     let mut text = vec![
         Line::styled(view.t("code.title").to_string(), theme::title()),
         Line::raw(view.f("code.intro", &[("issuer", issuer)])),
@@ -54,11 +68,20 @@ fn prove_code(view: &View, code: &str) -> Vec<Line<'static>> {
         text.push(Line::raw(""));
     }
     text.push(Line::raw(""));
-    text.extend(lines(view.t("code.tips")).into_iter().map(|l| l.style(theme::dim())));
+    text.extend(
+        lines(view.t("code.tips"))
+            .into_iter()
+            .map(|l| l.style(theme::dim())),
+    );
     text
 }
 
-fn approval(view: &View, elapsed_ms: u64, left_ms: u64, state: &ApprovalState) -> Vec<Line<'static>> {
+fn approval(
+    view: &View,
+    elapsed_ms: u64,
+    left_ms: u64,
+    state: &ApprovalState,
+) -> Vec<Line<'static>> {
     let mut text = vec![
         Line::styled(view.t("approval.title").to_string(), theme::title()),
         Line::raw(""),
@@ -85,18 +108,31 @@ fn approval(view: &View, elapsed_ms: u64, left_ms: u64, state: &ApprovalState) -
             text.push(Line::raw(""));
             text.extend(lines(view.t("approval.steps")));
             text.push(Line::raw(""));
-            text.extend(lines(view.t("approval.no_notification")).into_iter().map(|l| l.style(theme::dim())));
+            text.extend(
+                lines(view.t("approval.no_notification"))
+                    .into_iter()
+                    .map(|l| l.style(theme::dim())),
+            );
         }
         ApprovalState::Denied => {
-            text.push(Line::styled(view.t("approval.denied").to_string(), theme::error()));
+            text.push(Line::styled(
+                view.t("approval.denied").to_string(),
+                theme::error(),
+            ));
             text.extend(lines(view.t("approval.denied_next")));
         }
         ApprovalState::TimedOut => {
-            text.push(Line::styled(view.t("approval.timed_out").to_string(), theme::error()));
+            text.push(Line::styled(
+                view.t("approval.timed_out").to_string(),
+                theme::error(),
+            ));
             text.extend(lines(view.t("approval.timed_out_next")));
         }
         ApprovalState::Failed(error) => {
-            text.push(Line::styled(super::notice::error_text(view, Op::Approval, error), theme::error()));
+            text.push(Line::styled(
+                super::notice::error_text(view, Op::Approval, error),
+                theme::error(),
+            ));
             text.extend(lines(view.t("approval.failed_next")));
         }
     }
@@ -111,7 +147,12 @@ fn draw_simulated_phone(frame: &mut Frame, view: &View, area: Rect) {
     if area.width < width + 40 || area.height < height {
         return;
     }
-    let rect = Rect { x: area.right() - width, y: area.y, width, height };
+    let rect = Rect {
+        x: area.right() - width,
+        y: area.y,
+        width,
+        height,
+    };
     let text = vec![
         Line::raw(view.t("approval.sim_prompt").to_string()),
         Line::raw(""),
@@ -126,11 +167,12 @@ fn draw_simulated_phone(frame: &mut Frame, view: &View, area: Rect) {
     ];
     frame.render_widget(ratatui::widgets::Clear, rect);
     frame.render_widget(
-        Paragraph::new(text).block(
-            Block::bordered()
-                .border_style(theme::warning())
-                .title(Span::styled(format!(" {} ", view.t("approval.sim_title")), theme::training())),
-        ),
+        Paragraph::new(text).block(Block::bordered().border_style(theme::warning()).title(
+            Span::styled(
+                format!(" {} ", view.t("approval.sim_title")),
+                theme::training(),
+            ),
+        )),
         rect,
     );
 }

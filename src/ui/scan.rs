@@ -15,7 +15,8 @@ const TITLE_ROWS: u16 = 2;
 const SIDE_TEXT_MIN: u16 = 30;
 
 pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
-    let (Screen::Scan { manual }, Some(enrollment)) = (&view.flow.screen, view.flow.enrollment.as_ref())
+    let (Screen::Scan { manual }, Some(enrollment)) =
+        (&view.flow.screen, view.flow.enrollment.as_ref())
     else {
         return;
     };
@@ -37,11 +38,15 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         draw_manual(frame, view, enrollment, area);
         return;
     };
-    let widget = QrWidget::new(matrix).style(view.qr_style).inverted(view.qr_invert);
+    let widget = QrWidget::new(matrix)
+        .style(view.qr_style)
+        .inverted(view.qr_invert);
     let (qr_w, qr_h) = widget.size();
     if !widget.fits(body) {
         let screen = frame.area();
-        let need_w = qr_w.saturating_add(screen.width.saturating_sub(area.width)).max(super::MIN_WIDTH);
+        let need_w = qr_w
+            .saturating_add(screen.width.saturating_sub(area.width))
+            .max(super::MIN_WIDTH);
         let need_h = qr_h.saturating_add(screen.height.saturating_sub(body.height));
         let text = view.f(
             "scan.too_small",
@@ -53,13 +58,16 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
             ],
         );
         frame.render_widget(
-            Paragraph::new(super::chrome::lines(&text)).style(theme::warning()).wrap(Wrap { trim: false }),
+            Paragraph::new(super::chrome::lines(&text))
+                .style(theme::warning())
+                .wrap(Wrap { trim: false }),
             body,
         );
         return;
     }
-    let [qr_area, side] =
-        Layout::horizontal([Constraint::Length(qr_w), Constraint::Min(0)]).spacing(2).areas(body);
+    let [qr_area, side] = Layout::horizontal([Constraint::Length(qr_w), Constraint::Min(0)])
+        .spacing(2)
+        .areas(body);
     frame.render_widget(widget, qr_area);
     if side.width >= SIDE_TEXT_MIN {
         let mut text: Vec<Line> = Vec::new();
@@ -70,7 +78,11 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
             ]));
             text.push(Line::raw(""));
         }
-        text.extend(super::chrome::lines(view.t("scan.cant_scan_hint")).into_iter().map(|l| l.style(theme::dim())));
+        text.extend(
+            super::chrome::lines(view.t("scan.cant_scan_hint"))
+                .into_iter()
+                .map(|l| l.style(theme::dim())),
+        );
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), side);
     }
 }
@@ -93,15 +105,24 @@ fn draw_manual(frame: &mut Frame, view: &View, enrollment: &Enrollment, area: Re
         Line::styled(view.t("manual.title").to_string(), theme::title()),
         Line::raw(view.t("manual.intro").to_string()),
         Line::raw(""),
-        field(view.t("manual.key"), group_by_four(enrollment.manual_key.expose())),
+        field(
+            view.t("manual.key"),
+            group_by_four(enrollment.manual_key.expose()),
+        ),
         field(view.t("manual.account"), enrollment.account_name.clone()),
         field(view.t("manual.issuer"), enrollment.issuer.clone()),
-        field(view.t("manual.type"), view.t("manual.time_based").to_string()),
+        field(
+            view.t("manual.type"),
+            view.t("manual.time_based").to_string(),
+        ),
         Line::raw(""),
     ];
     text.extend(super::chrome::lines(view.t("manual.steps")));
     text.push(Line::raw(""));
-    text.push(Line::styled(view.t("manual.back_hint").to_string(), theme::dim()));
+    text.push(Line::styled(
+        view.t("manual.back_hint").to_string(),
+        theme::dim(),
+    ));
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
 }
 
@@ -119,7 +140,10 @@ pub fn group_by_four(key: &str) -> String {
 mod tests {
     #[test]
     fn groups_of_four() {
-        assert_eq!(super::group_by_four("JBSWY3DPEHPK3PXPAB"), "JBSW Y3DP EHPK 3PXP AB");
+        assert_eq!(
+            super::group_by_four("JBSWY3DPEHPK3PXPAB"),
+            "JBSW Y3DP EHPK 3PXP AB"
+        );
         assert_eq!(super::group_by_four(""), "");
     }
 }

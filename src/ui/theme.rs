@@ -20,7 +20,9 @@ pub fn key() -> Style {
 }
 
 pub fn error() -> Style {
-    Style::new().fg(Color::LightRed).add_modifier(Modifier::BOLD)
+    Style::new()
+        .fg(Color::LightRed)
+        .add_modifier(Modifier::BOLD)
 }
 
 pub fn warning() -> Style {
@@ -28,7 +30,9 @@ pub fn warning() -> Style {
 }
 
 pub fn ok() -> Style {
-    Style::new().fg(Color::LightGreen).add_modifier(Modifier::BOLD)
+    Style::new()
+        .fg(Color::LightGreen)
+        .add_modifier(Modifier::BOLD)
 }
 
 pub fn training() -> Style {

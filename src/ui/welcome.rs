@@ -9,13 +9,22 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
 pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     let flow = view.flow;
-    let mut text: Vec<Line> = vec![Line::styled(view.t("welcome.title").to_string(), theme::title())];
+    let mut text: Vec<Line> = vec![Line::styled(
+        view.t("welcome.title").to_string(),
+        theme::title(),
+    )];
     text.extend(lines(view.t("welcome.intro")));
     text.push(Line::raw(""));
-    text.push(Line::styled(view.t("welcome.need_title").to_string(), theme::strong()));
+    text.push(Line::styled(
+        view.t("welcome.need_title").to_string(),
+        theme::strong(),
+    ));
     text.extend(lines(view.t("welcome.need")));
     text.push(Line::raw(""));
-    text.push(Line::styled(view.t("welcome.no_pass_title").to_string(), theme::strong()));
+    text.push(Line::styled(
+        view.t("welcome.no_pass_title").to_string(),
+        theme::strong(),
+    ));
     text.extend(lines(&view.branding.no_pass_help));
     text.push(Line::raw(""));
     text.push(language_line(view));
@@ -34,9 +43,13 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
         return;
     };
-    let box_height = u16::try_from(accounts.len()).unwrap_or(u16::MAX).saturating_add(3);
+    let box_height = u16::try_from(accounts.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(3);
     let [main, practice] = if area.width >= 120 {
-        Layout::horizontal([Constraint::Min(50), Constraint::Length(58)]).spacing(2).areas(area)
+        Layout::horizontal([Constraint::Min(50), Constraint::Length(58)])
+            .spacing(2)
+            .areas(area)
     } else {
         // The box goes right under the text, not at the bottom of a tall window.
         let text_height = wrapped_height(&text, area.width).saturating_add(1);
@@ -57,17 +70,30 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
             Cell::from(a.note.clone()).style(theme::dim()),
         ])
     });
-    let table = Table::new(rows, [Constraint::Length(8), Constraint::Length(15), Constraint::Min(10)])
-        .header(Row::new(vec![
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(8),
+            Constraint::Length(15),
+            Constraint::Min(10),
+        ],
+    )
+    .header(
+        Row::new(vec![
             view.t("welcome.training_user").to_string(),
             view.t("welcome.training_pass").to_string(),
             view.t("welcome.training_note").to_string(),
-        ]).style(theme::dim()))
-        .block(
-            Block::bordered()
-                .border_style(theme::warning())
-                .title(Span::styled(format!(" {} ", view.t("welcome.training_title")), theme::training())),
-        );
+        ])
+        .style(theme::dim()),
+    )
+    .block(
+        Block::bordered()
+            .border_style(theme::warning())
+            .title(Span::styled(
+                format!(" {} ", view.t("welcome.training_title")),
+                theme::training(),
+            )),
+    );
     let height = practice.height.min(box_height.max(4));
     frame.render_widget(table, Rect { height, ..practice });
 }
@@ -77,7 +103,11 @@ fn language_line(view: &View) -> Line<'static> {
     let mut spans = vec![Span::raw(format!("{}: ", view.t("welcome.language")))];
     for (i, code) in flow.settings.languages.iter().enumerate() {
         let name = view.guide.text(code, "meta.name").to_string();
-        let style = if i == flow.lang { theme::selected() } else { theme::dim() };
+        let style = if i == flow.lang {
+            theme::selected()
+        } else {
+            theme::dim()
+        };
         spans.push(Span::styled(format!(" {name} "), style));
         spans.push(Span::raw(" "));
     }
