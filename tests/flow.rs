@@ -2488,6 +2488,9 @@ enum Step {
     PastePass,
     /// Whatever of Welcome -> username -> pass -> Enter applies right now.
     Login,
+    /// The key that moves on from the current screen (the alternative one
+    /// where there are two), so sequences reach the deep screens.
+    Forward(bool),
     Tick(u64),
     /// A tick stamped this far before the flow's clock (out of order).
     Late(u64),
@@ -2610,9 +2613,9 @@ fn enrollment_strategy() -> impl Strategy<Value = Enrollment> {
     })
 }
 
-fn outcome_strategy() -> impl Strategy<Value = Outcome> {
+fn outcome_strategy(error_odds: f64) -> impl Strategy<Value = Outcome> {
     (
-        prop::option::weighted(0.35, error_strategy()),
+        prop::option::weighted(error_odds, error_strategy()),
         prop::collection::vec(method_strategy(), 0..5),
         enrollment_strategy(),
         any::<bool>(),
@@ -2644,17 +2647,18 @@ fn id_strategy() -> impl Strategy<Value = IdPick> {
 
 fn step_strategy() -> impl Strategy<Value = (u64, Step)> {
     let step = prop_oneof![
-        30 => key_strategy().prop_map(Step::Key),
+        24 => key_strategy().prop_map(Step::Key),
         3 => paste_strategy().prop_map(Step::Paste),
         2 => Just(Step::TypePass),
         2 => Just(Step::PastePass),
         5 => Just(Step::Login),
-        8 => prop_oneof![0u64..1_000, 0u64..200_000].prop_map(Step::Tick),
+        16 => any::<bool>().prop_map(Step::Forward),
+        8 => prop_oneof![6 => 0u64..2_000, 1 => 0u64..200_000].prop_map(Step::Tick),
         1 => (0u64..5_000).prop_map(Step::Late),
         1 => Just(Step::Interrupt),
-        8 => (prop::sample::select(Kind::ALL.to_vec()), id_strategy(), outcome_strategy())
+        8 => (prop::sample::select(Kind::ALL.to_vec()), id_strategy(), outcome_strategy(0.35))
             .prop_map(|(kind, id, outcome)| Step::Answer(kind, id, outcome)),
-        12 => outcome_strategy().prop_map(Step::AnswerCurrent),
+        16 => outcome_strategy(0.15).prop_map(Step::AnswerCurrent),
     ];
     (prop_oneof![Just(0u64), 0u64..3_000], step)
 }
@@ -2747,6 +2751,29 @@ impl Harness {
         }
     }
 
+    fn forward(&mut self, alt: bool) {
+        if self.flow.help_open {
+            self.press(Key::Esc);
+            return;
+        }
+        let key = match &self.flow.screen {
+            Screen::SignIn { .. } => return self.login(),
+            Screen::ProveCode { code, .. } if code.len() < 6 => {
+                self.type_str(&"123456"[code.len()..]);
+                Key::Enter
+            }
+            Screen::Methods if alt => Key::Char('d'),
+            Screen::Methods => Key::Char('a'),
+            Screen::ConfirmDelete { .. } => Key::Char('y'),
+            Screen::AddMethod { .. } if alt => Key::Down,
+            Screen::ProveApproval { .. } if alt => Key::Char('r'),
+            Screen::ProveApproval { .. } => Key::Char('a'),
+            Screen::Done { .. } if alt => Key::Char('a'),
+            _ => Key::Enter,
+        };
+        self.press(key);
+    }
+
     fn run(&mut self, dt: u64, step: Step) {
         self.advance(dt);
         match step {
@@ -2767,6 +2794,7 @@ impl Harness {
                 }
             }
             Step::Login => self.login(),
+            Step::Forward(alt) => self.forward(alt),
             Step::Tick(ms) => {
                 self.tick_after(ms);
             }

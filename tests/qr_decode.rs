@@ -185,20 +185,41 @@ fn decodes_inside_a_full_terminal_frame_at_an_offset() {
 }
 
 #[test]
-fn inverted_colours_do_not_decode_with_a_normal_reader() {
+fn swapped_colours_do_not_decode() {
     let m = QrMatrix::encode(URI).unwrap();
     let (c, r) = QrWidget::new(&m).size();
     let area = Rect::new(0, 0, c, r);
-    let normal = render_at(QrWidget::new(&m), area, area);
-    let inverted = render_at(QrWidget::new(&m).inverted(true), area, area);
-    // The inverted widget is exactly the normal buffer with fg and bg swapped.
-    let mut swapped = normal.clone();
+    let mut swapped = render_at(QrWidget::new(&m), area, area);
     for cell in &mut swapped.content {
         std::mem::swap(&mut cell.fg, &mut cell.bg);
     }
-    assert_eq!(swapped, inverted);
-    let result = Bitmap::from_half_blocks(&inverted, (0, 0), c, r).decode();
-    assert!(result.is_err(), "an inverted QR decoded: {result:?}");
+    let result = Bitmap::from_half_blocks(&swapped, (0, 0), c, r).decode();
+    assert!(result.is_err(), "a QR with swapped colours decoded: {result:?}");
+}
+
+#[test]
+fn inverted_widget_looks_the_same_in_colour_and_puts_glyphs_on_light_modules() {
+    let m = QrMatrix::encode(URI).unwrap();
+    let (c, r) = QrWidget::new(&m).size();
+    let area = Rect::new(0, 0, c, r);
+    let inverted = render_at(QrWidget::new(&m).inverted(true), area, area);
+    // Read by colour, it is the same code.
+    assert_eq!(
+        Bitmap::from_half_blocks(&inverted, (0, 0), c, r).decode().unwrap(),
+        URI
+    );
+    // Read by glyph shape alone (a monochrome terminal), glyphs are the light modules.
+    let mut glyphs_only = inverted.clone();
+    for cell in &mut glyphs_only.content {
+        cell.fg = LIGHT;
+        cell.bg = DARK;
+    }
+    assert_eq!(
+        Bitmap::from_half_blocks(&glyphs_only, (0, 0), c, r).decode().unwrap(),
+        URI
+    );
+    let normal = render_at(QrWidget::new(&m), area, area);
+    assert_ne!(normal, inverted, "inverting must change the glyphs");
 }
 
 #[test]
@@ -264,14 +285,15 @@ fn wide_spaces_decode_to_the_payload() {
         .unwrap();
     let bitmap = Bitmap::from_wide_spaces(terminal.backend().buffer(), (11, 5), c, r);
     assert_eq!(bitmap.decode().unwrap(), URI);
-    // Inverted wide spaces do not decode either.
-    let inverted = render_at(
-        w.inverted(true),
-        Rect::new(0, 0, c, r),
-        Rect::new(0, 0, c, r),
-    );
+    // A negative (dark and light exchanged) does not decode.
+    let mut swapped = render_at(w, Rect::new(0, 0, c, r), Rect::new(0, 0, c, r));
+    let flip = |c: Color| if c == DARK { LIGHT } else { DARK };
+    for cell in &mut swapped.content {
+        cell.fg = flip(cell.fg);
+        cell.bg = flip(cell.bg);
+    }
     assert!(
-        Bitmap::from_wide_spaces(&inverted, (0, 0), c, r)
+        Bitmap::from_wide_spaces(&swapped, (0, 0), c, r)
             .decode()
             .is_err()
     );

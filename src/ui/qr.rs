@@ -157,9 +157,10 @@ impl<'a> QrWidget<'a> {
         QrWidget { style, ..self }
     }
 
-    /// Swap the dark and light colours on every cell (a configuration switch).
-    ///
-    /// The glyphs stay the same, so on a colour terminal this shows a negative of the code.
+    /// Draw the glyphs on the light modules instead of the dark ones, light
+    /// ink on dark paper. A colour terminal shows exactly the same code; a
+    /// monochrome terminal with a dark background, which ignores colours and
+    /// shows glyphs light, then shows the code the right way round.
     pub fn inverted(self, invert: bool) -> Self {
         QrWidget {
             inverted: invert,
@@ -228,9 +229,17 @@ impl Widget for &QrWidget<'_> {
                 let (x, y) = (usize::from(col), usize::from(row));
                 match self.style {
                     QrStyle::HalfBlock => {
-                        let top = m.is_dark_with_quiet_zone(x, 2 * y);
                         // Past the last module row (odd height) this is light.
-                        let bottom = m.is_dark_with_quiet_zone(x, 2 * y + 1);
+                        let dark = (
+                            m.is_dark_with_quiet_zone(x, 2 * y),
+                            m.is_dark_with_quiet_zone(x, 2 * y + 1),
+                        );
+                        // Which halves carry the glyph: dark ones, or light ones when inverted.
+                        let (top, bottom) = if self.inverted {
+                            (!dark.0, !dark.1)
+                        } else {
+                            dark
+                        };
                         let symbol = match (top, bottom) {
                             (false, false) => " ",
                             (true, false) => "▀",
@@ -240,10 +249,11 @@ impl Widget for &QrWidget<'_> {
                         paint(cell, symbol, ink, paper);
                     }
                     QrStyle::WideSpaces => {
+                        // Colour only: inverting changes nothing a terminal can show.
                         let colour = if m.is_dark_with_quiet_zone(x / 2, y) {
-                            ink
+                            DARK
                         } else {
-                            paper
+                            LIGHT
                         };
                         paint(cell, " ", colour, colour);
                     }
@@ -361,7 +371,7 @@ mod tests {
     }
 
     #[test]
-    fn inverted_swaps_colours_only() {
+    fn inverted_moves_the_glyphs_to_the_light_halves() {
         let m = matrix();
         let (c, r) = QrWidget::new(&m).size();
         let area = Rect::new(0, 0, c, r);
@@ -369,8 +379,14 @@ mod tests {
         let mut inverted = Buffer::empty(area);
         QrWidget::new(&m).render(area, &mut normal);
         QrWidget::new(&m).inverted(true).render(area, &mut inverted);
+        let opposite = |s: &str| match s {
+            " " => "█",
+            "█" => " ",
+            "▀" => "▄",
+            _ => "▀",
+        };
         for (a, b) in normal.content.iter().zip(&inverted.content) {
-            assert_eq!(a.symbol(), b.symbol());
+            assert_eq!(opposite(a.symbol()), b.symbol());
             assert_eq!((a.fg, a.bg), (b.bg, b.fg));
         }
     }
