@@ -375,7 +375,11 @@ async fn poll_approval(
     };
     let deadline = Instant::now() + timeout;
     if let Err(e) = bounded(provider.request_approval(&session, &enrollment_id)).await {
-        let _ = send(Err(e));
+        send(Err(e));
+        return;
+    }
+    // Sent: the flow moves from "sending" to "waiting".
+    if !send(Ok(Approval::Pending)) {
         return;
     }
     let mut interval = tokio::time::interval(every.max(Duration::from_millis(200)));
@@ -384,7 +388,7 @@ async fn poll_approval(
         tokio::select! {
             _ = interval.tick() => {}
             () = tokio::time::sleep_until(deadline) => {
-                let _ = send(Ok(Approval::Expired));
+                send(Ok(Approval::Expired));
                 return;
             }
         }

@@ -2490,7 +2490,7 @@ enum Step {
     Login,
     /// The key that moves on from the current screen (the alternative one
     /// where there are two), so sequences reach the deep screens.
-    Forward(bool),
+    Forward(u8),
     Tick(u64),
     /// A tick stamped this far before the flow's clock (out of order).
     Late(u64),
@@ -2652,7 +2652,7 @@ fn step_strategy() -> impl Strategy<Value = (u64, Step)> {
         2 => Just(Step::TypePass),
         2 => Just(Step::PastePass),
         5 => Just(Step::Login),
-        16 => any::<bool>().prop_map(Step::Forward),
+        16 => any::<u8>().prop_map(Step::Forward),
         8 => prop_oneof![6 => 0u64..2_000, 1 => 0u64..200_000].prop_map(Step::Tick),
         1 => (0u64..5_000).prop_map(Step::Late),
         1 => Just(Step::Interrupt),
@@ -2751,27 +2751,34 @@ impl Harness {
         }
     }
 
-    fn forward(&mut self, alt: bool) {
+    /// Press a key that moves on from the current screen; `pick` chooses
+    /// among the screen's ways forward (and sideways, for the table).
+    fn forward(&mut self, pick: u8) {
         if self.flow.help_open {
             self.press(Key::Esc);
             return;
         }
-        let key = match &self.flow.screen {
+        let choices: &[Key] = match &self.flow.screen {
             Screen::SignIn { .. } => return self.login(),
             Screen::ProveCode { code, .. } if code.len() < 6 => {
                 self.type_str(&"123456"[code.len()..]);
-                Key::Enter
+                &[Key::Enter]
             }
-            Screen::Methods if alt => Key::Char('d'),
-            Screen::Methods => Key::Char('a'),
-            Screen::ConfirmDelete { .. } => Key::Char('y'),
-            Screen::AddMethod { .. } if alt => Key::Down,
-            Screen::ProveApproval { .. } if alt => Key::Char('r'),
-            Screen::ProveApproval { .. } => Key::Char('a'),
-            Screen::Done { .. } if alt => Key::Char('a'),
-            _ => Key::Enter,
+            Screen::Methods => &[
+                Key::Char('a'),
+                Key::Char('d'),
+                Key::Char('m'),
+                Key::Down,
+                Key::Down,
+                Key::Up,
+            ],
+            Screen::ConfirmDelete { .. } => &[Key::Char('y')],
+            Screen::AddMethod { .. } => &[Key::Enter, Key::Down],
+            Screen::ProveApproval { .. } => &[Key::Char('a'), Key::Char('d'), Key::Char('r')],
+            Screen::Done { .. } => &[Key::Char('a'), Key::Enter, Key::Char('a')],
+            _ => &[Key::Enter],
         };
-        self.press(key);
+        self.press(choices[usize::from(pick) % choices.len()]);
     }
 
     fn run(&mut self, dt: u64, step: Step) {
@@ -2794,7 +2801,7 @@ impl Harness {
                 }
             }
             Step::Login => self.login(),
-            Step::Forward(alt) => self.forward(alt),
+            Step::Forward(pick) => self.forward(pick),
             Step::Tick(ms) => {
                 self.tick_after(ms);
             }

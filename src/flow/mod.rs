@@ -80,6 +80,8 @@ pub struct Pending {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApprovalState {
+    /// Asking the provider to send the notification.
+    Sending,
     /// Sent; waiting for the person to answer on the phone.
     Waiting,
     Denied,
@@ -146,6 +148,16 @@ pub enum Screen {
     Done {
         sign_out_at: Millis,
     },
+}
+
+impl ApprovalState {
+    /// Still going: being sent, or waiting for an answer.
+    pub fn is_open(&self) -> bool {
+        matches!(
+            self,
+            ApprovalState::Sending | ApprovalState::Waiting | ApprovalState::Trouble(_)
+        )
+    }
 }
 
 impl Screen {
@@ -278,15 +290,8 @@ impl Flow {
                     )
             }
             Action::Resend => matches!(
-                self.screen,
-                Screen::ProveApproval {
-                    state: ApprovalState::Denied
-                        | ApprovalState::TimedOut
-                        | ApprovalState::Failed(_)
-                        | ApprovalState::Waiting
-                        | ApprovalState::Trouble(_),
-                    ..
-                }
+                &self.screen,
+                Screen::ProveApproval { state, .. } if *state != ApprovalState::Sending
             ),
             _ => true,
         }
@@ -300,23 +305,16 @@ impl Flow {
             soonest = Some(soonest.map_or(t, |s| s.min(t)));
         };
         let spinning = self.pending.is_some()
-            || matches!(
-                self.screen,
-                Screen::ProveApproval {
-                    state: ApprovalState::Waiting | ApprovalState::Trouble(_),
-                    ..
-                }
-            );
+            || matches!(&self.screen, Screen::ProveApproval { state, .. } if state.is_open());
         if spinning {
             consider(self.now.plus_ms(SPINNER_PERIOD_MS));
         }
         if let Screen::ProveApproval {
-            deadline,
-            state: ApprovalState::Waiting | ApprovalState::Trouble(_),
-            ..
-        } = self.screen
+            deadline, state, ..
+        } = &self.screen
+            && state.is_open()
         {
-            consider(deadline);
+            consider(*deadline);
         }
         if let Screen::Done { sign_out_at } = self.screen {
             // Wake on each whole second of the countdown so the number moves.

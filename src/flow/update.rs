@@ -320,9 +320,14 @@ fn on_methods(flow: &mut Flow, answer: Answer<Vec<Method>>) {
         Ok(mut list) => {
             // Default first, then as the provider ordered them.
             list.sort_by_key(|m| !m.is_default);
+            // The selection stays on the same method when the order changes.
+            let kept = flow.selected_method().map(|m| m.id.clone());
             flow.methods = list;
             flow.methods_loaded = true;
-            flow.selected = flow.selected.min(flow.methods.len().saturating_sub(1));
+            flow.selected = kept
+                .and_then(|id| flow.methods.iter().position(|m| m.id == id))
+                .unwrap_or(flow.selected)
+                .min(flow.methods.len().saturating_sub(1));
         }
         Err(error) => {
             flow.notice = Some(Notice::Failed {
@@ -659,7 +664,7 @@ fn start_approval(
         req,
         started: flow.now,
         deadline: flow.now.plus_ms(timeout_ms),
-        state: ApprovalState::Waiting,
+        state: ApprovalState::Sending,
     };
     vec![
         Effect::StopApproval,
@@ -712,8 +717,7 @@ fn on_approval(flow: &mut Flow, req: ReqId, answer: Answer<Approval>) -> Vec<Eff
     else {
         return Vec::new();
     };
-    let waiting = matches!(state, ApprovalState::Waiting | ApprovalState::Trouble(_));
-    if *current != req || !waiting {
+    if *current != req || !state.is_open() {
         return Vec::new();
     }
     match answer {
@@ -762,8 +766,7 @@ fn on_tick(flow: &mut Flow) -> Vec<Effect> {
         Screen::Done { sign_out_at } if flow.now >= *sign_out_at => sign_out(flow, None),
         Screen::ProveApproval {
             deadline, state, ..
-        } if flow.now >= *deadline
-            && matches!(state, ApprovalState::Waiting | ApprovalState::Trouble(_)) =>
+        } if flow.now >= *deadline && state.is_open() =>
         {
             *state = ApprovalState::TimedOut;
             vec![Effect::StopApproval]

@@ -53,7 +53,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     let block = Block::bordered()
         .border_style(style)
         .title(Line::styled(format!(" {title} "), theme::strong()));
-    let width = area.width.min(76);
+    let width = area.width.min(80);
     let height = area.height.min(
         u16::try_from(body.len())
             .unwrap_or(u16::MAX)

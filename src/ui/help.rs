@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     let height = area
         .height
         .saturating_sub(4)
-        .min(u16::try_from(text.len()).unwrap_or(u16::MAX) + 4);
+        .min(u16::try_from(text.len()).unwrap_or(u16::MAX) + 3);
     let rect = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,

@@ -87,14 +87,19 @@ fn approval(
         Line::raw(""),
     ];
     match state {
-        ApprovalState::Waiting | ApprovalState::Trouble(_) => {
+        ApprovalState::Sending | ApprovalState::Waiting | ApprovalState::Trouble(_) => {
+            let id = if *state == ApprovalState::Sending {
+                "approval.sending"
+            } else {
+                "approval.waiting"
+            };
             text.push(Line::from(vec![
                 Span::styled(format!("{} ", spinner(view.flow)), theme::title()),
-                Span::styled(view.t("approval.waiting").to_string(), theme::strong()),
+                Span::styled(view.t(id).to_string(), theme::strong()),
             ]));
             text.push(Line::raw(view.f(
                 "approval.clock",
-                &[("elapsed", &clock(elapsed_ms)), ("left", &clock(left_ms))],
+                &[("elapsed", &clock(elapsed_ms / 1000 * 1000)), ("left", &clock(left_ms))],
             )));
             if let ApprovalState::Trouble(error) = state {
                 text.push(Line::styled(
