@@ -2588,7 +2588,7 @@ fn method_strategy() -> impl Strategy<Value = Method> {
     (
         0usize..5,
         prop::sample::select(ALL_KINDS.to_vec()),
-        any::<bool>(),
+        prop::bool::weighted(0.25),
     )
         .prop_map(|(i, kind, is_default)| {
             method(&format!("m{i}"), kind, &format!("method {i}"), is_default)
@@ -2652,13 +2652,13 @@ fn step_strategy() -> impl Strategy<Value = (u64, Step)> {
         2 => Just(Step::TypePass),
         2 => Just(Step::PastePass),
         5 => Just(Step::Login),
-        16 => any::<u8>().prop_map(Step::Forward),
+        20 => any::<u8>().prop_map(Step::Forward),
         8 => prop_oneof![6 => 0u64..2_000, 1 => 0u64..200_000].prop_map(Step::Tick),
         1 => (0u64..5_000).prop_map(Step::Late),
         1 => Just(Step::Interrupt),
         8 => (prop::sample::select(Kind::ALL.to_vec()), id_strategy(), outcome_strategy(0.35))
             .prop_map(|(kind, id, outcome)| Step::Answer(kind, id, outcome)),
-        16 => outcome_strategy(0.15).prop_map(Step::AnswerCurrent),
+        24 => outcome_strategy(0.15).prop_map(Step::AnswerCurrent),
     ];
     (prop_oneof![Just(0u64), 0u64..3_000], step)
 }
@@ -2857,7 +2857,7 @@ proptest! {
     /// time never goes back, no Debug output (flow or effect) shows the pass.
     #[test]
     fn any_event_sequence_keeps_the_invariants(
-        steps in prop::collection::vec(step_strategy(), 1..60),
+        steps in prop::collection::vec(step_strategy(), 1..=60),
         kiosk_mode in any::<bool>(),
     ) {
         let mut h = Harness::with(Settings { kiosk: kiosk_mode, ..settings() });

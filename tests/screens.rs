@@ -1126,7 +1126,10 @@ fn confirm_delete_always_asks() {
     }]);
     d.key(Key::Char('d'));
     for size in BOTH {
-        assert!(text(&draw(&d.flow, size)).contains("Press y to delete"), "{size:?}");
+        assert!(
+            text(&draw(&d.flow, size)).contains("Press y to delete"),
+            "{size:?}"
+        );
     }
 }
 

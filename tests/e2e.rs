@@ -1,0 +1,606 @@
+//! End-to-end tests: the real binary in a real pseudo-terminal (tmux), driven
+//! by key presses and checked by reading the screen, as a person would.
+//!
+//! Needs `tmux` and `oathtool` (Debian: `apt-get install tmux oathtool`).
+//! Runs `$MFA_ASSIST_BIN` if set, else the binary cargo builds for the tests:
+//!
+//! ```sh
+//! cargo build --release && MFA_ASSIST_BIN=target/release/mfa-assist cargo test --test e2e
+//! ```
+//!
+//! Every test starts its own tmux server on a private socket, so the tests
+//! run in parallel; nothing sleeps for a fixed time, every step waits for the
+//! text it expects (50 ms polling, 10 s timeout, the last screen on failure).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "e2e/screen.rs"]
+mod screen;
+#[path = "e2e/tmux.rs"]
+mod tmux;
+
+use screen::{Grid, manual_key_grouped, oathtool_code, parse_otpauth, wrong_code};
+use std::time::{Duration, Instant};
+use tmux::{DELAY_MS, DONE_COUNTDOWN_SECS, Tmux, flat};
+
+const WELCOME: &str = "Recover your sign-in";
+const ISSUER: &str = "MFA Training";
+const DOMAIN: &str = "training.example";
+
+/// A training account of the built-in scenario.
+struct Account {
+    user: &'static str,
+    pass: &'static str,
+    display_name: &'static str,
+    /// The old Authenticator to delete, and how many ↓ select it.
+    old_app: &'static str,
+    downs: usize,
+}
+
+const ALEX: Account = Account {
+    user: "alex",
+    pass: "Tap-Alex-4821",
+    display_name: "Alex Lindqvist",
+    old_app: "Authenticator app (iPhone 11)",
+    // The phone is the default, listed first.
+    downs: 1,
+};
+
+const ROBIN: Account = Account {
+    user: "robin",
+    pass: "Tap-Robin-6614",
+    display_name: "Robin Sato",
+    old_app: "Authenticator app (old iPhone SE)",
+    downs: 0,
+};
+
+/// Welcome -> sign-in screen -> username, pass -> Enter.
+fn sign_in(t: &Tmux, user: &str, pass: &str) {
+    t.wait_for(WELCOME);
+    t.keys(&["Enter"]);
+    t.wait_for("Sign in with your Temporary Access Pass");
+    t.type_text(user);
+    t.keys(&["Enter"]);
+    t.type_text(pass);
+    t.keys(&["Enter"]);
+}
+
+/// Signs in and waits until the method list has loaded.
+fn sign_in_ok(t: &Tmux, a: &Account) {
+    sign_in(t, a.user, a.pass);
+    t.wait_for(&format!("Signed in as {}", a.display_name));
+    // The hint below the table appears once the list is there.
+    t.wait_for("The default (★) is the method");
+    t.wait_gone("Loading your sign-in methods");
+}
+
+/// Selects the old Authenticator, deletes it, and waits for the refreshed list.
+fn delete_old_app(t: &Tmux, a: &Account) {
+    for _ in 0..a.downs {
+        t.keys(&["Down"]);
+    }
+    // The hint names the selected method in full, so the right row is selected.
+    t.wait_for_flat(&format!("Press d to delete “{}”", a.old_app));
+    t.keys(&["d"]);
+    let confirm = t.wait_for(&format!("Delete “{}”?", a.old_app));
+    t.expect(&confirm, "Press y to delete, n to keep it");
+    if a.downs == 0 {
+        // Robin's only method: the warning about the last way to sign in.
+        t.expect(&flat(&confirm), "Warning: this is your last way to sign in");
+    }
+    t.keys(&["y"]);
+    t.wait_for(&format!("Deleted “{}”.", a.old_app));
+    let list = t.wait_gone("Loading your sign-in methods");
+    if list.contains(&format!("Delete “{}”", a.old_app)) {
+        t.fail("the delete confirmation is still open after y");
+    }
+}
+
+/// From the method list through "add", the kind of method (`downs` ↓ in the
+/// list of kinds), the phone and the preparation, to the QR screen.
+fn add_until_qr(t: &Tmux, kind: &str, downs: usize) -> String {
+    t.keys(&["a"]);
+    t.wait_for("Which method do you want to add?");
+    for _ in 0..downs {
+        t.keys(&["Down"]);
+    }
+    t.wait_for(&format!("▶  {kind}"));
+    t.keys(&["Enter"]);
+    t.wait_for("What kind of phone do you have?");
+    t.wait_for("▶ iPhone");
+    t.keys(&["Enter"]);
+    t.wait_for("Get the app ready on your iPhone");
+    t.keys(&["Enter"]);
+    t.wait_for("Scan this QR code with your phone")
+}
+
+/// Reads the QR code off the screen (from glyphs and colours) and decodes it.
+/// Also checks every QR cell is ink 16 on paper 231 and that the glyphs
+/// alone give the same code.
+fn read_qr(t: &Tmux) -> String {
+    // The code is drawn in the same frame as the title; wait for its hint too.
+    t.wait_for("Camera won't read it?");
+    let captured = t.screen_with_colours();
+    let grid = Grid::parse(&captured);
+    let (cells, odd) = grid.qr_cells();
+    if cells < 49 * 25 {
+        t.fail(&format!(
+            "expected a QR code of at least 49x25 cells in colours 16/231, found {cells} cells"
+        ));
+    }
+    if !odd.is_empty() {
+        t.fail(&format!(
+            "QR cells must be ink 16 on paper 231; these are not: {:?}",
+            &odd[..odd.len().min(5)]
+        ));
+    }
+    let from_colours = grid
+        .bitmap_from_colours()
+        .decode()
+        .unwrap_or_else(|e| t.fail(&format!("QR (glyphs + colours) does not decode: {e}")));
+    let from_glyphs = grid
+        .bitmap_from_glyphs()
+        .decode()
+        .unwrap_or_else(|e| t.fail(&format!("QR (glyphs only) does not decode: {e}")));
+    assert_eq!(from_colours.len(), 1, "one QR code on screen: {from_colours:?}");
+    assert_eq!(
+        from_colours, from_glyphs,
+        "glyphs alone and glyphs + colours must give the same code"
+    );
+    from_colours.into_iter().next().unwrap()
+}
+
+/// Checks the URI is a TOTP enrolment for `user` at the training tenant and
+/// returns its secret.
+fn check_uri(t: &Tmux, uri: &str, user: &str) -> String {
+    let otp = parse_otpauth(uri).unwrap_or_else(|e| t.fail(&e));
+    assert_eq!(
+        otp.label,
+        format!("{ISSUER}:{user}@{DOMAIN}"),
+        "QR label of {uri:?}"
+    );
+    assert_eq!(otp.issuer.as_deref(), Some(ISSUER), "issuer of {uri:?}");
+    // Only the defaults an authenticator assumes anyway (or nothing).
+    assert!(matches!(otp.digits.as_deref(), None | Some("6")), "{uri:?}");
+    assert!(matches!(otp.period.as_deref(), None | Some("30")), "{uri:?}");
+    assert!(matches!(otp.algorithm.as_deref(), None | Some("SHA1")), "{uri:?}");
+    otp.secret
+}
+
+/// The screen and its scrollback must hold no trace of this person: not the
+/// key, not their name; the username and pass only in the training table,
+/// which shows them on Welcome on purpose.
+fn assert_nothing_left(t: &Tmux, a: &Account, key: &str) {
+    let visible = t.screen();
+    let all = t.screen_and_scrollback();
+    for (what, text) in [("screen", &visible), ("scrollback", &all)] {
+        let grouped: Vec<&str> = key.split(' ').collect();
+        let plain = key.replace(' ', "");
+        for needle in [plain.as_str(), grouped[0], a.display_name, &format!("{}@", a.user)] {
+            if text.contains(needle) {
+                t.fail(&format!(
+                    "after sign-out the {what} still contains {needle:?} \
+                     ({} / key {key})",
+                    a.user
+                ));
+            }
+        }
+        for needle in [a.user, a.pass] {
+            let lines: Vec<&str> = text.lines().filter(|l| l.contains(needle)).collect();
+            let only_training_row = lines.len() == 1
+                && lines[0].contains(a.user)
+                && lines[0].contains(a.pass);
+            if !only_training_row {
+                t.fail(&format!(
+                    "after sign-out {needle:?} must appear only in the training table row, \
+                     but the {what} has it on: {lines:?}"
+                ));
+            }
+        }
+    }
+}
+
+/// One whole recovery with a 6-digit code: sign in, delete the old app, add
+/// a code app, scan (decode) the QR, read the key, prove a wrong code and a
+/// right one, and be signed out by the countdown.
+fn recover_with_code(t: &Tmux, a: &Account) {
+    sign_in_ok(t, a);
+    delete_old_app(t, a);
+    add_until_qr(t, "Authenticator app (6-digit code)", 1);
+
+    let uri = read_qr(t);
+    let secret = check_uri(t, &uri, a.user);
+
+    t.keys(&["c"]);
+    let manual = t.wait_for("Type this key into your app");
+    let grouped = manual_key_grouped(&manual)
+        .unwrap_or_else(|| t.fail("no `Key  XXXX XXXX ...` line on the manual-key screen"));
+    let groups: Vec<&str> = grouped.split(' ').collect();
+    if groups.len() < 4
+        || groups[..groups.len() - 1].iter().any(|g| g.len() != 4)
+        || groups.last().is_some_and(|g| g.is_empty() || g.len() > 4)
+    {
+        t.fail(&format!("the key {grouped:?} is not grouped by 4"));
+    }
+    let key = grouped.replace(' ', "");
+    assert_eq!(
+        key.to_ascii_uppercase(),
+        secret.to_ascii_uppercase(),
+        "the manual key must be the QR's secret"
+    );
+    t.expect(&manual, &format!("{}@{DOMAIN}", a.user));
+    t.expect(&manual, ISSUER);
+
+    t.keys(&["Enter"]);
+    t.wait_for("Type the code your app shows");
+
+    // A wrong code first: refused, and the person may try again.
+    let code = oathtool_code(&key);
+    t.type_text(&wrong_code(&code));
+    t.keys(&["Enter"]);
+    t.wait_for("didn't match");
+    t.wait_gone("Checking the code");
+
+    // Now the code an authenticator shows (computed again: a 30 s step may
+    // have passed; the tenant accepts one step either way anyway).
+    t.type_text(&oathtool_code(&key));
+    t.keys(&["Enter"]);
+    let done = t.wait_for("All done");
+    t.expect(&done, "Authenticator app (6-digit code)");
+    t.expect_not(&done, a.old_app, "the old app was deleted");
+    t.expect_not(&done, "didn't match", "the code was accepted");
+    t.expect(&done, "sign you out and clear this screen in");
+
+    // Nobody presses anything: the countdown signs out and clears the screen.
+    let start = Instant::now();
+    t.wait_until(
+        &format!("the {DONE_COUNTDOWN_SECS} s countdown to return to Welcome"),
+        Duration::from_secs(DONE_COUNTDOWN_SECS + 7),
+        |s| s.contains(WELCOME) || s.contains("EXITED:"),
+    );
+    let screen = t.screen();
+    if !screen.contains(WELCOME) {
+        t.fail(&format!(
+            "the Done countdown did not return to Welcome: the app ended after {:.1} s",
+            start.elapsed().as_secs_f32()
+        ));
+    }
+    t.expect_not(&screen, "Step 9 of 9", "the countdown is over");
+    t.expect(&screen, "Step 1 of 9: Welcome");
+    assert_nothing_left(t, a, &grouped);
+}
+
+/// Test 1: the common case twice in one run, as at a service desk where the
+/// next person steps up: alex, then robin.
+#[test]
+fn code_flow_welcome_to_done_twice() {
+    let t = Tmux::start("code", 100, 45, &[]);
+    recover_with_code(&t, &ALEX);
+    recover_with_code(&t, &ROBIN);
+}
+
+/// Test 2: a notification method, answered on the simulated phone: denied
+/// first, sent again, approved; Enter on Done signs out at once.
+#[test]
+fn push_flow_with_simulated_phone() {
+    let t = Tmux::start("push", 100, 45, &[]);
+    sign_in_ok(&t, &ALEX);
+    delete_old_app(&t, &ALEX);
+    let prepare_to_qr = add_until_qr(&t, "Authenticator app (notification)", 0);
+    t.expect(&prepare_to_qr, "Step 7 of 9");
+    let uri = read_qr(&t);
+    check_uri(&t, &uri, ALEX.user);
+
+    t.keys(&["Enter"]);
+    let waiting = wait_for_phone(&t);
+    t.expect(&waiting, "We sent a notification to your phone");
+    t.expect(&waiting, "Phone approves");
+    t.expect(&waiting, "Phone denies");
+    // Something moves while it waits: the spinner (every 100 ms) or the clock.
+    let line = |s: &str| {
+        s.lines()
+            .find(|l| l.contains("We sent a notification"))
+            .map(str::to_string)
+    };
+    let first = line(&waiting);
+    let spinner_frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧'];
+    if !first
+        .as_deref()
+        .is_some_and(|l| l.chars().any(|c| spinner_frames.contains(&c)))
+    {
+        t.fail("no spinner beside \"We sent a notification\"");
+    }
+    t.expect(&waiting, "Waiting 0:0");
+    t.wait_until("the spinner to turn", Duration::from_secs(3), |s| {
+        line(s).is_some_and(|l| Some(l) != first)
+    });
+
+    t.keys(&["d"]);
+    let denied = t.wait_for("The notification was denied.");
+    t.expect_not(&denied, "TRAINING PHONE", "nothing is waiting for the phone now");
+    t.expect(&denied, "press r to send it again");
+
+    t.keys(&["r"]);
+    wait_for_phone(&t);
+    t.keys(&["a"]);
+    let done = t.wait_for("All done");
+    t.expect(&done, "Authenticator app (notification)");
+    t.expect_not(&done, ALEX.old_app, "the old app was deleted");
+
+    // Enter signs out at once, well before the countdown would.
+    let start = Instant::now();
+    t.keys(&["Enter"]);
+    let welcome = t.wait_until("Welcome right after Enter", Duration::from_secs(2), |s| {
+        s.contains(WELCOME) || s.contains("EXITED:")
+    });
+    t.expect(&welcome, WELCOME);
+    assert!(
+        start.elapsed() < Duration::from_millis(DONE_COUNTDOWN_SECS * 1000 - 500),
+        "Enter on Done took {:?}, as long as the countdown",
+        start.elapsed()
+    );
+    t.expect_not(&welcome, ALEX.display_name, "signed out");
+    t.expect_not(&welcome, "alex@", "signed out");
+}
+
+/// Waits for the approval screen with the simulated phone, then gives the
+/// tenant time to actually send the notification. The phone box appears the
+/// moment the request *starts*; an answer given before the tenant's call
+/// returns (one `delay_ms`) is silently lost (see
+/// `push_answer_right_after_the_phone_box_appears_is_not_lost`).
+fn wait_for_phone(t: &Tmux) -> String {
+    let screen = t.wait_for("TRAINING PHONE");
+    std::thread::sleep(Duration::from_millis(3 * DELAY_MS));
+    screen
+}
+
+/// Known bug, kept as a reproduction: the simulated phone offers `a` and `d`
+/// as soon as the waiting screen shows, but the notification is only sent one
+/// tenant delay later; an answer in between is dropped and the screen waits
+/// for the full approval timeout (60 s). Run with `--ignored`.
+#[test]
+#[ignore = "known bug: an answer on the training phone within delay_ms of the box appearing is lost"]
+fn push_answer_right_after_the_phone_box_appears_is_not_lost() {
+    let t = Tmux::start("race", 100, 45, &[]);
+    sign_in_ok(&t, &ALEX);
+    delete_old_app(&t, &ALEX);
+    add_until_qr(&t, "Authenticator app (notification)", 0);
+    read_qr(&t);
+    t.keys(&["Enter"]);
+    t.wait_for("TRAINING PHONE");
+    t.keys(&["a"]);
+    // Polls run every 2 s; 10 s is plenty for an answer the tenant received.
+    t.wait_for("All done");
+}
+
+/// Test 3: what a person sees for a wrong, expired, locked and used pass.
+#[test]
+fn wrong_and_expired_pass() {
+    let t = Tmux::start("pass", 100, 45, &[]);
+
+    // Two wrong passes for alex: the count of attempts left goes down...
+    sign_in(&t, "alex", "Tap-Alex-0000");
+    let s = t.wait_for("attempts left");
+    t.expect(&flat(&s), "That pass is not right. Check it and try again: 2 attempts left.");
+    t.expect_not(&s, "Signed in as", "the pass was wrong");
+    // The field was emptied and has the focus: type the next try straight away.
+    t.type_text("Tap-Alex-1111");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("1 attempt left");
+    t.expect(&flat(&s), "Careful: 1 attempt left before the account is locked.");
+    // ...and the right pass still works: the account is not locked yet.
+    t.type_text(ALEX.pass);
+    t.keys(&["Enter"]);
+    t.wait_for("Signed in as Alex Lindqvist");
+    t.wait_for("The default (★) is the method");
+    t.keys(&["f"]);
+    t.wait_for("You are about to sign out.");
+    t.keys(&["Enter"]);
+    t.wait_for(WELCOME);
+
+    // sam's pass has expired.
+    sign_in(&t, "sam", "Tap-Sam-7390");
+    let s = t.wait_for("expired");
+    t.expect(&flat(&s), "This pass has expired");
+    t.expect_not(&s, "Signed in as", "an expired pass does not sign in");
+    t.keys(&["Escape"]);
+
+    // Three wrong passes lock kim's account...
+    sign_in(&t, "kim", "Tap-Kim-0001");
+    t.wait_for("2 attempts left");
+    t.type_text("Tap-Kim-0002");
+    t.keys(&["Enter"]);
+    t.wait_for("1 attempt left");
+    t.type_text("Tap-Kim-0003");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("locked");
+    t.expect(&flat(&s), "Too many wrong passes: this account is locked for now.");
+    // ...and then even the right pass is refused (a fresh sign-in screen, so
+    // the message below is the answer to this try, not the last one).
+    t.keys(&["Escape"]);
+    sign_in(&t, "kim", "Tap-Kim-2057");
+    let s = t.wait_for("locked");
+    t.expect(&flat(&s), "this account is locked");
+    t.expect_not(&s, "Signed in as", "a locked account does not sign in");
+    t.keys(&["Escape"]);
+
+    // A pass works once: robin signs in, finishes, and cannot come back with it.
+    sign_in_ok(&t, &ROBIN);
+    t.keys(&["f"]);
+    t.wait_for("You are about to sign out.");
+    t.keys(&["Enter"]);
+    t.wait_for(WELCOME);
+    sign_in(&t, ROBIN.user, ROBIN.pass);
+    let s = t.wait_for("already been used");
+    t.expect(&flat(&s), "This pass has already been used: each pass works once.");
+    t.expect_not(&s, "Signed in as", "a used pass does not sign in");
+}
+
+/// What the wrapper prints once the app has ended: exit status, how long
+/// after `since` it ended, and the terminal's flags.
+struct Exit {
+    status: String,
+    after: Duration,
+    stty: String,
+    screen: String,
+}
+
+fn wait_for_exit(t: &Tmux, since: Instant) -> Exit {
+    let screen = t.wait_for("EXITED:");
+    let after = since.elapsed();
+    let screen = t.wait_for("STTY:");
+    let field = |prefix: &str| {
+        screen
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
+    let _ = screen.clone();
+    Exit {
+        status: field("EXITED:"),
+        after,
+        stty: field("STTY:"),
+        screen,
+    }
+}
+
+/// The terminal is back as the shell expects it: cooked mode, echo, the
+/// normal screen, a visible cursor. Returns the problems found.
+fn terminal_problems(t: &Tmux, exit: &Exit) -> Vec<String> {
+    let mut problems = Vec::new();
+    let flags: Vec<&str> = exit.stty.split_whitespace().collect();
+    for flag in ["icanon", "echo", "isig", "opost"] {
+        if !flags.contains(&flag) {
+            problems.push(format!(
+                "terminal left in raw mode: stty shows {:?}, want {flag}",
+                exit.stty
+            ));
+        }
+    }
+    if t.display("#{alternate_on}") != "0" {
+        problems.push("the alternate screen is still on".into());
+    }
+    if t.display("#{cursor_flag}") != "1" {
+        problems.push("the cursor is still hidden".into());
+    }
+    problems
+}
+
+/// Test 4: kiosk mode ignores Ctrl-C (and Ctrl-Z); SIGTERM ends it cleanly,
+/// restores the terminal and leaves nothing of the session on it.
+#[test]
+fn kiosk_ctrl_c_does_not_quit_and_sigterm_restores_terminal() {
+    let t = Tmux::start("kiosk", 100, 45, &["--kiosk"]);
+    let welcome = t.wait_for(WELCOME);
+    t.expect_not(&welcome, "Quit", "kiosk mode offers no way out");
+
+    t.keys(&["C-c"]);
+    t.keys(&["C-z"]);
+    // Keys are handled in order: if Ctrl-C had quit, Enter would reach the shell.
+    t.keys(&["Enter"]);
+    t.wait_for("Sign in with your Temporary Access Pass");
+    t.keys(&["C-c"]);
+    t.type_text("alex");
+    let s = t.wait_for("alex");
+    t.expect_not(&s, "EXITED:", "Ctrl-C must not end a kiosk");
+    t.expect(&s, "Step 2 of 9: Sign in");
+
+    let pid = t.app_pid();
+    let start = Instant::now();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -TERM {pid} failed");
+    let exit = wait_for_exit(&t, start);
+
+    let mut problems = terminal_problems(&t, &exit);
+    if exit.status != "0" {
+        problems.push(format!("SIGTERM must end the app cleanly: exit status {}", exit.status));
+    }
+    if exit.after > Duration::from_millis(1500) {
+        problems.push(format!("SIGTERM took {:?} to end the app", exit.after));
+    }
+    // Kiosk: the screen and scrollback are wiped on exit.
+    let all = t.screen_and_scrollback();
+    for needle in [WELCOME, "alex", "Tap-Alex", "TRAINING"] {
+        if all.contains(needle) {
+            problems.push(format!("after exit the pane (with scrollback) still shows {needle:?}"));
+        }
+    }
+    if !problems.is_empty() {
+        t.fail(&format!("kiosk SIGTERM:\n  - {}", problems.join("\n  - ")));
+    }
+    let _ = exit.screen;
+}
+
+/// Test 5: outside kiosk mode Ctrl-C quits at once, with status 0, and the
+/// terminal is restored with nothing of the session left on it.
+#[test]
+fn non_kiosk_ctrl_c_quits_and_restores() {
+    let t = Tmux::start("ctrlc", 100, 45, &[]);
+    sign_in_ok(&t, &ALEX);
+    let start = Instant::now();
+    t.keys(&["C-c"]);
+    let exit = wait_for_exit(&t, start);
+    let mut problems = terminal_problems(&t, &exit);
+    if exit.status != "0" {
+        problems.push(format!("Ctrl-C must quit cleanly: exit status {}", exit.status));
+    }
+    if exit.after > Duration::from_millis(1500) {
+        problems.push(format!("Ctrl-C took {:?} to quit", exit.after));
+    }
+    let all = t.screen_and_scrollback();
+    for needle in [ALEX.display_name, ALEX.pass, "alex@", "Signed in as"] {
+        if all.contains(needle) {
+            problems.push(format!("after exit the pane (with scrollback) still shows {needle:?}"));
+        }
+    }
+    if !problems.is_empty() {
+        t.fail(&format!("Ctrl-C:\n  - {}", problems.join("\n  - ")));
+    }
+}
+
+/// Test 6: a window too small says how big it must be and recovers on
+/// resize; at 80x24 the QR step says the code needs more room and offers the
+/// key instead.
+#[test]
+fn tiny_terminal_then_resize() {
+    let t = Tmux::start("tiny", 50, 15, &[]);
+    let s = t.wait_for("too small");
+    let f = flat(&s);
+    t.expect(&f, "This window is too small (50×15).");
+    t.expect(&f, "Make it at least 60×18");
+    t.expect_not(&s, WELCOME, "nothing else fits");
+
+    t.resize(100, 45);
+    let s = t.wait_for(WELCOME);
+    t.expect_not(&s, "too small", "the window is big enough now");
+
+    t.resize(80, 24);
+    t.wait_for("Step 1 of 9: Welcome");
+    sign_in_ok(&t, &ALEX);
+    delete_old_app(&t, &ALEX);
+    add_until_qr(&t, "Authenticator app (6-digit code)", 1);
+    let s = t.wait_for("does not fit");
+    let f = flat(&s);
+    t.expect(&f, "The QR code does not fit: this window is 80×24");
+    t.expect(&f, "press c to type a key");
+    t.expect(&s, " c  Can't scan");
+    if s.contains('▀') || s.contains('▄') {
+        t.fail("a QR code that does not fit must not be drawn at all");
+    }
+
+    // The key instead of the code.
+    t.keys(&["c"]);
+    let s = t.wait_for("Type this key into your app");
+    let key = manual_key_grouped(&s).unwrap_or_else(|| t.fail("no key on the manual-key screen"));
+
+    // Back to the QR, then a bigger window: the code appears and scans.
+    t.keys(&["c"]);
+    t.wait_for("does not fit");
+    t.resize(100, 45);
+    let uri = read_qr(&t);
+    let secret = check_uri(&t, &uri, ALEX.user);
+    assert_eq!(secret, key.replace(' ', ""), "the QR after resizing holds the key shown before");
+}

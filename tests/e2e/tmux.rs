@@ -1,0 +1,364 @@
+//! A real pseudo-terminal for end-to-end tests: one private tmux server per
+//! test (`tmux -L mfa-e2e-<tag>-<pid>`), so tests run in parallel and never
+//! touch a user's own tmux. The server is killed when the [`Tmux`] guard is
+//! dropped, also when the test fails.
+//!
+//! The app runs under a small wrapper script that, once the app has ended,
+//! prints `EXITED:<status>` and the terminal's line-discipline flags
+//! (`STTY: opost isig icanon echo`), so a test can check the exit status and
+//! that raw mode was undone. The app's stderr goes to a file that every
+//! failure message includes.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// How long [`Tmux::wait_for`] waits before failing the test.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// How often the screen is captured while waiting.
+const POLL: Duration = Duration::from_millis(50);
+/// The tmux session (and window) every command targets.
+const TARGET: &str = "e2e";
+
+/// Training-tenant call delay: long enough to see the spinners, short enough
+/// for fast tests.
+pub const DELAY_MS: u64 = 150;
+/// Seconds the Done screen counts down before signing out.
+pub const DONE_COUNTDOWN_SECS: u64 = 3;
+
+/// The binary under test: `$MFA_ASSIST_BIN` if set (a relative path is read
+/// from the package root, where `cargo test` runs), else the one cargo built
+/// for this test run.
+pub fn binary() -> PathBuf {
+    let bin = match std::env::var_os("MFA_ASSIST_BIN") {
+        Some(path) if !path.is_empty() => {
+            let path = PathBuf::from(path);
+            if path.is_absolute() {
+                path
+            } else {
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+            }
+        }
+        _ => PathBuf::from(env!("CARGO_BIN_EXE_mfa-assist")),
+    };
+    assert!(
+        bin.is_file(),
+        "the mfa-assist binary {} does not exist (MFA_ASSIST_BIN={:?}); build it first",
+        bin.display(),
+        std::env::var_os("MFA_ASSIST_BIN")
+    );
+    bin
+}
+
+/// Fails the test when tmux is not installed, saying so.
+fn require_tmux() {
+    match Command::new("tmux").arg("-V").output() {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => panic!(
+            "`tmux -V` failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) => panic!(
+            "tmux is needed for the end-to-end tests but could not be run ({e}); \
+             install it (Debian/Ubuntu: apt-get install tmux)"
+        ),
+    }
+}
+
+/// Quotes `s` for a POSIX shell.
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// One private tmux server running the app in a window of a given size.
+pub struct Tmux {
+    socket: String,
+    dir: PathBuf,
+    bin: PathBuf,
+}
+
+impl Tmux {
+    /// Starts the app (with `args` after `--config`) in a `width` x `height`
+    /// window. `tag` names the test in the socket and temp dir; keep it short
+    /// (socket paths are limited to ~100 bytes).
+    pub fn start(tag: &str, width: u16, height: u16, args: &[&str]) -> Tmux {
+        require_tmux();
+        static SEQ: AtomicU32 = AtomicU32::new(0);
+        let pid = std::process::id();
+        let seq = SEQ.fetch_add(1, Ordering::Relaxed);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let dir = std::env::temp_dir().join(format!("mfa-e2e-{tag}-{pid}-{seq}-{nanos}"));
+        std::fs::create_dir_all(&dir)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+        // The guard exists before the server does: whatever fails from here
+        // on, Drop kills the server and removes the directory.
+        let tmux = Tmux {
+            socket: format!("mfa-e2e-{tag}-{pid}-{seq}"),
+            dir,
+            bin: binary(),
+        };
+
+        let config = tmux.dir.join("config.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "[training]\ndelay_ms = {DELAY_MS}\n\n[kiosk]\ndone_countdown_secs = {DONE_COUNTDOWN_SECS}\n"
+            ),
+        )
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", config.display()));
+
+        let mut app = vec![
+            sh_quote(&tmux.bin.to_string_lossy()),
+            "--config".to_string(),
+            sh_quote(&config.to_string_lossy()),
+        ];
+        app.extend(args.iter().map(|a| sh_quote(a)));
+        let script = tmux.dir.join("run.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "{app} 2>{stderr}\n\
+                 status=$?\n\
+                 printf '\\nEXITED:%s\\n' \"$status\"\n\
+                 printf 'STTY: %s\\n' \"$(stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\{{0,1\\}}\\(icanon\\|echo\\|isig\\|opost\\)' | tr '\\n' ' ')\"\n\
+                 exec sleep 600\n",
+                app = app.join(" "),
+                stderr = sh_quote(&tmux.stderr_path().to_string_lossy()),
+            ),
+        )
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", script.display()));
+
+        // `exec` makes the wrapper shell the pane's process, and the app its
+        // only child (see `app_pid`).
+        let command = format!("exec /bin/sh {}", sh_quote(&script.to_string_lossy()));
+        let (w, h) = (width.to_string(), height.to_string());
+        tmux.tmux_ok(&[
+            "new-session", "-d", "-s", TARGET, "-x", &w, "-y", &h, &command,
+        ]);
+        tmux
+    }
+
+    fn stderr_path(&self) -> PathBuf {
+        self.dir.join("stderr.txt")
+    }
+
+    /// What the app wrote to stderr so far.
+    pub fn app_stderr(&self) -> String {
+        std::fs::read_to_string(self.stderr_path()).unwrap_or_default()
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        // -f /dev/null: no user config; -u: UTF-8 whatever the locale says.
+        Command::new("tmux")
+            .args(["-u", "-f", "/dev/null", "-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run tmux {args:?}: {e}"))
+    }
+
+    fn tmux_ok(&self, args: &[&str]) -> String {
+        let out = self.tmux(args);
+        if !out.status.success() {
+            panic!(
+                "tmux {args:?} failed: {}{}",
+                String::from_utf8_lossy(&out.stderr),
+                self.diagnostics_without_screen()
+            );
+        }
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The visible screen as plain text.
+    pub fn screen(&self) -> String {
+        self.tmux_ok(&["capture-pane", "-p", "-t", TARGET])
+    }
+
+    /// The visible screen with SGR colour escapes (`capture-pane -e`).
+    pub fn screen_with_colours(&self) -> String {
+        self.tmux_ok(&["capture-pane", "-p", "-e", "-t", TARGET])
+    }
+
+    /// The visible screen and up to 3000 lines of scrollback above it.
+    pub fn screen_and_scrollback(&self) -> String {
+        self.tmux_ok(&["capture-pane", "-p", "-S", "-3000", "-t", TARGET])
+    }
+
+    /// Presses keys by tmux name: `Enter`, `Down`, `Escape`, `C-c`, `y`.
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", TARGET];
+        args.extend_from_slice(keys);
+        self.tmux_ok(&args);
+    }
+
+    /// Types `text` literally, one key per character.
+    pub fn type_text(&self, text: &str) {
+        self.tmux_ok(&["send-keys", "-t", TARGET, "-l", "--", text]);
+    }
+
+    pub fn resize(&self, width: u16, height: u16) {
+        let (w, h) = (width.to_string(), height.to_string());
+        self.tmux_ok(&["resize-window", "-t", TARGET, "-x", &w, "-y", &h]);
+    }
+
+    /// A tmux format evaluated for the pane, e.g. `#{alternate_on}`.
+    pub fn display(&self, format: &str) -> String {
+        self.tmux_ok(&["display-message", "-p", "-t", TARGET, format])
+            .trim()
+            .to_string()
+    }
+
+    /// The pid of the running app: the only child of the pane's shell.
+    pub fn app_pid(&self) -> u32 {
+        let pane: u32 = self
+            .display("#{pane_pid}")
+            .parse()
+            .unwrap_or_else(|e| panic!("bad pane pid: {e}"));
+        let children = children_of(pane);
+        let want = self.bin.to_string_lossy().into_owned();
+        let app: Vec<u32> = children
+            .iter()
+            .copied()
+            .filter(|pid| {
+                std::fs::read(format!("/proc/{pid}/cmdline"))
+                    .map(|c| c.split(|b| *b == 0).next() == Some(want.as_bytes()))
+                    .unwrap_or(false)
+            })
+            .collect();
+        match app.as_slice() {
+            [pid] => *pid,
+            _ => self.fail(&format!(
+                "expected one mfa-assist child of pane process {pane}, found {app:?} \
+                 (all children: {children:?})"
+            )),
+        }
+    }
+
+    /// Polls the screen every 50 ms until it contains `text`; returns that
+    /// screen. After [`TIMEOUT`] the test fails showing the last screen.
+    pub fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?}"), TIMEOUT, |s| s.contains(text))
+    }
+
+    /// Like [`Tmux::wait_for`], with words allowed to wrap across lines:
+    /// every run of whitespace in the screen and in `text` counts as one space.
+    pub fn wait_for_flat(&self, text: &str) -> String {
+        let want = flat(text);
+        self.wait_until(&format!("{text:?} (any wrapping)"), TIMEOUT, |s| {
+            flat(s).contains(&want)
+        })
+    }
+
+    /// Polls until the screen no longer contains `text`.
+    pub fn wait_gone(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?} to go away"), TIMEOUT, |s| {
+            !s.contains(text)
+        })
+    }
+
+    pub fn wait_until(&self, what: &str, timeout: Duration, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            if start.elapsed() >= timeout {
+                panic!(
+                    "timed out after {:.1} s waiting for {what}\n{}",
+                    start.elapsed().as_secs_f32(),
+                    self.diagnostics(&screen)
+                );
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Fails the test with `message`, the current screen and the app's stderr.
+    pub fn fail(&self, message: &str) -> ! {
+        let screen = self.screen();
+        panic!("{message}\n{}", self.diagnostics(&screen))
+    }
+
+    /// Fails unless `screen` contains `text`.
+    pub fn expect(&self, screen: &str, text: &str) {
+        if !screen.contains(text) {
+            panic!(
+                "expected the screen to show {text:?}\n{}",
+                self.diagnostics(screen)
+            );
+        }
+    }
+
+    /// Fails if `screen` contains `text`.
+    pub fn expect_not(&self, screen: &str, text: &str, why: &str) {
+        if screen.contains(text) {
+            panic!(
+                "the screen must not show {text:?} ({why})\n{}",
+                self.diagnostics(screen)
+            );
+        }
+    }
+
+    fn diagnostics(&self, screen: &str) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "----- screen -----");
+        out.push_str(screen.trim_end());
+        out.push('\n');
+        let _ = write!(out, "------------------{}", self.diagnostics_without_screen());
+        out
+    }
+
+    fn diagnostics_without_screen(&self) -> String {
+        let stderr = self.app_stderr();
+        if stderr.trim().is_empty() {
+            String::new()
+        } else {
+            format!("\n----- app stderr -----\n{}", stderr.trim_end())
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-f", "/dev/null", "-L", &self.socket, "kill-server"])
+            .output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Every run of whitespace as one space.
+pub fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Pids whose parent is `parent`, read from /proc.
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut pids = Vec::new();
+    for entry in entries.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid ...`; comm may contain spaces and parentheses.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|s| s.parse::<u32>().ok());
+        if ppid == Some(parent) {
+            pids.push(pid);
+        }
+    }
+    pids.sort_unstable();
+    pids
+}
