@@ -66,7 +66,7 @@ pub enum Action {
     Resend,
     SimApprove,
     SimDeny,
-    AnotherMethod,
+    BackToMethods,
     Erase,
 }
 
@@ -239,13 +239,19 @@ pub static BINDINGS: &[Binding] = &[
         "key.sim_deny",
         true,
     ),
-    b(C::ProveApproval, &[K::Esc], A::Cancel, "key.cancel", true),
+    b(
+        C::ProveApproval,
+        &[K::Esc],
+        A::Cancel,
+        "key.back_to_qr",
+        true,
+    ),
     b(C::Done, &[K::Enter], A::Finish, "key.sign_out_now", true),
     b(
         C::Done,
-        &[K::Char('a')],
-        A::AnotherMethod,
-        "key.another_method",
+        &[K::Char('m'), K::Esc],
+        A::BackToMethods,
+        "key.back_to_methods",
         true,
     ),
     b(

@@ -358,9 +358,18 @@ impl Harness {
         h
     }
 
+    /// The notification is being sent.
     fn at_prove_approval() -> Self {
         let mut h = Harness::at_scan(push_enrollment());
         h.press(Key::Enter);
+        h
+    }
+
+    /// The notification is out (the poller's first answer): waiting for the phone.
+    fn at_waiting() -> Self {
+        let mut h = Harness::at_prove_approval();
+        h.answer_poll(Ok(Approval::Pending));
+        assert_eq!(h.approval_state(), ApprovalState::Waiting);
         h
     }
 
@@ -1836,16 +1845,36 @@ fn enter_on_scan_sends_the_test_notification() {
             req,
             started: h.clock,
             deadline: h.clock.plus_ms(60_000),
-            state: ApprovalState::Waiting,
+            state: ApprovalState::Sending,
         }
     );
     // Polling is not a pending request: keys stay free.
     assert_eq!(h.flow.pending, None);
+
+    // Nothing to approve, deny or resend until the notification is out.
+    for key in [Key::Char('a'), Key::Char('d'), Key::Char('r')] {
+        assert!(h.press(key).is_empty());
+        assert_eq!(h.approval_state(), ApprovalState::Sending);
+    }
+}
+
+#[test]
+fn the_first_pending_poll_means_the_notification_is_out() {
+    let mut h = Harness::at_prove_approval();
+    let (req, started, deadline, _) = h.approval();
+    h.advance(300);
+
+    assert!(h.answer_poll(Ok(Approval::Pending)).is_empty());
+
+    assert_eq!(
+        h.approval(),
+        (req, started, deadline, ApprovalState::Waiting)
+    );
 }
 
 #[test]
 fn the_simulated_phone_approves_or_denies() {
-    let mut h = Harness::at_prove_approval();
+    let mut h = Harness::at_waiting();
     assert_eq!(
         h.press(Key::Char('a')),
         vec![Effect::SimulatePhone {
@@ -1881,13 +1910,14 @@ fn without_a_simulated_phone_a_and_d_do_nothing() {
     h.press(Key::Enter);
     h.answer_enrollment(Ok(push_enrollment()));
     h.press(Key::Enter);
+    h.answer_poll(Ok(Approval::Pending));
     assert!(h.press(Key::Char('a')).is_empty());
     assert!(h.press(Key::Char('d')).is_empty());
 }
 
 #[test]
 fn a_pending_poll_keeps_waiting() {
-    let mut h = Harness::at_prove_approval();
+    let mut h = Harness::at_waiting();
     let before = h.flow.clone();
     h.advance(2_000);
     assert!(h.answer_poll(Ok(Approval::Pending)).is_empty());
@@ -1896,7 +1926,7 @@ fn a_pending_poll_keeps_waiting() {
 
 #[test]
 fn approval_finishes_the_enrollment() {
-    let mut h = Harness::at_prove_approval();
+    let mut h = Harness::at_waiting();
     h.advance(4_000);
 
     let effects = h.answer_poll(Ok(Approval::Approved));
@@ -1922,7 +1952,7 @@ fn approval_finishes_the_enrollment() {
 
 #[test]
 fn a_rejection_stops_polling_and_resend_starts_a_new_run() {
-    let mut h = Harness::at_prove_approval();
+    let mut h = Harness::at_waiting();
     let old = h.last_req(Kind::Poll);
 
     let effects = h.answer_poll(Ok(Approval::Rejected));
@@ -1955,7 +1985,7 @@ fn a_rejection_stops_polling_and_resend_starts_a_new_run() {
             new,
             h.clock,
             h.clock.plus_ms(60_000),
-            ApprovalState::Waiting
+            ApprovalState::Sending
         )
     );
 
@@ -1974,7 +2004,7 @@ fn a_rejection_stops_polling_and_resend_starts_a_new_run() {
 
 #[test]
 fn the_deadline_passing_times_out() {
-    let mut h = Harness::at_prove_approval();
+    let mut h = Harness::at_waiting();
     let (_, _, deadline, _) = h.approval();
 
     h.advance(59_999);
@@ -1993,12 +2023,19 @@ fn the_deadline_passing_times_out() {
         effects[..],
         [Effect::StopApproval, Effect::StartApproval { .. }]
     ));
-    assert_eq!(h.approval_state(), ApprovalState::Waiting);
+    assert_eq!(h.approval_state(), ApprovalState::Sending);
+}
+
+#[test]
+fn the_deadline_passing_while_still_sending_times_out() {
+    let mut h = Harness::at_prove_approval();
+    assert_eq!(h.tick_after(60_000), vec![Effect::StopApproval]);
+    assert_eq!(h.approval_state(), ApprovalState::TimedOut);
 }
 
 #[test]
 fn the_provider_saying_expired_times_out() {
-    let mut h = Harness::at_prove_approval();
+    let mut h = Harness::at_waiting();
     assert_eq!(
         h.answer_poll(Ok(Approval::Expired)),
         vec![Effect::StopApproval]
@@ -2016,7 +2053,7 @@ fn transient_poll_errors_are_trouble_and_polling_goes_on() {
             retry_after: Some(Duration::from_secs(5)),
         },
     ] {
-        let mut h = Harness::at_prove_approval();
+        let mut h = Harness::at_waiting();
 
         let effects = h.answer_poll(Err(error.clone()));
 
@@ -2040,7 +2077,7 @@ fn final_poll_errors_fail_and_stop_polling() {
         ProviderError::NotAllowed("policy".into()),
         ProviderError::Protocol("bad json".into()),
     ] {
-        let mut h = Harness::at_prove_approval();
+        let mut h = Harness::at_waiting();
 
         let effects = h.answer_poll(Err(error.clone()));
 
@@ -2054,15 +2091,15 @@ fn final_poll_errors_fail_and_stop_polling() {
 
 #[test]
 fn esc_while_waiting_stops_polling_and_shows_the_qr_again() {
-    let mut h = Harness::at_prove_approval();
+    for mut h in [Harness::at_prove_approval(), Harness::at_waiting()] {
+        let effects = h.press(Key::Esc);
 
-    let effects = h.press(Key::Esc);
-
-    assert_eq!(effects, vec![Effect::StopApproval]);
-    assert_eq!(h.flow.screen, Screen::Scan { manual: false });
-    assert_eq!(h.flow.enrollment, Some(push_enrollment()));
-    assert!(h.answer_poll(Ok(Approval::Approved)).is_empty());
-    assert_eq!(h.flow.screen, Screen::Scan { manual: false });
+        assert_eq!(effects, vec![Effect::StopApproval]);
+        assert_eq!(h.flow.screen, Screen::Scan { manual: false });
+        assert_eq!(h.flow.enrollment, Some(push_enrollment()));
+        assert!(h.answer_poll(Ok(Approval::Approved)).is_empty());
+        assert_eq!(h.flow.screen, Screen::Scan { manual: false });
+    }
 }
 
 // ============================================================================
@@ -2403,10 +2440,11 @@ fn stale_answers_are_dropped_everywhere() {
     h.press(Key::Enter);
     assert_stale_answers_are_dropped(h);
 
-    let mut h = Harness::at_prove_approval();
+    let mut h = Harness::at_waiting();
     h.answer_poll(Ok(Approval::Rejected));
     h.press(Key::Char('r'));
     assert_stale_answers_are_dropped(h);
+    assert_stale_answers_are_dropped(Harness::at_waiting());
 
     assert_stale_answers_are_dropped(Harness::at_done());
 }

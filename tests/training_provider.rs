@@ -138,14 +138,15 @@ fn every_builtin_scenario_parses() {
 #[tokio::test]
 async fn the_default_scenario_accounts_are_what_the_banner_promises() {
     let t = tenant();
-    // (1) common case: old Authenticator as default plus a phone.
+    // (1) common case: old Authenticator plus a phone that is the default,
+    // so the old app can be deleted straight away.
     let s = sign_in(&t, "alex", ALEX).await.unwrap();
     let ms = methods(&t, &s).await;
     assert_eq!(ms.len(), 2);
-    assert_eq!(ms[0].kind, MethodKind::AuthenticatorPush);
-    assert!(ms[0].is_default);
-    assert_eq!(ms[1].kind, MethodKind::Phone);
-    assert!(ms[0].added.is_some() && ms[0].last_used.is_some());
+    let app = find(&ms, MethodKind::AuthenticatorPush);
+    assert!(!app.is_default);
+    assert!(find(&ms, MethodKind::Phone).is_default);
+    assert!(app.added.is_some() && app.last_used.is_some());
     // (2) expired pass.
     assert_eq!(
         sign_in(&t, "sam", SAM).await.unwrap_err(),
@@ -397,9 +398,9 @@ async fn delete_unknown_method() {
 #[tokio::test]
 async fn change_the_default_then_delete_the_old_app() {
     let t = tenant();
-    let s = sign_in(&t, "alex", ALEX).await.unwrap();
+    let s = sign_in(&t, "kim", KIM).await.unwrap();
     let ms = methods(&t, &s).await;
-    let app = find(&ms, MethodKind::AuthenticatorPush).id.clone();
+    let app = find(&ms, MethodKind::AuthenticatorCode).id.clone();
     let phone = find(&ms, MethodKind::Phone).id.clone();
     assert_eq!(
         t.delete_method(&s, &app).await.unwrap_err(),
@@ -408,8 +409,8 @@ async fn change_the_default_then_delete_the_old_app() {
     t.set_default(&s, &phone).await.unwrap();
     t.delete_method(&s, &app).await.unwrap();
     let ms = methods(&t, &s).await;
-    assert_eq!(ms.len(), 1);
-    assert!(ms[0].is_default);
+    assert_eq!(ms.len(), 2);
+    assert!(find(&ms, MethodKind::Phone).is_default);
 }
 
 #[tokio::test]
@@ -584,9 +585,9 @@ async fn a_proven_code_registers_the_method() {
     assert_eq!(new.label, "Authenticator app");
     assert_eq!(new.added.as_deref(), Some("2024-03-05"));
     assert!(new.used_for.sign_in && new.used_for.password_reset);
-    // Alex still has a default (the old app): the new one is not it.
+    // Alex still has a default (the phone): the new one is not it.
     assert!(!new.is_default);
-    assert!(find(&ms, MethodKind::AuthenticatorPush).is_default);
+    assert!(find(&ms, MethodKind::Phone).is_default);
     // The enrollment is done: checking again finds nothing.
     assert_eq!(
         t.check_code(&s, &e.id, "000000").await.unwrap_err(),

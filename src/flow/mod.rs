@@ -201,6 +201,8 @@ pub struct Flow {
     pub methods: Vec<Method>,
     /// True once the first method list of this sign-in has arrived.
     pub methods_loaded: bool,
+    /// Ids of the methods registered when this person signed in; the rest are new.
+    pub initial_ids: Vec<String>,
     pub selected: usize,
     pub add_kind: MethodKind,
     pub platform: Platform,
@@ -226,6 +228,7 @@ impl Flow {
             account: None,
             methods: Vec::new(),
             methods_loaded: false,
+            initial_ids: Vec::new(),
             selected: 0,
             add_kind: MethodKind::AuthenticatorPush,
             platform: Platform::IPhone,
@@ -259,6 +262,11 @@ impl Flow {
 
     pub fn selected_method(&self) -> Option<&Method> {
         self.methods.get(self.selected)
+    }
+
+    /// Added during this sign-in.
+    pub fn is_new(&self, method: &Method) -> bool {
+        self.methods_loaded && !self.initial_ids.contains(&method.id)
     }
 
     pub fn is_busy(&self, op: Op) -> bool {

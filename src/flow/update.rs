@@ -15,16 +15,23 @@ pub fn update(flow: &mut Flow, event: Event) -> Vec<Effect> {
         }
         EventKind::Paste(text) => {
             flow.last_input = flow.now;
-            on_paste(flow, &text);
+            // Help covers the fields; a paste there would land unseen.
+            if !flow.help_open {
+                on_paste(flow, &text);
+            }
             Vec::new()
         }
         EventKind::Tick => on_tick(flow),
         EventKind::Interrupt => quit(flow),
         EventKind::SignedIn { req, answer } => on_signed_in(flow, req, answer),
         EventKind::MethodsLoaded { req, answer } => {
-            if take_pending(flow, req) {
-                on_methods(flow, answer);
+            if !take_pending(flow, req) {
+                return Vec::new();
             }
+            if let Some(effects) = expired(flow, Op::LoadMethods, &answer) {
+                return effects;
+            }
+            on_methods(flow, answer);
             Vec::new()
         }
         EventKind::Deleted { req, answer } => on_deleted(flow, req, answer),
@@ -32,6 +39,21 @@ pub fn update(flow: &mut Flow, event: Event) -> Vec<Effect> {
         EventKind::EnrollmentReady { req, answer } => on_enrollment(flow, req, answer),
         EventKind::CodeChecked { req, answer } => on_code_checked(flow, req, answer),
         EventKind::ApprovalPolled { req, answer } => on_approval(flow, req, answer),
+    }
+}
+
+/// A provider that says the session is gone means the person must start
+/// again; everything of theirs is cleared on the way out.
+fn expired<T>(flow: &mut Flow, op: Op, answer: &Answer<T>) -> Option<Vec<Effect>> {
+    match answer {
+        Err(ProviderError::SessionExpired) if flow.account.is_some() => Some(sign_out(
+            flow,
+            Some(Notice::Failed {
+                op,
+                error: ProviderError::SessionExpired,
+            }),
+        )),
+        _ => None,
     }
 }
 
@@ -322,6 +344,19 @@ fn on_methods(flow: &mut Flow, answer: Answer<Vec<Method>>) {
             list.sort_by_key(|m| !m.is_default);
             // The selection stays on the same method when the order changes.
             let kept = flow.selected_method().map(|m| m.id.clone());
+            if !flow.methods_loaded {
+                flow.initial_ids = list.iter().map(|m| m.id.clone()).collect();
+                // Start on the Authenticator: the one a lost phone takes with it.
+                flow.selected = list
+                    .iter()
+                    .position(|m| {
+                        matches!(
+                            m.kind,
+                            MethodKind::AuthenticatorPush | MethodKind::AuthenticatorCode
+                        )
+                    })
+                    .unwrap_or(0);
+            }
             flow.methods = list;
             flow.methods_loaded = true;
             flow.selected = kept
@@ -410,6 +445,9 @@ fn on_deleted(flow: &mut Flow, req: ReqId, answer: Answer<()>) -> Vec<Effect> {
     if !take_pending(flow, req) {
         return Vec::new();
     }
+    if let Some(effects) = expired(flow, Op::Delete, &answer) {
+        return effects;
+    }
     let target = flow.target.take();
     let label = target.as_ref().map(|m| m.label.clone()).unwrap_or_default();
     match answer {
@@ -435,6 +473,9 @@ fn on_deleted(flow: &mut Flow, req: ReqId, answer: Answer<()>) -> Vec<Effect> {
 fn on_default_set(flow: &mut Flow, req: ReqId, answer: Answer<()>) -> Vec<Effect> {
     if !take_pending(flow, req) {
         return Vec::new();
+    }
+    if let Some(effects) = expired(flow, Op::SetDefault, &answer) {
+        return effects;
     }
     match answer {
         Ok(()) => {
@@ -531,6 +572,9 @@ fn on_enrollment(flow: &mut Flow, req: ReqId, answer: Answer<Enrollment>) -> Vec
             Err(_) => Vec::new(),
         };
     }
+    if let Some(effects) = expired(flow, Op::Enroll, &answer) {
+        return effects;
+    }
     match answer {
         Ok(enrollment) => {
             flow.enrollment = Some(enrollment);
@@ -622,6 +666,9 @@ fn on_code_checked(flow: &mut Flow, req: ReqId, answer: Answer<bool>) -> Vec<Eff
     if !take_pending(flow, req) {
         return Vec::new();
     }
+    if let Some(effects) = expired(flow, Op::CheckCode, &answer) {
+        return effects;
+    }
     match answer {
         Ok(true) => proven(flow),
         Ok(false) => {
@@ -709,17 +756,17 @@ fn prove_approval(flow: &mut Flow, action: Action) -> Vec<Effect> {
 }
 
 fn on_approval(flow: &mut Flow, req: ReqId, answer: Answer<Approval>) -> Vec<Effect> {
-    let Screen::ProveApproval {
-        req: current,
-        state,
-        ..
-    } = &mut flow.screen
-    else {
-        return Vec::new();
-    };
-    if *current != req || !state.is_open() {
+    let current = matches!(&flow.screen,
+        Screen::ProveApproval { req: current, state, .. } if *current == req && state.is_open());
+    if !current {
         return Vec::new();
     }
+    if let Some(effects) = expired(flow, Op::Approval, &answer) {
+        return effects;
+    }
+    let Screen::ProveApproval { state, .. } = &mut flow.screen else {
+        return Vec::new();
+    };
     match answer {
         Ok(Approval::Pending) => *state = ApprovalState::Waiting,
         Ok(Approval::Approved) => return [vec![Effect::StopApproval], proven(flow)].concat(),
@@ -750,8 +797,8 @@ fn is_transient(error: &ProviderError) -> bool {
 fn done(flow: &mut Flow, action: Action) -> Vec<Effect> {
     match action {
         Action::Finish => sign_out(flow, None),
-        Action::AnotherMethod => {
-            flow.screen = Screen::AddMethod { choice: 0 };
+        Action::BackToMethods => {
+            flow.screen = Screen::Methods;
             Vec::new()
         }
         _ => Vec::new(),

@@ -1,6 +1,6 @@
 //! Steps 4 to 6: which method, which phone, and getting the app ready.
 
-use super::chrome::{busy_line, lines};
+use super::chrome::{busy_line, lines, numbered};
 use super::methods::kind_name;
 use super::{View, notice, theme};
 use crate::flow::{Op, Platform, Screen};
@@ -14,7 +14,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     let text = match &view.flow.screen {
         Screen::AddMethod { choice } => add_method(view, *choice),
         Screen::Platform => platform(view),
-        Screen::Prepare => prepare(view),
+        Screen::Prepare => prepare(view, area.width),
         _ => return,
     };
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
@@ -87,7 +87,7 @@ fn platform(view: &View) -> Vec<Line<'static>> {
 }
 
 /// The numbered steps for this phone and this kind of method.
-fn prepare(view: &View) -> Vec<Line<'static>> {
+fn prepare(view: &View, width: u16) -> Vec<Line<'static>> {
     let flow = view.flow;
     let (phone, steps) = match (flow.platform, flow.add_kind) {
         (Platform::IPhone, MethodKind::AuthenticatorCode) => {
@@ -106,23 +106,26 @@ fn prepare(view: &View) -> Vec<Line<'static>> {
         ),
         Line::raw(""),
     ];
-    for (n, step) in view.t(steps).lines().enumerate() {
-        text.push(Line::from(vec![
-            Span::styled(format!(" {:>2}. ", n + 1), theme::title()),
-            Span::raw(step.to_string()),
-        ]));
-    }
-    text.push(Line::raw(""));
+    // Before the steps: an old entry left in the app causes the most confusion.
     text.extend(
         lines(view.t("prepare.old_entry"))
             .into_iter()
             .map(|l| l.style(theme::dim())),
     );
     text.push(Line::raw(""));
+    for (n, step) in view.t(steps).lines().enumerate() {
+        text.extend(numbered(
+            &format!(" {:>2}. ", n + 1),
+            step,
+            width,
+            theme::title(),
+        ));
+    }
+    text.push(Line::raw(""));
     if let Some(busy) = busy_line(view, Op::Enroll) {
         text.push(busy);
-    } else if let Some(n) = notice::line(view) {
-        text.push(n);
+    } else if view.flow.notice.is_some() {
+        text.extend(notice::lines(view));
     } else {
         text.push(Line::styled(
             view.t("prepare.ready").to_string(),

@@ -8,6 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 const STEPS: u8 = 9;
@@ -44,16 +45,6 @@ fn step(screen: &Screen) -> (u8, &'static str) {
 
 fn draw_header(frame: &mut Frame, view: &View, area: Rect) {
     let (n, id) = step(&view.flow.screen);
-    let mut left = vec![
-        Span::styled(" mfa-assist ", theme::title()),
-        Span::styled(view.branding.org_name.clone(), theme::dim()),
-    ];
-    if let Some(account) = &view.flow.account {
-        left.push(Span::styled(
-            format!("  ·  {}", account.username),
-            theme::dim(),
-        ));
-    }
     let step_text = view.f(
         "chrome.step",
         &[
@@ -75,6 +66,21 @@ fn draw_header(frame: &mut Frame, view: &View, area: Rect) {
     let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width + 1)])
         .spacing(1)
         .areas(area);
+    // Whole pieces only, most useful first: who is signed in, then the organisation.
+    let mut left = vec![Span::styled(" mfa-assist ", theme::title())];
+    let mut used = left[0].width();
+    let room = usize::from(l.width);
+    let account = view.flow.account.as_ref().map(|a| format!(" {}", a.username));
+    let org = format!(" {}", view.branding.org_name);
+    let mut extras: Vec<String> = Vec::new();
+    for piece in [account, Some(org)].into_iter().flatten() {
+        if used + piece.width() <= room {
+            used += piece.width();
+            extras.push(piece);
+        }
+    }
+    // The account, when shown, stays left of the organisation.
+    left.extend(extras.into_iter().map(|p| Span::styled(p, theme::dim())));
     frame.render_widget(Line::from(left), l);
     frame.render_widget(right, r);
 }
@@ -83,11 +89,11 @@ pub fn training(flow: &Flow) -> bool {
     flow.settings.capabilities.training_accounts.is_some()
 }
 
-/// The keys of this screen that do something now, as `Key label` pairs.
+/// The keys of this screen that do something now, as `Key label` units.
 /// On text screens help is F1, since `?` is typed; elsewhere it shows as `?`.
-fn hints(view: &View) -> Line<'static> {
+fn hints(view: &View) -> Vec<[Span<'static>; 2]> {
     let context = view.flow.context();
-    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut units = Vec::new();
     for binding in keymap::for_context(context) {
         let action = binding.action;
         if !binding.footer || action == Action::Quit || !view.flow.action_available(action) {
@@ -105,23 +111,54 @@ fn hints(view: &View) -> Line<'static> {
                 None => continue,
             }
         };
-        spans.push(Span::styled(
-            format!(" {} ", keymap::key_name(key)),
-            theme::key(),
-        ));
-        spans.push(Span::raw(format!(" {}   ", view.t(binding.label))));
+        units.push([
+            Span::styled(format!(" {} ", keymap::key_name(key)), theme::key()),
+            Span::raw(format!(" {}", view.t(label(view, binding)))),
+        ]);
     }
-    Line::from(spans)
+    units
+}
+
+/// A binding's label, for the state the screen is in.
+pub fn label(view: &View, binding: &keymap::Binding) -> &'static str {
+    match (&view.flow.screen, binding.action) {
+        (Screen::Scan { manual: true }, Action::CantScan) => "key.show_qr",
+        _ => binding.label,
+    }
+}
+
+/// Footer rows: whole `key label` units, never split across rows.
+fn footer_lines(view: &View, width: u16) -> Vec<Line<'static>> {
+    const GAP: &str = "   ";
+    let width = usize::from(width);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut current: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for unit in hints(view) {
+        let w: usize = unit.iter().map(Span::width).sum();
+        if used > 0 && used + GAP.len() + w > width {
+            lines.push(Line::from(std::mem::take(&mut current)));
+            used = 0;
+        }
+        if used > 0 {
+            current.push(Span::raw(GAP));
+            used += GAP.len();
+        }
+        used += w;
+        current.extend(unit);
+    }
+    if !current.is_empty() {
+        lines.push(Line::from(current));
+    }
+    lines
 }
 
 fn footer_height(view: &View, width: u16) -> u16 {
-    let needed = hints(view).width();
-    let width = usize::from(width.max(1));
-    u16::try_from(needed.div_ceil(width).clamp(1, 3)).unwrap_or(1)
+    u16::try_from(footer_lines(view, width).len().clamp(1, 3)).unwrap_or(1)
 }
 
 fn draw_footer(frame: &mut Frame, view: &View, area: Rect) {
-    frame.render_widget(Paragraph::new(hints(view)).wrap(Wrap { trim: false }), area);
+    frame.render_widget(Paragraph::new(footer_lines(view, area.width)), area);
 }
 
 /// The one message a too-small terminal gets: how big it must be.
@@ -165,7 +202,109 @@ pub fn busy_line(view: &View, op: Op) -> Option<Line<'static>> {
     ]))
 }
 
-/// Wrapped paragraph lines of a multi-line text, one `Line` per source line.
+/// The lines of a guide text. A line that does not end a sentence runs on
+/// into the next (unless that one starts a list item or is indented), so
+/// texts written for 80 columns still wrap cleanly in a narrower box.
 pub fn lines(text: &str) -> Vec<Line<'static>> {
-    text.lines().map(|l| Line::from(l.to_string())).collect()
+    reflow(text).into_iter().map(Line::from).collect()
+}
+
+pub fn reflow(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    let mut in_item = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let bullet = trimmed.starts_with(['•', '-', '*'])
+            || trimmed.split_once(". ").is_some_and(|(n, _)| n.parse::<u32>().is_ok());
+        let indented = line.starts_with(' ');
+        // Prose continues with an unindented line; a list item with an indented one.
+        let continues = open && !line.is_empty() && !bullet && indented == in_item;
+        match out.last_mut() {
+            Some(last) if continues => {
+                last.push(' ');
+                last.push_str(trimmed);
+            }
+            _ => {
+                out.push(line.to_string());
+                in_item = bullet || indented;
+            }
+        }
+        let end = line.trim_end();
+        open = !end.is_empty() && !end.ends_with(['.', ':', '?', '!', '…', '”', '"', ')']);
+    }
+    out
+}
+
+/// Word-wraps `text` to `width` columns; words longer than a line are cut.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let extra = if line.is_empty() { 0 } else { 1 };
+        if !line.is_empty() && line.width() + extra + word.width() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        while line.width() > width {
+            let cut: String = line.chars().take(width).collect();
+            line = line.chars().skip(cut.chars().count()).collect();
+            out.push(cut);
+        }
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+/// `1. text` with wrapped lines indented under the text, not the number.
+pub fn numbered(prefix: &str, text: &str, width: u16, style: ratatui::style::Style) -> Vec<Line<'static>> {
+    let indent = prefix.width();
+    let body = usize::from(width).saturating_sub(indent).max(10);
+    wrap(text, body)
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let lead = if i == 0 { prefix.to_string() } else { " ".repeat(indent) };
+            Line::from(vec![Span::styled(lead, style), Span::raw(part)])
+        })
+        .collect()
+}
+
+/// Rows `text` takes when wrapped at `width`.
+pub fn height(text: &[Line<'static>], width: u16) -> u16 {
+    let rows = Paragraph::new(text.to_vec())
+        .wrap(Wrap { trim: false })
+        .line_count(width);
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reflow_joins_broken_sentences_but_keeps_items() {
+        let text = "One sentence that\ngoes on.\n  • item one that\n    wraps\n  • item two\nNext.";
+        assert_eq!(
+            reflow(text),
+            vec![
+                "One sentence that goes on.",
+                "  • item one that wraps",
+                "  • item two",
+                "Next."
+            ]
+        );
+    }
+
+    #[test]
+    fn wrap_breaks_at_words() {
+        assert_eq!(wrap("aaa bbb ccc", 7), vec!["aaa bbb", "ccc"]);
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+    }
 }

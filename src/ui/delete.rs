@@ -54,11 +54,10 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         .border_style(style)
         .title(Line::styled(format!(" {title} "), theme::strong()));
     let width = area.width.min(80);
-    let height = area.height.min(
-        u16::try_from(body.len())
-            .unwrap_or(u16::MAX)
-            .saturating_add(4),
-    );
+    // Two border rows and the wrapped body inside the padding.
+    let height = area
+        .height
+        .min(super::chrome::height(&body, width.saturating_sub(4)).saturating_add(2));
     let rect = Rect {
         x: area.x,
         y: area.y,

@@ -4,6 +4,7 @@ use super::chrome::lines;
 use super::methods::kind_name;
 use super::{View, theme};
 use crate::flow::Screen;
+use crate::provider::MethodKind;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -32,10 +33,14 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         Line::styled(view.t("done.now_registered").to_string(), theme::strong()),
     ];
     for m in &flow.methods {
-        text.push(Line::from(vec![
+        let mut line = vec![
             Span::raw(if m.is_default { "  ★ " } else { "  • " }),
             Span::raw(format!("{} — {}", kind_name(view, m.kind), m.label)),
-        ]));
+        ];
+        if flow.is_new(m) {
+            line.push(Span::styled(format!(" {}", view.t("methods.new")), theme::ok()));
+        }
+        text.push(Line::from(line));
     }
     if flow.methods.is_empty() {
         text.push(Line::styled(
@@ -44,17 +49,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         ));
     }
     text.push(Line::raw(""));
-    let sign_in_methods = flow
-        .methods
-        .iter()
-        .filter(|m| m.kind.is_sign_in_factor())
-        .count();
-    let advice = if sign_in_methods < 2 {
-        "done.advice_second"
-    } else {
-        "done.advice_keep"
-    };
-    text.extend(lines(view.t(advice)));
+    text.extend(lines(&advice(view)));
     text.extend(
         lines(view.t("done.propagation"))
             .into_iter()
@@ -67,4 +62,27 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         theme::warning(),
     ));
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
+}
+
+/// The one piece of advice that matters most for what is registered now.
+fn advice(view: &View) -> String {
+    let flow = view.flow;
+    let old_app = flow.methods.iter().find(|m| {
+        !flow.is_new(m)
+            && matches!(
+                m.kind,
+                MethodKind::AuthenticatorPush | MethodKind::AuthenticatorCode
+            )
+    });
+    let sign_in_methods = flow
+        .methods
+        .iter()
+        .filter(|m| m.kind.is_sign_in_factor())
+        .count();
+    match old_app {
+        Some(m) if flow.added.is_empty() => view.f("done.nothing_added", &[("label", &m.label)]),
+        Some(m) => view.f("done.old_still_there", &[("label", &m.label)]),
+        None if sign_in_methods < 2 => view.t("done.advice_second").to_string(),
+        None => view.t("done.advice_keep").to_string(),
+    }
 }

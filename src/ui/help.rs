@@ -30,7 +30,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         }
         text.push(Line::from(vec![
             Span::styled(format!("  {:<18}", keys.join(" / ")), theme::title()),
-            Span::raw(view.t(binding.label).to_string()),
+            Span::raw(view.t(super::chrome::label(view, binding)).to_string()),
         ]));
     }
     text.push(Line::raw(""));
@@ -45,11 +45,12 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         theme::dim(),
     ));
 
-    let width = area.width.saturating_sub(8).min(84);
+    // Nearly full width on small terminals, so no stray fragments of the
+    // screen below peek out beside the box.
+    let width = area.width.saturating_sub(2).min(84);
     let height = area
         .height
-        .saturating_sub(4)
-        .min(u16::try_from(text.len()).unwrap_or(u16::MAX) + 3);
+        .min(super::chrome::height(&text, width.saturating_sub(4)).saturating_add(2));
     let rect = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,

@@ -9,6 +9,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 
+/// Narrower than this, kind and label share a cell on two lines so that
+/// every column, "last used" included, keeps its room.
+const WIDE: u16 = 100;
+
 pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     let flow = view.flow;
     let name = flow
@@ -16,7 +20,11 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         .as_ref()
         .map(|a| a.display_name.as_str())
         .unwrap_or_default();
-    let rows = u16::try_from(flow.methods.len()).unwrap_or(u16::MAX).max(1);
+    let row_height: u16 = if area.width >= WIDE { 1 } else { 2 };
+    let rows = u16::try_from(flow.methods.len())
+        .unwrap_or(u16::MAX)
+        .max(1)
+        .saturating_mul(row_height);
     let [title, table_area, below] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(
@@ -33,7 +41,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         ]),
         title,
     );
-    draw_table(frame, view, table_area);
+    draw_table(frame, view, table_area, row_height);
 
     let mut text = Vec::new();
     if let Some(busy) = [Op::LoadMethods, Op::Delete, Op::SetDefault]
@@ -41,57 +49,63 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         .find_map(|op| busy_line(view, op))
     {
         text.push(busy);
-    } else if let Some(n) = notice::line(view) {
-        text.push(n);
+    } else if view.flow.notice.is_some() {
+        text.extend(notice::lines(view));
     }
-    text.extend(lines(&next_step(view)));
+    if flow.methods_loaded {
+        text.extend(lines(&next_step(view)));
+    }
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), below);
 }
 
-fn draw_table(frame: &mut Frame, view: &View, area: Rect) {
+fn draw_table(frame: &mut Frame, view: &View, area: Rect, row_height: u16) {
     let flow = view.flow;
-    // Narrow terminals drop "last used" so the label keeps room.
-    let wide = area.width >= 90;
-    let mut titles = vec![
-        view.t("methods.col_kind"),
-        view.t("methods.col_label"),
-        view.t("methods.col_added"),
-    ];
-    if wide {
-        titles.push(view.t("methods.col_last_used"));
+    let stacked = row_height > 1;
+    let mut titles = vec![view.t("methods.col_kind")];
+    if !stacked {
+        titles.push(view.t("methods.col_label"));
     }
-    titles.push(view.t("methods.col_used_for"));
+    titles.extend([
+        view.t("methods.col_added"),
+        view.t("methods.col_last_used"),
+        view.t("methods.col_used_for"),
+    ]);
     let header = Row::new(titles).style(theme::strong());
     let rows: Vec<Row> = flow
         .methods
         .iter()
         .map(|m| {
-            let mut cells = vec![
-                Cell::from(format!(
-                    "{} {}",
-                    if m.is_default { "★" } else { " " },
-                    short_kind_name(view, m.kind)
-                )),
-                Cell::from(m.label.clone()),
+            let star = if m.is_default { "★" } else { " " };
+            let kind = format!("{star} {}", short_kind_name(view, m.kind));
+            let label = if flow.is_new(m) {
+                format!("{} {}", m.label, view.t("methods.new"))
+            } else {
+                m.label.clone()
+            };
+            let mut cells = if stacked {
+                vec![Cell::from(vec![Line::raw(kind), Line::raw(format!("  {label}"))])]
+            } else {
+                vec![Cell::from(kind), Cell::from(label)]
+            };
+            cells.extend([
                 Cell::from(date(m.added.as_deref(), view)),
-            ];
-            if wide {
-                cells.push(Cell::from(date(m.last_used.as_deref(), view)));
-            }
-            cells.push(Cell::from(used_for(view, m.used_for)));
-            Row::new(cells)
+                Cell::from(date(m.last_used.as_deref(), view)),
+                Cell::from(used_for(view, m.used_for)),
+            ]);
+            Row::new(cells).height(row_height)
         })
         .collect();
-    let empty = flow.methods.is_empty() && flow.methods_loaded;
-    let mut widths = vec![
-        Constraint::Length(22),
-        Constraint::Min(12),
-        Constraint::Length(10),
-    ];
-    if wide {
-        widths.push(Constraint::Length(10));
+    let mut widths = vec![Constraint::Length(22)];
+    if stacked {
+        widths = vec![Constraint::Min(24)];
+    } else {
+        widths.push(Constraint::Min(12));
     }
-    widths.push(Constraint::Length(15));
+    widths.extend([
+        Constraint::Length(10),
+        Constraint::Length(10),
+        Constraint::Length(14),
+    ]);
     let table = Table::new(rows, widths)
         .header(header)
         .column_spacing(1)
@@ -102,11 +116,18 @@ fn draw_table(frame: &mut Frame, view: &View, area: Rect) {
     let mut state =
         TableState::default().with_selected((!flow.methods.is_empty()).then_some(flow.selected));
     frame.render_stateful_widget(table, area, &mut state);
-    if empty {
-        let inner = area.inner(ratatui::layout::Margin::new(2, 2));
+    if flow.methods.is_empty() && flow.methods_loaded {
+        // Where the first row would be: inside the border, under the header.
+        let row = Rect {
+            x: area.x.saturating_add(2),
+            y: area.y.saturating_add(2),
+            width: area.width.saturating_sub(4),
+            height: 1,
+        }
+        .intersection(area);
         frame.render_widget(
             Paragraph::new(view.t("methods.none")).style(theme::warning()),
-            inner,
+            row,
         );
     }
 }
@@ -117,14 +138,15 @@ fn next_step(view: &View) -> String {
     let Some(m) = flow.selected_method() else {
         return view.t("methods.next_empty").to_string();
     };
-    let mut out = String::new();
-    if !flow.added.is_empty() {
-        out.push_str(view.t("methods.next_added"));
+    let mut out = if !flow.added.is_empty() {
+        view.t("methods.next_added").to_string()
+    } else if is_authenticator(m) && m.is_default && flow.methods.len() > 1 {
+        view.f("methods.next_default_first", &[("label", &m.label)])
     } else if is_authenticator(m) {
-        out.push_str(&view.f("methods.next_delete_old", &[("label", &m.label)]));
+        view.f("methods.next_delete_old", &[("label", &m.label)])
     } else {
-        out.push_str(view.t("methods.next_choose"));
-    }
+        view.t("methods.next_choose").to_string()
+    };
     out.push('\n');
     out.push_str(view.t("methods.default_note"));
     out
@@ -156,6 +178,7 @@ fn short_kind_name<'a>(view: &'a View, kind: MethodKind) -> &'a str {
     match kind {
         MethodKind::AuthenticatorPush => view.t("kind.short_authenticator_push"),
         MethodKind::AuthenticatorCode => view.t("kind.short_authenticator_code"),
+        MethodKind::TemporaryPass => view.t("kind.short_temporary_pass"),
         other => kind_name(view, other),
     }
 }

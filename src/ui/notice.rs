@@ -6,11 +6,17 @@ use crate::provider::ProviderError;
 use ratatui::style::Style;
 use ratatui::text::Line;
 
-/// The notice of the current screen, styled by how serious it is.
-pub fn line(view: &View) -> Option<Line<'static>> {
-    let notice = view.flow.notice.as_ref()?;
+/// The notice of the current screen, styled by how serious it is; no
+/// lines when there is none.
+pub fn lines(view: &View) -> Vec<Line<'static>> {
+    let Some(notice) = view.flow.notice.as_ref() else {
+        return Vec::new();
+    };
     let (text, style) = describe(view, notice);
-    Some(Line::styled(text, style))
+    super::chrome::lines(&text)
+        .into_iter()
+        .map(|l| l.style(style))
+        .collect()
 }
 
 pub fn describe(view: &View, notice: &Notice) -> (String, Style) {

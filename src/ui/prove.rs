@@ -24,14 +24,20 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         ),
         _ => return,
     };
+    let phone = matches!(
+        &view.flow.screen,
+        Screen::ProveApproval { state: ApprovalState::Waiting | ApprovalState::Trouble(_), .. }
+    ) && view.flow.settings.capabilities.simulated_phone;
+    // The training phone sits under the instructions, never over them.
+    let text_rows = super::chrome::height(&text, area.width).min(area.height);
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
-    if let Screen::ProveApproval {
-        state: ApprovalState::Waiting | ApprovalState::Trouble(_),
-        ..
-    } = view.flow.screen
-        && view.flow.settings.capabilities.simulated_phone
-    {
-        draw_simulated_phone(frame, view, area);
+    if phone {
+        let below = Rect {
+            y: area.y.saturating_add(text_rows).saturating_add(1),
+            height: area.height.saturating_sub(text_rows.saturating_add(1)),
+            ..area
+        };
+        draw_simulated_phone(frame, view, below);
     }
 }
 
@@ -62,8 +68,8 @@ fn prove_code(view: &View, code: &str) -> Vec<Line<'static>> {
     text.push(Line::raw(""));
     if let Some(busy) = busy_line(view, Op::CheckCode) {
         text.push(busy);
-    } else if let Some(n) = notice::line(view) {
-        text.push(n);
+    } else if view.flow.notice.is_some() {
+        text.extend(notice::lines(view));
     } else {
         text.push(Line::raw(""));
     }
@@ -103,10 +109,11 @@ fn approval(
             )));
             if let ApprovalState::Trouble(error) = state {
                 text.push(Line::styled(
-                    view.f(
-                        "approval.trouble",
-                        &[("why", &super::notice::error_text(view, Op::Approval, error))],
-                    ),
+                    view.t("approval.trouble").to_string(),
+                    theme::warning(),
+                ));
+                text.push(Line::styled(
+                    super::notice::error_text(view, Op::Approval, error),
                     theme::warning(),
                 ));
             }
@@ -147,37 +154,38 @@ fn approval(
 /// A box in the corner that stands for the phone, so nobody mistakes the
 /// training keys for something a real phone would show.
 fn draw_simulated_phone(frame: &mut Frame, view: &View, area: Rect) {
-    let width = 34u16;
+    let width = 40u16;
     let height = 6u16;
-    if area.width < width + 40 || area.height < height {
+    if area.width < width || area.height < height {
         return;
     }
     let rect = Rect {
-        x: area.right() - width,
-        y: area.y,
         width,
         height,
+        ..area
     };
     let text = vec![
         Line::raw(view.t("approval.sim_prompt").to_string()),
         Line::raw(""),
         Line::from(vec![
             Span::styled(" a ", theme::key()),
-            Span::raw(format!(" {}   ", view.t("key.sim_approve"))),
+            Span::raw(format!(" {}", view.t("key.sim_approve"))),
         ]),
         Line::from(vec![
             Span::styled(" d ", theme::key()),
             Span::raw(format!(" {}", view.t("key.sim_deny"))),
         ]),
     ];
-    frame.render_widget(ratatui::widgets::Clear, rect);
     frame.render_widget(
-        Paragraph::new(text).block(Block::bordered().border_style(theme::warning()).title(
-            Span::styled(
-                format!(" {} ", view.t("approval.sim_title")),
-                theme::training(),
-            ),
-        )),
+        Paragraph::new(text).block(
+            Block::bordered()
+                .border_style(theme::warning())
+                .padding(ratatui::widgets::Padding::horizontal(1))
+                .title(Span::styled(
+                    format!(" {} ", view.t("approval.sim_title")),
+                    theme::training(),
+                )),
+        ),
         rect,
     );
 }

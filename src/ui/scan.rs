@@ -44,9 +44,10 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     let (qr_w, qr_h) = widget.size();
     if !widget.fits(body) {
         let screen = frame.area();
+        // Never ask for a narrower window than this one.
         let need_w = qr_w
             .saturating_add(screen.width.saturating_sub(area.width))
-            .max(super::MIN_WIDTH);
+            .max(screen.width);
         let need_h = qr_h.saturating_add(screen.height.saturating_sub(body.height));
         let text = view.f(
             "scan.too_small",
@@ -72,10 +73,12 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     if side.width >= SIDE_TEXT_MIN {
         let mut text: Vec<Line> = Vec::new();
         for (n, step) in view.t(steps_id(enrollment)).lines().enumerate() {
-            text.push(Line::from(vec![
-                Span::styled(format!("{}. ", n + 1), theme::title()),
-                Span::raw(step.to_string()),
-            ]));
+            text.extend(super::chrome::numbered(
+                &format!("{}. ", n + 1),
+                step,
+                side.width,
+                theme::title(),
+            ));
             text.push(Line::raw(""));
         }
         text.extend(

@@ -58,8 +58,8 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     text.push(Line::raw(""));
     if let Some(busy) = busy_line(view, Op::SignIn) {
         text.push(busy);
-    } else if let Some(n) = notice::line(view) {
-        text.push(n);
+    } else if view.flow.notice.is_some() {
+        text.extend(notice::lines(view));
     }
     text.push(Line::raw(""));
     text.extend(

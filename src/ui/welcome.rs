@@ -1,38 +1,18 @@
 //! Step 1: what this is, what you need, what to do without a pass.
 
-use super::chrome::{lines, training};
+use super::chrome::{height, lines, training};
 use super::{View, notice, theme};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
+/// Body width from which the practice accounts sit beside the text.
+const SIDE_BY_SIDE: u16 = 110;
+const BOX_WIDTH: u16 = 58;
+
 pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     let flow = view.flow;
-    let mut text: Vec<Line> = vec![Line::styled(
-        view.t("welcome.title").to_string(),
-        theme::title(),
-    )];
-    text.extend(lines(view.t("welcome.intro")));
-    text.push(Line::raw(""));
-    text.push(Line::styled(
-        view.t("welcome.need_title").to_string(),
-        theme::strong(),
-    ));
-    text.extend(lines(view.t("welcome.need")));
-    text.push(Line::raw(""));
-    text.push(Line::styled(
-        view.t("welcome.no_pass_title").to_string(),
-        theme::strong(),
-    ));
-    text.extend(lines(&view.branding.no_pass_help));
-    text.push(Line::raw(""));
-    text.push(language_line(view));
-    if let Some(n) = notice::line(view) {
-        text.push(Line::raw(""));
-        text.push(n);
-    }
-
     let accounts = flow
         .settings
         .capabilities
@@ -40,27 +20,33 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         .as_deref()
         .filter(|_| training(flow));
     let Some(accounts) = accounts else {
+        let text = text(view, area.width, area.height);
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
         return;
     };
     let box_height = u16::try_from(accounts.len())
         .unwrap_or(u16::MAX)
         .saturating_add(3);
-    let [main, practice] = if area.width >= 120 {
-        Layout::horizontal([Constraint::Min(50), Constraint::Length(58)])
-            .spacing(2)
-            .areas(area)
+    let (main, practice) = if area.width >= SIDE_BY_SIDE {
+        let [main, practice] =
+            Layout::horizontal([Constraint::Min(40), Constraint::Length(BOX_WIDTH)])
+                .spacing(2)
+                .areas(area);
+        (main, practice)
     } else {
         // The box goes right under the text, not at the bottom of a tall window.
-        let text_height = wrapped_height(&text, area.width).saturating_add(1);
+        let room = area.height.saturating_sub(box_height);
+        let text = text(view, area.width, room);
+        let text_height = height(&text, area.width).min(room);
         let [main, practice, _] = Layout::vertical([
             Constraint::Length(text_height),
             Constraint::Length(box_height),
             Constraint::Min(0),
         ])
         .areas(area);
-        [main, practice]
+        (main, practice)
     };
+    let text = text(view, main.width, main.height);
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), main);
 
     let rows = accounts.iter().map(|a| {
@@ -87,15 +73,59 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         .style(theme::dim()),
     )
     .block(
-        Block::bordered()
-            .border_style(theme::warning())
-            .title(Span::styled(
-                format!(" {} ", view.t("welcome.training_title")),
-                theme::training(),
-            )),
+        Block::bordered().border_style(theme::warning()).title(Span::styled(
+            format!(" {} ", view.t("welcome.training_title")),
+            theme::training(),
+        )),
     );
-    let height = practice.height.min(box_height.max(4));
-    frame.render_widget(table, Rect { height, ..practice });
+    let practice = Rect {
+        height: practice.height.min(box_height),
+        width: practice.width.min(BOX_WIDTH),
+        ..practice
+    };
+    frame.render_widget(table, practice);
+}
+
+/// The welcome text for a `width`×`rows` area. When rows are short, the
+/// introduction goes first: the notice, what you need and the no-pass help
+/// matter more.
+fn text(view: &View, width: u16, rows: u16) -> Vec<Line<'static>> {
+    let full = compose(view, true);
+    if height(&full, width) <= rows {
+        full
+    } else {
+        compose(view, false)
+    }
+}
+
+fn compose(view: &View, with_intro: bool) -> Vec<Line<'static>> {
+    let mut text: Vec<Line> = vec![Line::styled(
+        view.t("welcome.title").to_string(),
+        theme::title(),
+    )];
+    if view.flow.notice.is_some() {
+        text.extend(notice::lines(view));
+    }
+    if with_intro {
+        text.extend(lines(view.t("welcome.intro")));
+    }
+    text.push(Line::raw(""));
+    text.push(Line::styled(
+        view.t("welcome.need_title").to_string(),
+        theme::strong(),
+    ));
+    text.extend(lines(view.t("welcome.need")));
+    text.push(Line::raw(""));
+    text.push(Line::styled(
+        view.t("welcome.no_pass_title").to_string(),
+        theme::strong(),
+    ));
+    text.extend(lines(&view.branding.no_pass_help));
+    if view.flow.settings.languages.len() > 1 {
+        text.push(Line::raw(""));
+        text.push(language_line(view));
+    }
+    text
 }
 
 fn language_line(view: &View) -> Line<'static> {
@@ -103,21 +133,13 @@ fn language_line(view: &View) -> Line<'static> {
     let mut spans = vec![Span::raw(format!("{}: ", view.t("welcome.language")))];
     for (i, code) in flow.settings.languages.iter().enumerate() {
         let name = view.guide.text(code, "meta.name").to_string();
-        let style = if i == flow.lang {
-            theme::selected()
+        let (style, mark) = if i == flow.lang {
+            (theme::selected(), "▶")
         } else {
-            theme::dim()
+            (theme::dim(), " ")
         };
-        spans.push(Span::styled(format!(" {name} "), style));
+        spans.push(Span::styled(format!("{mark}{name} "), style));
         spans.push(Span::raw(" "));
     }
     Line::from(spans)
-}
-
-/// Rows the lines take when wrapped at `width` (word wrapping may need a
-/// little more; the caller adds a spare row).
-fn wrapped_height(text: &[Line], width: u16) -> u16 {
-    let width = usize::from(width.max(1));
-    let rows: usize = text.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
-    u16::try_from(rows).unwrap_or(u16::MAX)
 }
