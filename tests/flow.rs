@@ -1080,6 +1080,58 @@ fn methods_arrive_default_first_and_the_cursor_stays_in_the_table() {
 }
 
 #[test]
+fn the_first_list_starts_on_the_authenticator() {
+    let mut h = Harness::signed_in(vec![
+        method("m-mail", MethodKind::Email, "Mail", true),
+        method("m-phone", MethodKind::Phone, "Mobile", false),
+        method("m-code", MethodKind::AuthenticatorCode, "Old phone", false),
+    ]);
+    assert_eq!(h.selected_id(), "m-code");
+
+    // Later lists keep the selection on the same method, wherever it moves.
+    h.press(Key::Up);
+    assert_eq!(h.selected_id(), "m-phone");
+    h.press(Key::Char('m'));
+    h.answer_default(Ok(()));
+    h.answer_methods(Ok(vec![
+        method("m-phone", MethodKind::Phone, "Mobile", true),
+        method("m-mail", MethodKind::Email, "Mail", false),
+        method("m-code", MethodKind::AuthenticatorCode, "Old phone", false),
+    ]));
+    assert_eq!(h.flow.selected, 0);
+    assert_eq!(h.selected_id(), "m-phone");
+
+    // No authenticator at all: the top row.
+    let h = Harness::signed_in(vec![
+        method("m-mail", MethodKind::Email, "Mail", false),
+        method("m-phone", MethodKind::Phone, "Mobile", true),
+    ]);
+    assert_eq!(h.selected_id(), "m-phone");
+}
+
+#[test]
+fn methods_added_in_this_sign_in_are_new() {
+    let mut h = Harness::at_done();
+    let mut list = three_methods();
+    list.push(method(
+        "m-new",
+        MethodKind::AuthenticatorCode,
+        "New phone",
+        false,
+    ));
+    h.answer_methods(Ok(list));
+
+    let new: Vec<_> = h
+        .flow
+        .methods
+        .iter()
+        .filter(|m| h.flow.is_new(m))
+        .map(|m| m.id.as_str())
+        .collect();
+    assert_eq!(new, ["m-new"]);
+}
+
+#[test]
 fn methods_load_failure_is_explained() {
     let mut h = Harness::signing_in();
     h.answer_sign_in(Ok(account()));
@@ -1269,7 +1321,6 @@ fn other_delete_failures_are_explained() {
     for error in [
         ProviderError::Unreachable,
         ProviderError::Conflict("in use".into()),
-        ProviderError::SessionExpired,
         ProviderError::NotAllowed("policy".into()),
     ] {
         let mut h = Harness::signed_in(three_methods());
@@ -2072,7 +2123,6 @@ fn transient_poll_errors_are_trouble_and_polling_goes_on() {
 #[test]
 fn final_poll_errors_fail_and_stop_polling() {
     for error in [
-        ProviderError::SessionExpired,
         ProviderError::NotFound,
         ProviderError::NotAllowed("policy".into()),
         ProviderError::Protocol("bad json".into()),
@@ -2150,11 +2200,18 @@ fn enter_on_done_signs_out_at_once() {
 }
 
 #[test]
-fn a_on_done_adds_another_method() {
-    let mut h = Harness::at_done();
-    assert!(h.press(Key::Char('a')).is_empty());
-    assert_eq!(h.flow.screen, Screen::AddMethod { choice: 0 });
-    assert_eq!(h.flow.added, vec![MethodKind::AuthenticatorCode]);
+fn m_or_esc_on_done_goes_back_to_the_methods() {
+    for key in [Key::Char('m'), Key::Esc] {
+        let mut h = Harness::at_done();
+        assert!(h.press(key).is_empty());
+        assert_eq!(h.flow.screen, Screen::Methods);
+        assert_eq!(h.flow.added, vec![MethodKind::AuthenticatorCode]);
+        assert!(h.flow.account.is_some());
+        // From there another method can be added.
+        h.answer_methods(Ok(three_methods()));
+        h.press(Key::Char('a'));
+        assert_eq!(h.flow.screen, Screen::AddMethod { choice: 0 });
+    }
 }
 
 #[test]
@@ -2303,6 +2360,85 @@ fn next_wakeup_only_when_something_counts_down() {
     );
     h.answer_poll(Ok(Approval::Rejected));
     assert_eq!(h.flow.next_wakeup(), h.flow.idle_deadline());
+}
+
+// ============================================================================
+// The provider says the session is gone
+// ============================================================================
+
+/// Whatever was in flight, a "session expired" answer signs the person out
+/// with a notice saying which step found out.
+#[test]
+fn session_expiry_on_any_request_signs_out() {
+    fn expired<T>() -> Answer<T> {
+        Err(ProviderError::SessionExpired)
+    }
+    let mut cases: Vec<(Op, Harness, Box<dyn Fn(&mut Harness) -> Vec<Effect>>)> = Vec::new();
+
+    let mut h = Harness::signing_in();
+    h.answer_sign_in(Ok(account()));
+    cases.push((
+        Op::LoadMethods,
+        h,
+        Box::new(|h| h.answer_methods(expired())),
+    ));
+
+    let mut h = Harness::signed_in(three_methods());
+    h.press(Key::Down);
+    h.press(Key::Char('d'));
+    h.press(Key::Char('y'));
+    cases.push((Op::Delete, h, Box::new(|h| h.answer_delete(expired()))));
+
+    let mut h = Harness::signed_in(three_methods());
+    h.press(Key::Down);
+    h.press(Key::Char('m'));
+    cases.push((Op::SetDefault, h, Box::new(|h| h.answer_default(expired()))));
+
+    let mut h = Harness::at_prepare(MethodKind::AuthenticatorCode);
+    h.press(Key::Enter);
+    cases.push((Op::Enroll, h, Box::new(|h| h.answer_enrollment(expired()))));
+
+    let mut h = Harness::at_prove_code();
+    h.type_str("123456");
+    h.press(Key::Enter);
+    cases.push((Op::CheckCode, h, Box::new(|h| h.answer_code(expired()))));
+
+    cases.push((
+        Op::Approval,
+        Harness::at_waiting(),
+        Box::new(|h| h.answer_poll(expired())),
+    ));
+    cases.push((
+        Op::Approval,
+        Harness::at_prove_approval(),
+        Box::new(|h| h.answer_poll(expired())),
+    ));
+
+    for (op, mut h, answer) in cases {
+        let had_enrollment = h.flow.enrollment.clone();
+
+        let effects = answer(&mut h);
+
+        assert!(effects.contains(&Effect::SignOut), "{op:?}: {effects:?}");
+        assert!(effects.contains(&Effect::WipeScreen), "{op:?}: {effects:?}");
+        assert!(!effects.contains(&Effect::Quit));
+        if let Some(e) = had_enrollment {
+            assert!(
+                effects.contains(&Effect::CancelEnrollment {
+                    enrollment_id: e.id
+                }),
+                "{op:?}: {effects:?}"
+            );
+        }
+        assert_wiped(&h.flow);
+        assert_eq!(
+            h.flow.notice,
+            Some(Notice::Failed {
+                op,
+                error: ProviderError::SessionExpired,
+            })
+        );
+    }
 }
 
 // ============================================================================
@@ -2813,7 +2949,7 @@ impl Harness {
             Screen::ConfirmDelete { .. } => &[Key::Char('y')],
             Screen::AddMethod { .. } => &[Key::Enter, Key::Down],
             Screen::ProveApproval { .. } => &[Key::Char('a'), Key::Char('d'), Key::Char('r')],
-            Screen::Done { .. } => &[Key::Char('a'), Key::Enter, Key::Char('a')],
+            Screen::Done { .. } => &[Key::Char('m'), Key::Enter, Key::Esc],
             _ => &[Key::Enter],
         };
         self.press(choices[usize::from(pick) % choices.len()]);

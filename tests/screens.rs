@@ -310,10 +310,9 @@ fn on_methods(list: Vec<Method>) -> Drive {
     d
 }
 
-/// Methods with the old authenticator selected (second row, after the default).
+/// Methods with the old authenticator selected: the first load starts on it.
 fn methods_old_app_selected() -> Drive {
-    let mut d = on_methods(alex_methods());
-    d.key(Key::Down);
+    let d = on_methods(alex_methods());
     assert_eq!(
         d.flow.selected_method().map(|m| m.id.as_str()),
         Some("m-app")
@@ -680,7 +679,8 @@ fn confirm_delete_last_sign_in() {
 #[test]
 fn delete_blocked() {
     let mut d = on_methods(alex_methods());
-    // The default (the phone) is first and selected.
+    // The default (the phone) is first.
+    d.key(Key::Up);
     d.key(Key::Char('d'));
     assert!(matches!(d.flow.screen, Screen::DeleteBlocked { .. }));
     check_both("delete_blocked", &d.flow);
@@ -1018,8 +1018,6 @@ fn unknown_words(
 /// Every word on every screen is whole at 80x24 and 120x40: nothing is cut
 /// at a column or window edge, no guide line break glues two words.
 #[test]
-#[ignore = "fails: header cuts the username at 80x24, methods table cuts labels, \
-            the training phone box covers text, multi-line notices glue words"]
 fn every_word_on_screen_is_whole() {
     let dict = dictionary();
     let mut problems = Vec::new();
@@ -1044,8 +1042,6 @@ fn every_word_on_screen_is_whole() {
 
 /// A footer that wraps takes the last rows of the window, with no blank row under it.
 #[test]
-#[ignore = "fails: footer_height counts the trailing spaces after the last hint, \
-            so an 80-column approval footer gets a blank second row"]
 fn footer_fills_the_last_row() {
     let mut problems = Vec::new();
     for (name, flow) in all_states() {
@@ -1068,7 +1064,6 @@ fn footer_fills_the_last_row() {
 // ---------------------------------------------------------------------------
 
 #[test]
-#[ignore = "fails: at 80x24 the training box squeezes the text and hides the notice"]
 fn idle_sign_out_notice_shows_at_80x24() {
     let mut d = methods_old_app_selected();
     d.tick(180_000);
@@ -1081,7 +1076,6 @@ fn idle_sign_out_notice_shows_at_80x24() {
 }
 
 #[test]
-#[ignore = "fails: `methods.none` is drawn into a zero-height area inside the table"]
 fn empty_method_list_says_so() {
     let d = on_methods(Vec::new());
     for size in BOTH {
@@ -1093,7 +1087,6 @@ fn empty_method_list_says_so() {
 }
 
 #[test]
-#[ignore = "fails: the help box height counts source lines, not wrapped rows"]
 fn help_always_shows_the_helpdesk() {
     for (name, flow) in all_states().into_iter().filter(|(_, f)| f.help_open) {
         for size in BOTH {
@@ -1106,7 +1099,6 @@ fn help_always_shows_the_helpdesk() {
 }
 
 #[test]
-#[ignore = "fails: at 80 columns the label column cuts labels mid-word"]
 fn methods_table_shows_whole_labels() {
     let d = methods_old_app_selected();
     for size in BOTH {
@@ -1117,8 +1109,6 @@ fn methods_table_shows_whole_labels() {
 }
 
 #[test]
-#[ignore = "fails: the box height counts source lines, not wrapped rows, so the \
-            question at the bottom is cut off when the warning is shown"]
 fn confirm_delete_always_asks() {
     let mut d = on_methods(vec![Method {
         is_default: true,
@@ -1134,7 +1124,6 @@ fn confirm_delete_always_asks() {
 }
 
 #[test]
-#[ignore = "fails: the training phone box is drawn over the instructions"]
 fn simulated_phone_covers_no_text() {
     let (d, _) = on_approval();
     for size in BOTH {
@@ -1150,7 +1139,6 @@ fn simulated_phone_covers_no_text() {
 }
 
 #[test]
-#[ignore = "fails: a notice is one Line, so the newline in a multi-line text is dropped"]
 fn multi_line_notices_keep_their_line_breaks() {
     let d = sign_in_fails(ProviderError::Locked);
     for size in BOTH {

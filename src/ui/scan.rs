@@ -9,8 +9,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-/// Lines above the QR: the title and one line of instruction.
-const TITLE_ROWS: u16 = 2;
 /// Narrowest column worth putting the instructions in beside the QR.
 const SIDE_TEXT_MIN: u16 = 30;
 
@@ -24,15 +22,14 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         draw_manual(frame, view, enrollment, area);
         return;
     }
+    let heading = vec![
+        Line::styled(view.t("scan.title").to_string(), theme::title()),
+        Line::raw(view.t("scan.intro").to_string()),
+    ];
+    let rows = super::chrome::height(&heading, area.width);
     let [title, body] =
-        Layout::vertical([Constraint::Length(TITLE_ROWS), Constraint::Min(1)]).areas(area);
-    frame.render_widget(
-        Paragraph::new(vec![
-            Line::styled(view.t("scan.title").to_string(), theme::title()),
-            Line::raw(view.t("scan.intro").to_string()),
-        ]),
-        title,
-    );
+        Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
+    frame.render_widget(Paragraph::new(heading).wrap(Wrap { trim: false }), title);
     let Some(matrix) = view.qr else {
         // Encoding failed (payload too long): the key still works.
         draw_manual(frame, view, enrollment, area);

@@ -253,6 +253,11 @@ impl Tmux {
         })
     }
 
+    /// Polls until one line of the screen satisfies `line_ok`.
+    pub fn wait_for_line(&self, what: &str, line_ok: impl Fn(&str) -> bool) -> String {
+        self.wait_until(what, TIMEOUT, |s| s.lines().any(&line_ok))
+    }
+
     /// Polls until the screen no longer contains `text`.
     pub fn wait_gone(&self, text: &str) -> String {
         self.wait_until(&format!("{text:?} to go away"), TIMEOUT, |s| {
