@@ -2,7 +2,7 @@
 //! timer; feeds each to `flow::update`; runs the effects it returns; redraws
 //! when something changed. Nothing here decides what the person sees next.
 
-use crate::flow::{self, Effect, Event, EventKind, Flow, Millis, ReqId};
+use crate::flow::{self, Effect, Event, EventKind, Flow, Millis, Op, ReqId};
 use crate::guide::Guide;
 use crate::input::{self, Input};
 use crate::provider::{Approval, Provider, ProviderError, Session};
@@ -128,11 +128,7 @@ impl App {
                 },
                 Some(msg) = self.rx.recv() => match msg {
                     Msg::Flow(kind) => Some(kind),
-                    Msg::Session(req, session) => {
-                        let account = session.account.clone();
-                        self.session = Some(Arc::new(session));
-                        Some(EventKind::SignedIn { req, answer: Ok(account) })
-                    }
+                    Msg::Session(req, session) => self.adopt(req, session),
                 },
                 Some(()) = interrupts.next() => Some(EventKind::Interrupt),
                 () = sleep_until(wake), if wake.is_some() => Some(EventKind::Tick),
@@ -160,6 +156,25 @@ impl App {
             }
             self.sync_qr();
         }
+    }
+
+    /// Keeps a new session only if the flow still waits for it; a sign-in
+    /// the person walked away from is closed again at once, and never
+    /// replaces the session of whoever is signed in now.
+    fn adopt(&mut self, req: ReqId, session: Session) -> Option<EventKind> {
+        if !self.flow.awaits(req, Op::SignIn) {
+            let provider = Arc::clone(&self.provider);
+            tokio::spawn(async move {
+                let _ = bounded(provider.sign_out(&session)).await;
+            });
+            return None;
+        }
+        let account = session.account.clone();
+        self.session = Some(Arc::new(session));
+        Some(EventKind::SignedIn {
+            req,
+            answer: Ok(account),
+        })
     }
 
     fn draw<B>(&self, terminal: &mut Terminal<B>) -> io::Result<()>
@@ -216,36 +231,65 @@ impl App {
                     let _ = tx.send(msg);
                 });
             }
-            Effect::LoadMethods { req } => self.with_session(session, move |s| async move {
-                let answer = bounded(provider.list_methods(&s)).await;
-                EventKind::MethodsLoaded { req, answer }
-            }),
-            Effect::DeleteMethod { req, method_id } => {
-                self.with_session(session, move |s| async move {
+            Effect::LoadMethods { req } => self.with_session(
+                session,
+                EventKind::MethodsLoaded {
+                    req,
+                    answer: Err(ProviderError::SessionExpired),
+                },
+                move |s| async move {
+                    let answer = bounded(provider.list_methods(&s)).await;
+                    EventKind::MethodsLoaded { req, answer }
+                },
+            ),
+            Effect::DeleteMethod { req, method_id } => self.with_session(
+                session,
+                EventKind::Deleted {
+                    req,
+                    answer: Err(ProviderError::SessionExpired),
+                },
+                move |s| async move {
                     let answer = bounded(provider.delete_method(&s, &method_id)).await;
                     EventKind::Deleted { req, answer }
-                })
-            }
-            Effect::SetDefault { req, method_id } => {
-                self.with_session(session, move |s| async move {
+                },
+            ),
+            Effect::SetDefault { req, method_id } => self.with_session(
+                session,
+                EventKind::DefaultSet {
+                    req,
+                    answer: Err(ProviderError::SessionExpired),
+                },
+                move |s| async move {
                     let answer = bounded(provider.set_default(&s, &method_id)).await;
                     EventKind::DefaultSet { req, answer }
-                })
-            }
-            Effect::BeginEnrollment { req, kind } => {
-                self.with_session(session, move |s| async move {
+                },
+            ),
+            Effect::BeginEnrollment { req, kind } => self.with_session(
+                session,
+                EventKind::EnrollmentReady {
+                    req,
+                    answer: Err(ProviderError::SessionExpired),
+                },
+                move |s| async move {
                     let answer = bounded(provider.begin_enrollment(&s, kind)).await;
                     EventKind::EnrollmentReady { req, answer }
-                })
-            }
+                },
+            ),
             Effect::CheckCode {
                 req,
                 enrollment_id,
                 code,
-            } => self.with_session(session, move |s| async move {
-                let answer = bounded(provider.check_code(&s, &enrollment_id, &code)).await;
-                EventKind::CodeChecked { req, answer }
-            }),
+            } => self.with_session(
+                session,
+                EventKind::CodeChecked {
+                    req,
+                    answer: Err(ProviderError::SessionExpired),
+                },
+                move |s| async move {
+                    let answer = bounded(provider.check_code(&s, &enrollment_id, &code)).await;
+                    EventKind::CodeChecked { req, answer }
+                },
+            ),
             Effect::StartApproval {
                 req,
                 enrollment_id,
@@ -304,13 +348,14 @@ impl App {
 
     /// Runs a request that needs the session; without one the flow hears
     /// "session expired" instead of the request silently vanishing.
-    fn with_session<F, Fut>(&mut self, session: Option<Arc<Session>>, work: F)
+    fn with_session<F, Fut>(&mut self, session: Option<Arc<Session>>, without: EventKind, work: F)
     where
         F: FnOnce(Arc<Session>) -> Fut + Send + 'static,
         Fut: Future<Output = EventKind> + Send + 'static,
     {
         let tx = self.tx.clone();
         let Some(session) = session else {
+            let _ = tx.send(Msg::Flow(without));
             return;
         };
         self.spawn_request(async move {
@@ -350,6 +395,14 @@ async fn bounded<T>(
         .unwrap_or(Err(ProviderError::Timeout))
 }
 
+/// Errors worth another try: the next poll may well get through.
+fn is_transient(error: &ProviderError) -> bool {
+    matches!(
+        error,
+        ProviderError::Unreachable | ProviderError::Timeout | ProviderError::RateLimited { .. }
+    )
+}
+
 async fn sleep_until(at: Option<Instant>) {
     match at {
         Some(at) => tokio::time::sleep_until(at).await,
@@ -374,9 +427,21 @@ async fn poll_approval(
             .is_ok()
     };
     let deadline = Instant::now() + timeout;
-    if let Err(e) = bounded(provider.request_approval(&session, &enrollment_id)).await {
-        send(Err(e));
-        return;
+    // Sending is retried like polling: a network blip must not end the test.
+    loop {
+        match bounded(provider.request_approval(&session, &enrollment_id)).await {
+            Ok(()) => break,
+            Err(e) if is_transient(&e) && Instant::now() + every < deadline => {
+                if !send(Err(e)) {
+                    return;
+                }
+                tokio::time::sleep(every).await;
+            }
+            Err(e) => {
+                send(Err(e));
+                return;
+            }
+        }
     }
     // Sent: the flow moves from "sending" to "waiting".
     if !send(Ok(Approval::Pending)) {
@@ -393,13 +458,10 @@ async fn poll_approval(
             }
         }
         let answer = bounded(provider.poll_approval(&session, &enrollment_id)).await;
-        let finished = !matches!(
-            answer,
-            Ok(Approval::Pending)
-                | Err(ProviderError::Unreachable
-                    | ProviderError::Timeout
-                    | ProviderError::RateLimited { .. })
-        );
+        let finished = match &answer {
+            Ok(a) => *a != Approval::Pending,
+            Err(e) => !is_transient(e),
+        };
         if let Err(ProviderError::RateLimited {
             retry_after: Some(wait),
         }) = &answer

@@ -283,8 +283,15 @@ pub fn lookup(context: Context, key: Key) -> Option<Action> {
         .filter(|b| b.context == context)
         .find(|b| b.keys.contains(&key))
         .map(|b| b.action);
-    if screen.is_some() || context == C::Help {
+    if screen.is_some() {
         return screen;
+    }
+    if context == C::Help {
+        // Only quitting reaches through the help overlay.
+        return GLOBAL
+            .iter()
+            .find(|b| b.action == A::Quit && b.keys.contains(&key))
+            .map(|b| b.action);
     }
     GLOBAL
         .iter()

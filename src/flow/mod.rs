@@ -269,6 +269,12 @@ impl Flow {
         self.methods_loaded && !self.initial_ids.contains(&method.id)
     }
 
+    /// Whether `req` is the request in flight for `op`: the driver keeps a
+    /// new session only when the flow still waits for it.
+    pub fn awaits(&self, req: ReqId, op: Op) -> bool {
+        self.pending.is_some_and(|p| p.req == req && p.op == op)
+    }
+
     pub fn is_busy(&self, op: Op) -> bool {
         self.pending.is_some_and(|p| p.op == op)
     }

@@ -25,7 +25,7 @@ pub fn update(flow: &mut Flow, event: Event) -> Vec<Effect> {
         EventKind::Interrupt => quit(flow),
         EventKind::SignedIn { req, answer } => on_signed_in(flow, req, answer),
         EventKind::MethodsLoaded { req, answer } => {
-            if !take_pending(flow, req) {
+            if !take_pending(flow, req, Op::LoadMethods) {
                 return Vec::new();
             }
             if let Some(effects) = expired(flow, Op::LoadMethods, &answer) {
@@ -57,11 +57,11 @@ fn expired<T>(flow: &mut Flow, op: Op, answer: &Answer<T>) -> Option<Vec<Effect>
     }
 }
 
-/// True when `req` is the request in flight (and clears it). Late answers to
-/// abandoned requests return false and are dropped.
-fn take_pending(flow: &mut Flow, req: ReqId) -> bool {
+/// True when `req` is the request in flight for `op` (and clears it). Late
+/// answers to abandoned requests return false and are dropped.
+fn take_pending(flow: &mut Flow, req: ReqId, op: Op) -> bool {
     match flow.pending {
-        Some(p) if p.req == req => {
+        Some(p) if p.req == req && p.op == op => {
             flow.pending = None;
             true
         }
@@ -107,7 +107,7 @@ fn on_action(flow: &mut Flow, action: Action) -> Vec<Effect> {
         _ => {}
     }
     // A new request while one is in flight would race it; say so instead.
-    if flow.pending.is_some() && starts_request(action) {
+    if flow.pending.is_some() && starts_request(&flow.screen, action) {
         flow.notice = Some(Notice::Busy);
         return Vec::new();
     }
@@ -130,11 +130,16 @@ fn on_action(flow: &mut Flow, action: Action) -> Vec<Effect> {
     }
 }
 
-fn starts_request(action: Action) -> bool {
-    matches!(
-        action,
-        Action::Next | Action::Confirm | Action::MakeDefault | Action::Resend | Action::Delete
-    )
+fn starts_request(screen: &Screen, action: Action) -> bool {
+    match screen {
+        Screen::SignIn { .. } | Screen::Prepare | Screen::ProveCode { .. } => {
+            action == Action::Next
+        }
+        Screen::Methods => matches!(action, Action::MakeDefault | Action::Delete),
+        Screen::ConfirmDelete { .. } => action == Action::Confirm,
+        Screen::ProveApproval { .. } => action == Action::Resend,
+        _ => false,
+    }
 }
 
 fn welcome(flow: &mut Flow, action: Action) -> Vec<Effect> {
@@ -256,7 +261,11 @@ fn type_char(flow: &mut Flow, c: char) {
 fn on_paste(flow: &mut Flow, text: &str) {
     // Pasted pass or code usually ends with a newline; inner control
     // characters are never meant.
-    let clean: String = text.trim().chars().filter(|c| !c.is_control()).collect();
+    let clean: String = text
+        .trim_end_matches(['\r', '\n'])
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
     match &mut flow.screen {
         Screen::SignIn {
             username,
@@ -303,16 +312,14 @@ fn code_digits(enrollment: Option<&Enrollment>) -> u8 {
 }
 
 fn on_signed_in(flow: &mut Flow, req: ReqId, answer: Answer<Account>) -> Vec<Effect> {
-    if !take_pending(flow, req) {
-        // Nobody is waiting for this sign-in any more: close it again.
-        return match answer {
-            Ok(_) => vec![Effect::SignOut],
-            Err(_) => Vec::new(),
-        };
+    if !take_pending(flow, req, Op::SignIn) {
+        // The driver signs a stray session out itself (see `Flow::awaits`).
+        return Vec::new();
     }
     match answer {
         Ok(account) => {
             flow.account = Some(account);
+            flow.help_open = false;
             flow.screen = Screen::Methods;
             flow.notice = None;
             flow.added.clear();
@@ -442,7 +449,7 @@ fn confirm_delete(flow: &mut Flow, action: Action, method: Method) -> Vec<Effect
 }
 
 fn on_deleted(flow: &mut Flow, req: ReqId, answer: Answer<()>) -> Vec<Effect> {
-    if !take_pending(flow, req) {
+    if !take_pending(flow, req, Op::Delete) {
         return Vec::new();
     }
     if let Some(effects) = expired(flow, Op::Delete, &answer) {
@@ -455,11 +462,17 @@ fn on_deleted(flow: &mut Flow, req: ReqId, answer: Answer<()>) -> Vec<Effect> {
         Ok(()) | Err(ProviderError::NotFound) => {
             flow.notice = Some(Notice::Deleted { label });
         }
-        Err(ProviderError::DefaultMethod) => {
-            if let Some(method) = target {
+        Err(ProviderError::DefaultMethod) => match target {
+            Some(method) if flow.screen == Screen::Methods => {
                 flow.screen = Screen::DeleteBlocked { method };
             }
-        }
+            _ => {
+                flow.notice = Some(Notice::Failed {
+                    op: Op::Delete,
+                    error: ProviderError::DefaultMethod,
+                })
+            }
+        },
         Err(error) => {
             flow.notice = Some(Notice::Failed {
                 op: Op::Delete,
@@ -471,7 +484,7 @@ fn on_deleted(flow: &mut Flow, req: ReqId, answer: Answer<()>) -> Vec<Effect> {
 }
 
 fn on_default_set(flow: &mut Flow, req: ReqId, answer: Answer<()>) -> Vec<Effect> {
-    if !take_pending(flow, req) {
+    if !take_pending(flow, req, Op::SetDefault) {
         return Vec::new();
     }
     if let Some(effects) = expired(flow, Op::SetDefault, &answer) {
@@ -563,7 +576,7 @@ fn prepare(flow: &mut Flow, action: Action) -> Vec<Effect> {
 }
 
 fn on_enrollment(flow: &mut Flow, req: ReqId, answer: Answer<Enrollment>) -> Vec<Effect> {
-    if !take_pending(flow, req) {
+    if !take_pending(flow, req, Op::Enroll) {
         // The person left before it arrived: do not leave it half-made.
         return match answer {
             Ok(e) => vec![Effect::CancelEnrollment {
@@ -663,7 +676,7 @@ fn prove_code(flow: &mut Flow, action: Action) -> Vec<Effect> {
 }
 
 fn on_code_checked(flow: &mut Flow, req: ReqId, answer: Answer<bool>) -> Vec<Effect> {
-    if !take_pending(flow, req) {
+    if !take_pending(flow, req, Op::CheckCode) {
         return Vec::new();
     }
     if let Some(effects) = expired(flow, Op::CheckCode, &answer) {
@@ -813,8 +826,7 @@ fn on_tick(flow: &mut Flow) -> Vec<Effect> {
         Screen::Done { sign_out_at } if flow.now >= *sign_out_at => sign_out(flow, None),
         Screen::ProveApproval {
             deadline, state, ..
-        } if flow.now >= *deadline && state.is_open() =>
-        {
+        } if flow.now >= *deadline && state.is_open() => {
             *state = ApprovalState::TimedOut;
             vec![Effect::StopApproval]
         }

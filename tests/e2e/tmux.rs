@@ -299,6 +299,17 @@ impl Tmux {
         }
     }
 
+    /// Fails unless `screen` contains `text`, with words allowed to wrap
+    /// across lines (see [`flat`]).
+    pub fn expect_flat(&self, screen: &str, text: &str) {
+        if !flat(screen).contains(&flat(text)) {
+            panic!(
+                "expected the screen to show {text:?} (any wrapping)\n{}",
+                self.diagnostics(screen)
+            );
+        }
+    }
+
     /// Fails if `screen` contains `text`.
     pub fn expect_not(&self, screen: &str, text: &str, why: &str) {
         if screen.contains(text) {
