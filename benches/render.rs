@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 //! Frame cost per screen, and bytes written to the terminal per keystroke.
 //! Run with `cargo bench --bench render`. Plain timing loop (no harness):
 //! prints mean / p50 / p99 in microseconds.
@@ -81,7 +83,13 @@ fn screens() -> Vec<(&'static str, Flow)> {
         username: "alex@training.example".into(),
         display_name: "Alex Lindqvist".into(),
     };
-    let req = req_of(&step(&mut flow, EventKind::SignedIn { req, answer: Ok(account) }));
+    let req = req_of(&step(
+        &mut flow,
+        EventKind::SignedIn {
+            req,
+            answer: Ok(account),
+        },
+    ));
     let method = |id: &str, kind, label: &str, default| Method {
         id: id.into(),
         kind,
@@ -89,15 +97,34 @@ fn screens() -> Vec<(&'static str, Flow)> {
         added: Some("2021-09-14".into()),
         last_used: Some("2025-01-20".into()),
         is_default: default,
-        used_for: UsedFor { sign_in: true, password_reset: true },
+        used_for: UsedFor {
+            sign_in: true,
+            password_reset: true,
+        },
     };
     let methods = vec![
         method("1", MethodKind::Phone, "Mobile +1 555-0142", true),
-        method("2", MethodKind::AuthenticatorPush, "Authenticator app (iPhone 11)", false),
+        method(
+            "2",
+            MethodKind::AuthenticatorPush,
+            "Authenticator app (iPhone 11)",
+            false,
+        ),
     ];
-    step(&mut flow, EventKind::MethodsLoaded { req, answer: Ok(methods) });
+    step(
+        &mut flow,
+        EventKind::MethodsLoaded {
+            req,
+            answer: Ok(methods),
+        },
+    );
     out.push(("methods", flow.clone()));
-    for code in [KeyCode::Char('a'), KeyCode::Down, KeyCode::Enter, KeyCode::Enter] {
+    for code in [
+        KeyCode::Char('a'),
+        KeyCode::Down,
+        KeyCode::Enter,
+        KeyCode::Enter,
+    ] {
         key(&mut flow, code);
     }
     let req = req_of(&key(&mut flow, KeyCode::Enter));
@@ -110,7 +137,13 @@ fn screens() -> Vec<(&'static str, Flow)> {
         issuer: "MFA Training".into(),
         confirm: Confirm::Code { digits: 6 },
     };
-    step(&mut flow, EventKind::EnrollmentReady { req, answer: Ok(enrollment) });
+    step(
+        &mut flow,
+        EventKind::EnrollmentReady {
+            req,
+            answer: Ok(enrollment),
+        },
+    );
     out.push(("scan_qr", flow));
     out
 }
@@ -120,7 +153,11 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     let n = samples.len().max(1);
     let mean = samples.iter().sum::<Duration>().as_secs_f64() * 1e6 / n as f64;
     let pick = |q: f64| samples[((n as f64 * q) as usize).min(n - 1)].as_secs_f64() * 1e6;
-    println!("{name:<34} mean {mean:>8.1} µs   p50 {:>8.1} µs   p99 {:>8.1} µs", pick(0.5), pick(0.99));
+    println!(
+        "{name:<34} mean {mean:>8.1} µs   p50 {:>8.1} µs   p99 {:>8.1} µs",
+        pick(0.5),
+        pick(0.99)
+    );
 }
 
 fn main() {
@@ -169,7 +206,9 @@ fn main() {
     let written = Counter::default();
     let mut terminal = Terminal::with_options(
         CrosstermBackend::new(written.clone()),
-        TerminalOptions { viewport: Viewport::Fixed(area) },
+        TerminalOptions {
+            viewport: Viewport::Fixed(area),
+        },
     )
     .expect("crossterm backend");
     let draw = |terminal: &mut Terminal<CrosstermBackend<Counter>>, flow: &Flow| {

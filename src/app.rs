@@ -145,9 +145,14 @@ impl App {
                         return Ok(());
                     }
                     Effect::WipeScreen => {
-                        terminal
-                            .clear()
-                            .map_err(|e| io::Error::other(e.to_string()))?;
+                        // Not `Terminal::clear`: it asks the terminal for the
+                        // cursor position, and while the input stream is reading
+                        // that answer never arrives (a 2 s error). Clear the
+                        // screen, then draw an empty frame so ratatui's idea of
+                        // the screen is empty too.
+                        let other = |e: B::Error| io::Error::other(e.to_string());
+                        terminal.backend_mut().clear().map_err(other)?;
+                        terminal.draw(|_| {}).map_err(other)?;
                         screen.wipe_scrollback()?;
                         dirty = true;
                     }

@@ -8,7 +8,7 @@ use crossterm::terminal::{
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use std::io::{self, Stdout, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Once};
 
@@ -17,8 +17,12 @@ static KIOSK_WIPE: AtomicBool = AtomicBool::new(false);
 static HOOK: Once = Once::new();
 
 /// Holds the terminal in raw mode on the alternate screen until dropped.
+/// A whole frame goes out in one write: stdout's own line buffer would send
+/// it in 1 KiB pieces, and a terminal can show the half-drawn frame between.
+const FRAME_BUFFER: usize = 64 * 1024;
+
 pub struct TerminalGuard {
-    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+    pub terminal: Terminal<CrosstermBackend<BufWriter<Stdout>>>,
 }
 
 impl TerminalGuard {
@@ -34,7 +38,10 @@ impl TerminalGuard {
             restore();
             return Err(e);
         }
-        match Terminal::new(CrosstermBackend::new(stdout)) {
+        match Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+            FRAME_BUFFER,
+            stdout,
+        ))) {
             Ok(terminal) => Ok(TerminalGuard { terminal }),
             Err(e) => {
                 restore();

@@ -244,11 +244,7 @@ fn example_file_mentions_every_option() {
 fn defaults_are_as_documented() {
     let c = Config::default();
     assert_eq!(c.organisation.name, "Example University");
-    assert!(
-        c.organisation
-            .no_pass_help
-            .contains("ID portal")
-    );
+    assert!(c.organisation.no_pass_help.contains("ID portal"));
     assert!(c.organisation.no_pass_help.contains('\n'));
     assert_eq!(
         c.organisation.helpdesk,

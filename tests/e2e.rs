@@ -87,12 +87,17 @@ fn delete_old_app(t: &Tmux, a: &Account) {
         t.keys(&["Down"]);
     }
     t.keys(&["d"]);
-    // The confirmation names the method by its label (which phone it was).
-    let confirm = t.wait_for_line(&format!("a title asking to delete {:?}", a.old_app), |l| {
-        l.contains("Delete") && l.contains(a.old_app)
-    });
-    // The question itself must be visible, not cut off by the box.
-    t.expect_flat(&confirm, "Press y to delete");
+    // The confirmation names the method by its label (which phone it was),
+    // and the question itself is visible, not cut off by the box.
+    let confirm = t.wait_until(
+        &format!("a confirmation naming {:?}", a.old_app),
+        tmux::TIMEOUT,
+        |s| {
+            s.lines()
+                .any(|l| l.contains("Delete") && l.contains(a.old_app))
+                && flat(s).contains("Press y to delete")
+        },
+    );
     if a.downs == 0 {
         // Robin's only method: a warning about the last way to sign in.
         t.expect_flat(&confirm, "last way to sign in");
@@ -100,7 +105,10 @@ fn delete_old_app(t: &Tmux, a: &Account) {
     t.keys(&["y"]);
     t.wait_for_flat(&format!("Deleted “{}”", a.old_app));
     let list = t.wait_gone("Loading");
-    if list.lines().any(|l| l.contains(a.old_app) && !l.contains("Deleted")) {
+    if list
+        .lines()
+        .any(|l| l.contains(a.old_app) && !l.contains("Deleted"))
+    {
         t.fail(&format!("{:?} is still listed after the delete", a.old_app));
     }
 }
@@ -113,7 +121,10 @@ fn add_until_qr(t: &Tmux, kind: &str, downs: usize) -> String {
     for _ in 0..downs {
         t.keys(&["Down"]);
     }
-    t.wait_for_line(&format!("{kind:?} to be selected"), selected_line_with(kind));
+    t.wait_for_line(
+        &format!("{kind:?} to be selected"),
+        selected_line_with(kind),
+    );
     t.keys(&["Enter"]);
     t.wait_for("Step 5 of 9");
     t.wait_for_line("iPhone to be selected", selected_line_with("iPhone"));
@@ -130,10 +141,19 @@ fn add_until_qr(t: &Tmux, kind: &str, downs: usize) -> String {
 /// Also checks every QR cell is ink 16 on paper 231 and that the glyphs
 /// alone give the same code.
 fn read_qr(t: &Tmux) -> String {
-    // The whole code is drawn in one frame.
     t.wait_until("a QR code", tmux::TIMEOUT, |s| s.contains('█'));
-    let captured = t.screen_with_colours();
-    let grid = Grid::parse(&captured);
+    // A capture may catch a frame half-written: retry until it decodes.
+    let start = Instant::now();
+    let grid = loop {
+        let grid = Grid::parse(&t.screen_with_colours());
+        match grid.bitmap_from_colours().decode() {
+            Ok(_) => break grid,
+            Err(e) if start.elapsed() > tmux::TIMEOUT => {
+                t.fail(&format!("QR (glyphs + colours) does not decode: {e}"))
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    };
     let (cells, odd) = grid.qr_cells();
     // tmux trims trailing blanks, light QR cells included: count loosely.
     if cells < 21 * 10 {
@@ -155,7 +175,11 @@ fn read_qr(t: &Tmux) -> String {
         .bitmap_from_glyphs()
         .decode()
         .unwrap_or_else(|e| t.fail(&format!("QR (glyphs only) does not decode: {e}")));
-    assert_eq!(from_colours.len(), 1, "one QR code on screen: {from_colours:?}");
+    assert_eq!(
+        from_colours.len(),
+        1,
+        "one QR code on screen: {from_colours:?}"
+    );
     assert_eq!(
         from_colours, from_glyphs,
         "glyphs alone and glyphs + colours must give the same code"
@@ -165,9 +189,11 @@ fn read_qr(t: &Tmux) -> String {
 
 /// Waits for the screen with the key to type instead of scanning.
 fn wait_for_manual_key(t: &Tmux) -> String {
-    t.wait_until("the manual key (`Key  XXXX XXXX ...`)", tmux::TIMEOUT, |s| {
-        manual_key_grouped(s).is_some()
-    })
+    t.wait_until(
+        "the manual key (`Key  XXXX XXXX ...`)",
+        tmux::TIMEOUT,
+        |s| manual_key_grouped(s).is_some(),
+    )
 }
 
 /// Checks the URI is a TOTP enrolment for `user` at the training tenant and
@@ -182,8 +208,14 @@ fn check_uri(t: &Tmux, uri: &str, user: &str) -> String {
     assert_eq!(otp.issuer.as_deref(), Some(ISSUER), "issuer of {uri:?}");
     // Only the defaults an authenticator assumes anyway (or nothing).
     assert!(matches!(otp.digits.as_deref(), None | Some("6")), "{uri:?}");
-    assert!(matches!(otp.period.as_deref(), None | Some("30")), "{uri:?}");
-    assert!(matches!(otp.algorithm.as_deref(), None | Some("SHA1")), "{uri:?}");
+    assert!(
+        matches!(otp.period.as_deref(), None | Some("30")),
+        "{uri:?}"
+    );
+    assert!(
+        matches!(otp.algorithm.as_deref(), None | Some("SHA1")),
+        "{uri:?}"
+    );
     otp.secret
 }
 
@@ -206,9 +238,8 @@ fn assert_nothing_left(t: &Tmux, a: &Account, key: &str) {
         }
         for needle in [a.user, a.pass] {
             let lines: Vec<&str> = text.lines().filter(|l| l.contains(needle)).collect();
-            let only_training_row = lines.len() == 1
-                && lines[0].contains(a.user)
-                && lines[0].contains(a.pass);
+            let only_training_row =
+                lines.len() == 1 && lines[0].contains(a.user) && lines[0].contains(a.pass);
             if !only_training_row {
                 t.fail(&format!(
                     "after sign-out {needle:?} must appear only in the training table row, \
@@ -319,8 +350,8 @@ fn push_flow_with_simulated_phone() {
             .find(|l| l.trim_start().starts_with(SPINNER))
             .map(str::to_string)
     };
-    let first = spinner_line(&waiting)
-        .unwrap_or_else(|| t.fail("no spinner on the waiting screen"));
+    let first =
+        spinner_line(&waiting).unwrap_or_else(|| t.fail("no spinner on the waiting screen"));
     if !waiting.contains("0:0") {
         t.fail("no elapsed time (m:ss) on the waiting screen");
     }
@@ -331,7 +362,11 @@ fn push_flow_with_simulated_phone() {
     // Answer the moment the phone box shows: an answer must not be lost.
     t.keys(&["d"]);
     let denied = t.wait_for("denied");
-    t.expect_not(&denied, "TRAINING PHONE", "nothing is waiting for the phone now");
+    t.expect_not(
+        &denied,
+        "TRAINING PHONE",
+        "nothing is waiting for the phone now",
+    );
     if spinner_line(&denied).is_some() {
         t.fail("still spinning after the phone denied");
     }
@@ -507,7 +542,10 @@ fn kiosk_ctrl_c_does_not_quit_and_sigterm_restores_terminal() {
 
     let mut problems = terminal_problems(&t, &exit);
     if exit.status != "0" {
-        problems.push(format!("SIGTERM must end the app cleanly: exit status {}", exit.status));
+        problems.push(format!(
+            "SIGTERM must end the app cleanly: exit status {}",
+            exit.status
+        ));
     }
     if exit.after > Duration::from_millis(1500) {
         problems.push(format!("SIGTERM took {:?} to end the app", exit.after));
@@ -516,7 +554,9 @@ fn kiosk_ctrl_c_does_not_quit_and_sigterm_restores_terminal() {
     let all = t.screen_and_scrollback();
     for needle in [WELCOME, "alex", "Tap-Alex", "TRAINING"] {
         if all.contains(needle) {
-            problems.push(format!("after exit the pane (with scrollback) still shows {needle:?}"));
+            problems.push(format!(
+                "after exit the pane (with scrollback) still shows {needle:?}"
+            ));
         }
     }
     if !problems.is_empty() {
@@ -535,7 +575,10 @@ fn non_kiosk_ctrl_c_quits_and_restores() {
     let exit = wait_for_exit(&t, start);
     let mut problems = terminal_problems(&t, &exit);
     if exit.status != "0" {
-        problems.push(format!("Ctrl-C must quit cleanly: exit status {}", exit.status));
+        problems.push(format!(
+            "Ctrl-C must quit cleanly: exit status {}",
+            exit.status
+        ));
     }
     if exit.after > Duration::from_millis(1500) {
         problems.push(format!("Ctrl-C took {:?} to quit", exit.after));
@@ -543,7 +586,9 @@ fn non_kiosk_ctrl_c_quits_and_restores() {
     let all = t.screen_and_scrollback();
     for needle in [ALEX.display_name, ALEX.pass, "alex@", "Signed in as"] {
         if all.contains(needle) {
-            problems.push(format!("after exit the pane (with scrollback) still shows {needle:?}"));
+            problems.push(format!(
+                "after exit the pane (with scrollback) still shows {needle:?}"
+            ));
         }
     }
     if !problems.is_empty() {
@@ -572,9 +617,11 @@ fn tiny_terminal_then_resize() {
     delete_old_app(&t, &ALEX);
     add_until_qr(&t, "Authenticator app (6-digit code)", 1);
     // Says the window (80×24) is too small for the code, and offers c.
-    let s = t.wait_until("the QR step to ask for a bigger window", tmux::TIMEOUT, |s| {
-        flat(s).contains("80×24")
-    });
+    let s = t.wait_until(
+        "the QR step to ask for a bigger window",
+        tmux::TIMEOUT,
+        |s| flat(s).contains("80×24"),
+    );
     let f = flat(&s).to_lowercase();
     t.expect(&f, "qr code");
     t.expect(&f, "bigger");
@@ -590,9 +637,15 @@ fn tiny_terminal_then_resize() {
 
     // Back to the QR, then a bigger window: the code appears and scans.
     t.keys(&["c"]);
-    t.wait_until("the QR step again", tmux::TIMEOUT, |s| flat(s).contains("80×24"));
+    t.wait_until("the QR step again", tmux::TIMEOUT, |s| {
+        flat(s).contains("80×24")
+    });
     t.resize(100, 45);
     let uri = read_qr(&t);
     let secret = check_uri(&t, &uri, ALEX.user);
-    assert_eq!(secret, key.replace(' ', ""), "the QR after resizing holds the key shown before");
+    assert_eq!(
+        secret,
+        key.replace(' ', ""),
+        "the QR after resizing holds the key shown before"
+    );
 }

@@ -194,7 +194,10 @@ fn swapped_colours_do_not_decode() {
         std::mem::swap(&mut cell.fg, &mut cell.bg);
     }
     let result = Bitmap::from_half_blocks(&swapped, (0, 0), c, r).decode();
-    assert!(result.is_err(), "a QR with swapped colours decoded: {result:?}");
+    assert!(
+        result.is_err(),
+        "a QR with swapped colours decoded: {result:?}"
+    );
 }
 
 #[test]
@@ -205,7 +208,9 @@ fn inverted_widget_looks_the_same_in_colour_and_puts_glyphs_on_light_modules() {
     let inverted = render_at(QrWidget::new(&m).inverted(true), area, area);
     // Read by colour, it is the same code.
     assert_eq!(
-        Bitmap::from_half_blocks(&inverted, (0, 0), c, r).decode().unwrap(),
+        Bitmap::from_half_blocks(&inverted, (0, 0), c, r)
+            .decode()
+            .unwrap(),
         URI
     );
     // Read by glyph shape alone (a monochrome terminal), glyphs are the light modules.
@@ -215,7 +220,9 @@ fn inverted_widget_looks_the_same_in_colour_and_puts_glyphs_on_light_modules() {
         cell.bg = DARK;
     }
     assert_eq!(
-        Bitmap::from_half_blocks(&glyphs_only, (0, 0), c, r).decode().unwrap(),
+        Bitmap::from_half_blocks(&glyphs_only, (0, 0), c, r)
+            .decode()
+            .unwrap(),
         URI
     );
     let normal = render_at(QrWidget::new(&m), area, area);

@@ -70,7 +70,11 @@ fn draw_header(frame: &mut Frame, view: &View, area: Rect) {
     let mut left = vec![Span::styled(" mfa-assist ", theme::title())];
     let mut used = left[0].width();
     let room = usize::from(l.width);
-    let account = view.flow.account.as_ref().map(|a| format!(" {}", a.username));
+    let account = view
+        .flow
+        .account
+        .as_ref()
+        .map(|a| format!(" {}", a.username));
     let org = format!(" {}", view.branding.org_name);
     let mut extras: Vec<String> = Vec::new();
     for piece in [account, Some(org)].into_iter().flatten() {
@@ -216,7 +220,9 @@ pub fn reflow(text: &str) -> Vec<String> {
     for line in text.lines() {
         let trimmed = line.trim_start();
         let bullet = trimmed.starts_with(['•', '-', '*'])
-            || trimmed.split_once(". ").is_some_and(|(n, _)| n.parse::<u32>().is_ok());
+            || trimmed
+                .split_once(". ")
+                .is_some_and(|(n, _)| n.parse::<u32>().is_ok());
         let indented = line.starts_with(' ');
         // Prose continues with an unindented line; a list item with an indented one.
         let continues = open && !line.is_empty() && !bullet && indented == in_item;
@@ -263,14 +269,23 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// `1. text` with wrapped lines indented under the text, not the number.
-pub fn numbered(prefix: &str, text: &str, width: u16, style: ratatui::style::Style) -> Vec<Line<'static>> {
+pub fn numbered(
+    prefix: &str,
+    text: &str,
+    width: u16,
+    style: ratatui::style::Style,
+) -> Vec<Line<'static>> {
     let indent = prefix.width();
     let body = usize::from(width).saturating_sub(indent).max(10);
     wrap(text, body)
         .into_iter()
         .enumerate()
         .map(|(i, part)| {
-            let lead = if i == 0 { prefix.to_string() } else { " ".repeat(indent) };
+            let lead = if i == 0 {
+                prefix.to_string()
+            } else {
+                " ".repeat(indent)
+            };
             Line::from(vec![Span::styled(lead, style), Span::raw(part)])
         })
         .collect()

@@ -3,7 +3,7 @@
 use super::chrome::lines;
 use super::methods::kind_name;
 use super::{View, theme};
-use crate::flow::Screen;
+use crate::flow::{Op, Screen};
 use crate::provider::MethodKind;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -32,24 +32,33 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         Line::raw(""),
         Line::styled(view.t("done.now_registered").to_string(), theme::strong()),
     ];
-    for m in &flow.methods {
-        let mut line = vec![
-            Span::raw(if m.is_default { "  ★ " } else { "  • " }),
-            Span::raw(format!("{} — {}", kind_name(view, m.kind), m.label)),
-        ];
-        if flow.is_new(m) {
-            line.push(Span::styled(format!(" {}", view.t("methods.new")), theme::ok()));
+    if let Some(busy) = super::chrome::busy_line(view, Op::LoadMethods) {
+        // The list is being refreshed with the new method: no stale advice.
+        text.push(busy);
+        text.push(Line::raw(""));
+    } else {
+        for m in &flow.methods {
+            let mut line = vec![
+                Span::raw(if m.is_default { "  ★ " } else { "  • " }),
+                Span::raw(format!("{} — {}", kind_name(view, m.kind), m.label)),
+            ];
+            if flow.is_new(m) {
+                line.push(Span::styled(
+                    format!(" {}", view.t("methods.new")),
+                    theme::ok(),
+                ));
+            }
+            text.push(Line::from(line));
         }
-        text.push(Line::from(line));
+        if flow.methods.is_empty() {
+            text.push(Line::styled(
+                format!("  {}", view.t("methods.none")),
+                theme::warning(),
+            ));
+        }
+        text.push(Line::raw(""));
+        text.extend(lines(&advice(view)));
     }
-    if flow.methods.is_empty() {
-        text.push(Line::styled(
-            format!("  {}", view.t("methods.none")),
-            theme::warning(),
-        ));
-    }
-    text.push(Line::raw(""));
-    text.extend(lines(&advice(view)));
     text.extend(
         lines(view.t("done.propagation"))
             .into_iter()

@@ -83,7 +83,10 @@ fn draw_table(frame: &mut Frame, view: &View, area: Rect, row_height: u16) {
                 m.label.clone()
             };
             let mut cells = if stacked {
-                vec![Cell::from(vec![Line::raw(kind), Line::raw(format!("  {label}"))])]
+                vec![Cell::from(vec![
+                    Line::raw(kind),
+                    Line::raw(format!("  {label}")),
+                ])]
             } else {
                 vec![Cell::from(kind), Cell::from(label)]
             };

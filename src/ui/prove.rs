@@ -26,7 +26,10 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     };
     let phone = matches!(
         &view.flow.screen,
-        Screen::ProveApproval { state: ApprovalState::Waiting | ApprovalState::Trouble(_), .. }
+        Screen::ProveApproval {
+            state: ApprovalState::Waiting | ApprovalState::Trouble(_),
+            ..
+        }
     ) && view.flow.settings.capabilities.simulated_phone;
     // The training phone sits under the instructions, never over them.
     let text_rows = super::chrome::height(&text, area.width).min(area.height);
@@ -105,7 +108,10 @@ fn approval(
             ]));
             text.push(Line::raw(view.f(
                 "approval.clock",
-                &[("elapsed", &clock(elapsed_ms / 1000 * 1000)), ("left", &clock(left_ms))],
+                &[
+                    ("elapsed", &clock(elapsed_ms / 1000 * 1000)),
+                    ("left", &clock(left_ms)),
+                ],
             )));
             if let ApprovalState::Trouble(error) = state {
                 text.push(Line::styled(

@@ -73,10 +73,12 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         .style(theme::dim()),
     )
     .block(
-        Block::bordered().border_style(theme::warning()).title(Span::styled(
-            format!(" {} ", view.t("welcome.training_title")),
-            theme::training(),
-        )),
+        Block::bordered()
+            .border_style(theme::warning())
+            .title(Span::styled(
+                format!(" {} ", view.t("welcome.training_title")),
+                theme::training(),
+            )),
     );
     let practice = Rect {
         height: practice.height.min(box_height),

@@ -223,11 +223,10 @@ impl Bitmap {
     /// here is one column by half a row, so the code is square).
     pub fn decode(&self) -> Result<Vec<String>, String> {
         const SCALE: usize = 4;
-        let mut img = rqrr::PreparedImage::prepare_from_bitmap(
-            self.w * SCALE,
-            self.h * SCALE,
-            |x, y| self.get(x / SCALE, y / SCALE),
-        );
+        let mut img =
+            rqrr::PreparedImage::prepare_from_bitmap(self.w * SCALE, self.h * SCALE, |x, y| {
+                self.get(x / SCALE, y / SCALE)
+            });
         let grids = img.detect_grids();
         if grids.is_empty() {
             return Err("rqrr found no QR code on the screen".into());
@@ -327,7 +326,10 @@ pub fn manual_key_grouped(screen: &str) -> Option<String> {
 /// The current TOTP code for a base32 `key`, from oathtool: computed
 /// independently of the app and of the Rust TOTP crate it uses.
 pub fn oathtool_code(key: &str) -> String {
-    let out = match Command::new("oathtool").args(["--totp", "-b", key]).output() {
+    let out = match Command::new("oathtool")
+        .args(["--totp", "-b", key])
+        .output()
+    {
         Ok(out) => out,
         Err(e) => panic!(
             "oathtool is needed to compute the authenticator code independently, but it could \

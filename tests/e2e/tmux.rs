@@ -19,6 +19,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 /// How often the screen is captured while waiting.
 const POLL: Duration = Duration::from_millis(50);
+/// How long a screen must stay unchanged to count as fully drawn.
+pub const SETTLE: Duration = Duration::from_millis(30);
 /// The tmux session (and window) every command targets.
 const TARGET: &str = "e2e";
 
@@ -56,10 +58,7 @@ pub fn binary() -> PathBuf {
 fn require_tmux() {
     match Command::new("tmux").arg("-V").output() {
         Ok(out) if out.status.success() => {}
-        Ok(out) => panic!(
-            "`tmux -V` failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ),
+        Ok(out) => panic!("`tmux -V` failed: {}", String::from_utf8_lossy(&out.stderr)),
         Err(e) => panic!(
             "tmux is needed for the end-to-end tests but could not be run ({e}); \
              install it (Debian/Ubuntu: apt-get install tmux)"
@@ -75,6 +74,8 @@ fn sh_quote(s: &str) -> String {
 /// One private tmux server running the app in a window of a given size.
 pub struct Tmux {
     socket: String,
+    /// The socket file, removed with the server (tmux leaves it behind).
+    socket_path: Option<PathBuf>,
     dir: PathBuf,
     bin: PathBuf,
 }
@@ -97,8 +98,9 @@ impl Tmux {
             .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
         // The guard exists before the server does: whatever fails from here
         // on, Drop kills the server and removes the directory.
-        let tmux = Tmux {
+        let mut tmux = Tmux {
             socket: format!("mfa-e2e-{tag}-{pid}-{seq}"),
+            socket_path: None,
             dir,
             bin: binary(),
         };
@@ -138,8 +140,17 @@ impl Tmux {
         let command = format!("exec /bin/sh {}", sh_quote(&script.to_string_lossy()));
         let (w, h) = (width.to_string(), height.to_string());
         tmux.tmux_ok(&[
-            "new-session", "-d", "-s", TARGET, "-x", &w, "-y", &h, &command,
+            "new-session",
+            "-d",
+            "-s",
+            TARGET,
+            "-x",
+            &w,
+            "-y",
+            &h,
+            &command,
         ]);
+        tmux.socket_path = Some(PathBuf::from(tmux.display("#{socket_path}")));
         tmux
     }
 
@@ -265,12 +276,20 @@ impl Tmux {
         })
     }
 
+    /// Polls until `done` holds for a settled screen: the same in two
+    /// captures [`SETTLE`] apart. tmux may capture a frame the app is still
+    /// writing (a big frame takes several writes); such a mix of two frames
+    /// must not count.
     pub fn wait_until(&self, what: &str, timeout: Duration, done: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
             if done(&screen) {
-                return screen;
+                std::thread::sleep(SETTLE);
+                if self.screen() == screen {
+                    return screen;
+                }
+                continue;
             }
             if start.elapsed() >= timeout {
                 panic!(
@@ -325,7 +344,11 @@ impl Tmux {
         let _ = writeln!(out, "----- screen -----");
         out.push_str(screen.trim_end());
         out.push('\n');
-        let _ = write!(out, "------------------{}", self.diagnostics_without_screen());
+        let _ = write!(
+            out,
+            "------------------{}",
+            self.diagnostics_without_screen()
+        );
         out
     }
 
@@ -344,6 +367,9 @@ impl Drop for Tmux {
         let _ = Command::new("tmux")
             .args(["-f", "/dev/null", "-L", &self.socket, "kill-server"])
             .output();
+        if let Some(path) = &self.socket_path {
+            let _ = std::fs::remove_file(path);
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
@@ -360,7 +386,11 @@ fn children_of(parent: u32) -> Vec<u32> {
     };
     let mut pids = Vec::new();
     for entry in entries.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
             continue;
         };
         let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
