@@ -264,12 +264,7 @@ impl TrainingTenant {
 
     fn do_delete(&self, session: &Session, method_id: &str) -> Result<(), ProviderError> {
         let mut state = self.lock();
-        let (account, _) = state.session(session)?;
-        let methods = &mut state
-            .accounts
-            .get_mut(account)
-            .ok_or(ProviderError::SessionExpired)?
-            .methods;
+        let methods = state.methods_mut(session)?;
         let position = methods
             .iter()
             .position(|m| m.id == method_id)
@@ -283,12 +278,7 @@ impl TrainingTenant {
 
     fn do_set_default(&self, session: &Session, method_id: &str) -> Result<(), ProviderError> {
         let mut state = self.lock();
-        let (account, _) = state.session(session)?;
-        let methods = &mut state
-            .accounts
-            .get_mut(account)
-            .ok_or(ProviderError::SessionExpired)?
-            .methods;
+        let methods = state.methods_mut(session)?;
         let kind = methods
             .iter()
             .find(|m| m.id == method_id)
@@ -601,6 +591,15 @@ impl State {
             .iter()
             .find(|s| constant_time_eq(s.token.expose().as_bytes(), token))
             .map(|s| (s.account, s.number))
+            .ok_or(ProviderError::SessionExpired)
+    }
+
+    /// The methods of the account a session belongs to.
+    fn methods_mut(&mut self, session: &Session) -> Result<&mut Vec<Method>, ProviderError> {
+        let (account, _) = self.session(session)?;
+        self.accounts
+            .get_mut(account)
+            .map(|a| &mut a.methods)
             .ok_or(ProviderError::SessionExpired)
     }
 

@@ -24,12 +24,16 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
         return;
     };
+    let title = format!(" {} ", view.t("welcome.training_title"));
+    let box_width = u16::try_from(title.chars().count() + 4)
+        .unwrap_or(u16::MAX)
+        .max(BOX_WIDTH);
     let box_height = u16::try_from(accounts.len())
         .unwrap_or(u16::MAX)
         .saturating_add(3);
     let (main, practice) = if area.width >= SIDE_BY_SIDE {
         let [main, practice] =
-            Layout::horizontal([Constraint::Min(40), Constraint::Length(BOX_WIDTH)])
+            Layout::horizontal([Constraint::Min(40), Constraint::Length(box_width)])
                 .spacing(2)
                 .areas(area);
         (main, practice)
@@ -82,7 +86,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     );
     let practice = Rect {
         height: practice.height.min(box_height),
-        width: practice.width.min(BOX_WIDTH),
+        width: practice.width.min(box_width),
         ..practice
     };
     frame.render_widget(table, practice);
