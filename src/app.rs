@@ -400,14 +400,6 @@ async fn bounded<T>(
         .unwrap_or(Err(ProviderError::Timeout))
 }
 
-/// Errors worth another try: the next poll may well get through.
-fn is_transient(error: &ProviderError) -> bool {
-    matches!(
-        error,
-        ProviderError::Unreachable | ProviderError::Timeout | ProviderError::RateLimited { .. }
-    )
-}
-
 async fn sleep_until(at: Option<Instant>) {
     match at {
         Some(at) => tokio::time::sleep_until(at).await,
@@ -436,7 +428,7 @@ async fn poll_approval(
     loop {
         match bounded(provider.request_approval(&session, &enrollment_id)).await {
             Ok(()) => break,
-            Err(e) if is_transient(&e) && Instant::now() + every < deadline => {
+            Err(e) if e.is_transient() && Instant::now() + every < deadline => {
                 if !send(Err(e)) {
                     return;
                 }
@@ -465,7 +457,7 @@ async fn poll_approval(
         let answer = bounded(provider.poll_approval(&session, &enrollment_id)).await;
         let finished = match &answer {
             Ok(a) => *a != Approval::Pending,
-            Err(e) => !is_transient(e),
+            Err(e) => !e.is_transient(),
         };
         if let Err(ProviderError::RateLimited {
             retry_after: Some(wait),

@@ -100,8 +100,6 @@ pub enum Notice {
     Deleted { label: String },
     DefaultChanged { label: String },
     NothingSelected,
-    AlreadyDefault,
-    CannotBeDefault,
     WrongCode { tries: u32 },
     CodeLength { digits: u8 },
     DigitsOnly,

@@ -791,20 +791,13 @@ fn on_approval(flow: &mut Flow, req: ReqId, answer: Answer<Approval>) -> Vec<Eff
             *state = ApprovalState::TimedOut;
             return vec![Effect::StopApproval];
         }
-        Err(error) if is_transient(&error) => *state = ApprovalState::Trouble(error),
+        Err(error) if error.is_transient() => *state = ApprovalState::Trouble(error),
         Err(error) => {
             *state = ApprovalState::Failed(error);
             return vec![Effect::StopApproval];
         }
     }
     Vec::new()
-}
-
-fn is_transient(error: &ProviderError) -> bool {
-    matches!(
-        error,
-        ProviderError::Unreachable | ProviderError::Timeout | ProviderError::RateLimited { .. }
-    )
 }
 
 fn done(flow: &mut Flow, action: Action) -> Vec<Effect> {

@@ -172,6 +172,16 @@ pub enum ProviderError {
     Protocol(String),
 }
 
+impl ProviderError {
+    /// Worth another try: the next request may well get through.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ProviderError::Unreachable | ProviderError::Timeout | ProviderError::RateLimited { .. }
+        )
+    }
+}
+
 impl std::fmt::Display for ProviderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -33,8 +33,6 @@ pub fn describe(view: &View, notice: &Notice) -> (String, Style) {
             theme::ok(),
         ),
         Notice::NothingSelected => (view.t("notice.nothing_selected").into(), theme::warning()),
-        Notice::AlreadyDefault => (view.t("notice.already_default").into(), theme::warning()),
-        Notice::CannotBeDefault => (view.t("notice.cannot_be_default").into(), theme::warning()),
         Notice::WrongCode { tries } => {
             let id = if *tries >= 2 {
                 "notice.wrong_code_again"
