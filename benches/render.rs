@@ -35,6 +35,7 @@ fn settings() -> Settings {
                 pass: "Tap-Alex-4821".into(),
                 note: "lost phone: the common case".into(),
             }]),
+            ..Capabilities::default()
         },
         ..Settings::default()
     }
@@ -136,6 +137,7 @@ fn screens() -> Vec<(&'static str, Flow)> {
         account_name: "alex@training.example".into(),
         issuer: "MFA Training".into(),
         confirm: Confirm::Code { digits: 6 },
+        registration: None,
     };
     step(
         &mut flow,

@@ -40,6 +40,7 @@ fn settings() -> Settings {
             can_set_default: true,
             simulated_phone: true,
             training_accounts: Some(vec![]),
+            ..Capabilities::default()
         },
     }
 }
@@ -96,6 +97,7 @@ fn code_enrollment() -> Enrollment {
         account_name: "alex@training.example".into(),
         issuer: "MFA Training".into(),
         confirm: Confirm::Code { digits: 6 },
+        registration: None,
     }
 }
 

@@ -59,6 +59,7 @@ fn capabilities(training: bool) -> Capabilities {
         can_set_default: true,
         simulated_phone: training,
         training_accounts: training.then(training_accounts),
+        ..Capabilities::default()
     }
 }
 
@@ -187,6 +188,7 @@ fn enrollment(kind: MethodKind) -> Enrollment {
                 timeout: Duration::from_secs(60),
             },
         },
+        registration: None,
     }
 }
 

@@ -623,6 +623,8 @@ fn scan(flow: &mut Flow, action: Action, manual: bool) -> Vec<Effect> {
             } => {
                 return start_approval(flow, &enrollment.id, poll_every, timeout);
             }
+            // Proven by appearing; `registration` polling finishes it.
+            Confirm::Appears => {}
         },
         Action::Back => {
             flow.enrollment = None;

@@ -87,6 +87,13 @@ impl Session {
     }
 }
 
+/// How often to ask, and for how long, while something happens on the phone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wait {
+    pub poll_every: Duration,
+    pub timeout: Duration,
+}
+
 /// How a new method proves it works.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Confirm {
@@ -97,6 +104,10 @@ pub enum Confirm {
         poll_every: Duration,
         timeout: Duration,
     },
+    /// Nothing more to test: the method showing up on the account (see
+    /// `Enrollment::registration`) is the proof. Entra's Authenticator,
+    /// which Graph can neither create nor send a test to.
+    Appears,
 }
 
 /// A method being added, not yet proven. The payload and key are secrets.
@@ -109,6 +120,44 @@ pub struct Enrollment {
     pub account_name: String,
     pub issuer: String,
     pub confirm: Confirm,
+    /// Set when the phone registers itself with the provider after the scan
+    /// (privacyIDEA push: `clientwait` → `enrolled`; Entra: a new
+    /// Authenticator appears): the driver polls `poll_registration` with
+    /// this cadence before the method can be proven.
+    pub registration: Option<Wait>,
+}
+
+/// How the person proves who they are at the start.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SignInKind {
+    /// Username and a Temporary Access Pass / registration code typed here.
+    #[default]
+    Pass,
+    /// OAuth 2.0 device authorization grant: they sign in on their phone.
+    DeviceCode,
+}
+
+/// A device-code sign-in in progress (RFC 8628). The device code is the
+/// secret half; the user code is meant to be read and typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceCode {
+    pub user_code: String,
+    pub verification_uri: String,
+    /// When the codes stop working, counted from when they were issued.
+    pub expires_in: Duration,
+    /// How long to wait between token polls (the server may raise it).
+    pub interval: Duration,
+    pub device_code: Secret,
+}
+
+/// One poll of the token endpoint during a device-code sign-in.
+#[derive(Debug)]
+pub enum DevicePoll {
+    /// `authorization_pending`: the person has not finished yet.
+    Pending,
+    /// `slow_down`: wait this much longer between polls from now on.
+    SlowDown(Duration),
+    Done(Session),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,6 +193,7 @@ pub struct Capabilities {
     pub can_set_default: bool,
     /// Training tenant: the phone is simulated by keys on the approval screen.
     pub simulated_phone: bool,
+    pub sign_in: SignInKind,
     /// Set in training mode: the banner lists these.
     pub training_accounts: Option<Vec<TrainingAccount>>,
 }
@@ -167,6 +217,17 @@ pub enum ProviderError {
         retry_after: Option<Duration>,
     },
     SessionExpired,
+    /// A device-code sign-in ran out of time (`expired_token`).
+    SignInExpired,
+    /// The person refused the sign-in on their phone (`authorization_declined`).
+    SignInDeclined,
+    /// The server failed or refused in a way the person cannot fix; the
+    /// reference (Graph's request id) is for the administrator.
+    Server {
+        status: u16,
+        code: String,
+        reference: Option<String>,
+    },
     Unreachable,
     Timeout,
     Protocol(String),
@@ -198,6 +259,19 @@ impl std::fmt::Display for ProviderError {
             ProviderError::Conflict(why) => write!(f, "conflict: {why}"),
             ProviderError::RateLimited { .. } => f.write_str("rate limited"),
             ProviderError::SessionExpired => f.write_str("session expired"),
+            ProviderError::SignInExpired => f.write_str("sign-in code expired"),
+            ProviderError::SignInDeclined => f.write_str("sign-in declined"),
+            ProviderError::Server {
+                status,
+                code,
+                reference,
+            } => {
+                write!(f, "server error {status} {code}")?;
+                match reference {
+                    Some(r) => write!(f, " (reference {r})"),
+                    None => Ok(()),
+                }
+            }
             ProviderError::Unreachable => f.write_str("provider unreachable"),
             ProviderError::Timeout => f.write_str("request timed out"),
             ProviderError::Protocol(what) => write!(f, "unexpected answer: {what}"),
@@ -212,6 +286,16 @@ pub trait Provider: Send + Sync + 'static {
     fn capabilities(&self) -> Capabilities;
 
     fn sign_in<'a>(&'a self, username: &'a str, pass: &'a Secret) -> Reply<'a, Session>;
+
+    /// Device-code sign-in, step 1: get the codes to show.
+    fn begin_device_sign_in(&self) -> Reply<'_, DeviceCode> {
+        Box::pin(async { Err(ProviderError::NotAllowed("device-code sign-in".into())) })
+    }
+
+    /// Device-code sign-in, step 2: one poll of the token endpoint.
+    fn poll_device_sign_in<'a>(&'a self, _code: &'a DeviceCode) -> Reply<'a, DevicePoll> {
+        Box::pin(async { Err(ProviderError::NotAllowed("device-code sign-in".into())) })
+    }
 
     fn list_methods<'a>(&'a self, session: &'a Session) -> Reply<'a, Vec<Method>>;
 
@@ -232,6 +316,16 @@ pub trait Provider: Send + Sync + 'static {
         enrollment_id: &'a str,
         code: &'a str,
     ) -> Reply<'a, bool>;
+
+    /// For enrollments with `registration` set: `Ok(true)` once the phone
+    /// has registered itself with the provider.
+    fn poll_registration<'a>(
+        &'a self,
+        _session: &'a Session,
+        _enrollment_id: &'a str,
+    ) -> Reply<'a, bool> {
+        Box::pin(async { Ok(true) })
+    }
 
     /// Send (or send again) the test notification for a push enrollment.
     fn request_approval<'a>(

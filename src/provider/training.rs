@@ -10,7 +10,7 @@
 use super::scenario::{self, PassState, PushDelivery, Scenario, ScenarioError};
 use super::{
     Account, Approval, Capabilities, Confirm, Enrollment, Method, MethodKind, PhoneAction,
-    Provider, ProviderError, Reply, Session, TrainingAccount, UsedFor,
+    Provider, ProviderError, Reply, Session, SignInKind, TrainingAccount, UsedFor,
 };
 use crate::secret::Secret;
 use std::fmt;
@@ -360,6 +360,7 @@ impl TrainingTenant {
             account_name,
             issuer,
             confirm,
+            registration: None,
         })
     }
 
@@ -656,6 +657,7 @@ impl Provider for TrainingTenant {
             can_set_default: true,
             simulated_phone: true,
             training_accounts: Some(accounts),
+            sign_in: SignInKind::Pass,
         }
     }
 

@@ -91,6 +91,18 @@ pub fn error_text(view: &View, op: Op, error: &ProviderError) -> String {
             view.t("error.rate_limited").into()
         }
         (_, ProviderError::SessionExpired) => view.t("error.session_expired").into(),
+        (_, ProviderError::SignInExpired) => view.t("error.sign_in_expired").into(),
+        (_, ProviderError::SignInDeclined) => view.t("error.sign_in_declined").into(),
+        (_, ProviderError::Server { reference, .. }) => match reference {
+            Some(reference) => view.f(
+                "error.server_ref",
+                &[
+                    ("helpdesk", &view.branding.helpdesk),
+                    ("reference", reference),
+                ],
+            ),
+            None => view.f("error.server", &[("helpdesk", &view.branding.helpdesk)]),
+        },
         (_, ProviderError::Unreachable) => view.t("error.unreachable").into(),
         (_, ProviderError::Timeout) => view.t("error.timeout").into(),
         (_, ProviderError::Protocol(_)) => {

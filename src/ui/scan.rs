@@ -91,6 +91,7 @@ fn steps_id(enrollment: &Enrollment) -> &'static str {
     match enrollment.confirm {
         Confirm::Code { .. } => "scan.steps_code",
         Confirm::Approval { .. } => "scan.steps_push",
+        Confirm::Appears => "scan.steps_push",
     }
 }
 
