@@ -318,7 +318,33 @@ impl App {
                 ));
                 self.poller = Some(task.abort_handle());
             }
-            Effect::StopApproval => self.stop_poller(),
+            Effect::WatchRegistration {
+                req,
+                enrollment_id,
+                every,
+                timeout,
+            } => {
+                self.stop_poller();
+                let tx = self.tx.clone();
+                let Some(s) = session else {
+                    let _ = tx.send(Msg::Flow(EventKind::RegistrationPolled {
+                        req,
+                        answer: Err(ProviderError::SessionExpired),
+                    }));
+                    return;
+                };
+                let task = tokio::spawn(watch_registration(
+                    provider,
+                    s,
+                    enrollment_id,
+                    req,
+                    every,
+                    timeout,
+                    tx,
+                ));
+                self.poller = Some(task.abort_handle());
+            }
+            Effect::StopPolling => self.stop_poller(),
             Effect::CancelEnrollment { enrollment_id } => {
                 if let Some(s) = session {
                     tokio::spawn(async move {
@@ -467,6 +493,45 @@ async fn poll_approval(
             tokio::time::sleep((*wait).min(timeout)).await;
         }
         if !send(answer) || finished {
+            return;
+        }
+    }
+}
+
+/// Asks every `every` whether the phone has registered the new method, until
+/// it has, a final error, or `timeout` (the flow keeps its own deadline too).
+async fn watch_registration(
+    provider: Arc<dyn Provider>,
+    session: Arc<Session>,
+    enrollment_id: String,
+    req: ReqId,
+    every: Duration,
+    timeout: Duration,
+    tx: mpsc::UnboundedSender<Msg>,
+) {
+    let deadline = Instant::now() + timeout;
+    let mut interval = tokio::time::interval(every.max(Duration::from_millis(200)));
+    interval.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {}
+            () = tokio::time::sleep_until(deadline) => return,
+        }
+        let answer = bounded(provider.poll_registration(&session, &enrollment_id)).await;
+        let finished = match &answer {
+            Ok(registered) => *registered,
+            Err(e) => !e.is_transient(),
+        };
+        if let Err(ProviderError::RateLimited {
+            retry_after: Some(wait),
+        }) = &answer
+        {
+            tokio::time::sleep((*wait).min(timeout)).await;
+        }
+        let sent = tx
+            .send(Msg::Flow(EventKind::RegistrationPolled { req, answer }))
+            .is_ok();
+        if !sent || finished {
             return;
         }
     }

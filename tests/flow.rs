@@ -4,13 +4,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use mfa_assist::flow::{
-    Answer, ApprovalState, Effect, Event, EventKind, Field, Flow, MAX_FIELD_CHARS, Millis, Notice,
-    Op, Pending, Platform, ReqId, SPINNER_PERIOD_MS, Screen, Settings, update,
+    Answer, ApprovalState, DeviceState, Effect, Event, EventKind, Field, Flow, MAX_FIELD_CHARS,
+    Millis, Notice, Op, Pending, Platform, ReqId, SPINNER_PERIOD_MS, Screen, Settings, update,
 };
 use mfa_assist::keymap::{Context, Key};
 use mfa_assist::provider::{
     Account, Approval, Capabilities, Confirm, Enrollment, Method, MethodKind, PhoneAction,
-    ProviderError, UsedFor,
+    ProviderError, UsedFor, Wait,
 };
 use mfa_assist::secret::Secret;
 use proptest::prelude::*;
@@ -101,6 +101,33 @@ fn code_enrollment() -> Enrollment {
     }
 }
 
+const REG_WAIT: Wait = Wait {
+    poll_every: Duration::from_secs(2),
+    timeout: Duration::from_secs(120),
+};
+
+/// privacyIDEA push: the phone registers itself after the scan, then a test
+/// notification proves it.
+fn registering_push_enrollment() -> Enrollment {
+    Enrollment {
+        registration: Some(REG_WAIT),
+        manual_key: Secret::new(""),
+        ..push_enrollment()
+    }
+}
+
+/// Entra's Authenticator: appearing on the account is the proof.
+fn appearing_enrollment() -> Enrollment {
+    Enrollment {
+        id: "enr-appears".into(),
+        kind: MethodKind::AuthenticatorPush,
+        confirm: Confirm::Appears,
+        registration: Some(REG_WAIT),
+        manual_key: Secret::new(""),
+        ..code_enrollment()
+    }
+}
+
 fn push_enrollment() -> Enrollment {
     Enrollment {
         id: "enr-push".into(),
@@ -123,10 +150,11 @@ enum Kind {
     Enroll,
     Code,
     Poll,
+    Watch,
 }
 
 impl Kind {
-    const ALL: [Kind; 7] = [
+    const ALL: [Kind; 8] = [
         Kind::SignIn,
         Kind::Methods,
         Kind::Delete,
@@ -134,6 +162,7 @@ impl Kind {
         Kind::Enroll,
         Kind::Code,
         Kind::Poll,
+        Kind::Watch,
     ];
 
     /// The request id of `effect` if it is the request this kind answers.
@@ -145,7 +174,8 @@ impl Kind {
             | (Kind::Default, Effect::SetDefault { req, .. })
             | (Kind::Enroll, Effect::BeginEnrollment { req, .. })
             | (Kind::Code, Effect::CheckCode { req, .. })
-            | (Kind::Poll, Effect::StartApproval { req, .. }) => Some(*req),
+            | (Kind::Poll, Effect::StartApproval { req, .. })
+            | (Kind::Watch, Effect::WatchRegistration { req, .. }) => Some(*req),
             _ => None,
         }
     }
@@ -221,7 +251,7 @@ impl Harness {
         for (i, effect) in effects.iter().enumerate() {
             if matches!(effect, Effect::StartApproval { .. }) {
                 assert!(
-                    effects[..i].contains(&Effect::StopApproval),
+                    effects[..i].contains(&Effect::StopPolling),
                     "a new approval run must stop the old one first: {effects:?}"
                 );
             }
@@ -299,6 +329,15 @@ impl Harness {
     fn answer_code(&mut self, answer: Answer<bool>) -> Vec<Effect> {
         let req = self.last_req(Kind::Code);
         self.send(EventKind::CodeChecked { req, answer })
+    }
+
+    fn answer_watch(&mut self, answer: Answer<bool>) -> Vec<Effect> {
+        let req = self.last_req(Kind::Watch);
+        self.send(EventKind::RegistrationPolled { req, answer })
+    }
+
+    fn device_state(&self) -> Option<DeviceState> {
+        self.flow.device.as_ref().map(|d| d.state.clone())
     }
 
     fn answer_poll(&mut self, answer: Answer<Approval>) -> Vec<Effect> {
@@ -659,7 +698,7 @@ fn interrupt_mid_enrollment_cancels_it() {
     assert!(effects.contains(&Effect::CancelEnrollment {
         enrollment_id: "enr-code".into()
     }));
-    assert!(effects.contains(&Effect::StopApproval));
+    assert!(effects.contains(&Effect::StopPolling));
     assert!(effects.contains(&Effect::SignOut));
     assert_eq!(effects.last(), Some(&Effect::Quit));
     assert_wiped(&h.flow);
@@ -1885,7 +1924,7 @@ fn enter_on_scan_sends_the_test_notification() {
     assert_eq!(
         effects,
         vec![
-            Effect::StopApproval,
+            Effect::StopPolling,
             Effect::StartApproval {
                 req,
                 enrollment_id: "enr-push".into(),
@@ -1989,7 +2028,7 @@ fn approval_finishes_the_enrollment() {
     assert_eq!(
         effects,
         vec![
-            Effect::StopApproval,
+            Effect::StopPolling,
             Effect::LoadMethods {
                 req: h.last_req(Kind::Methods)
             },
@@ -2012,7 +2051,7 @@ fn a_rejection_stops_polling_and_resend_starts_a_new_run() {
 
     let effects = h.answer_poll(Ok(Approval::Rejected));
 
-    assert_eq!(effects, vec![Effect::StopApproval]);
+    assert_eq!(effects, vec![Effect::StopPolling]);
     assert_eq!(h.approval_state(), ApprovalState::Denied);
     // The phone already answered: nothing to simulate.
     assert!(h.press(Key::Char('a')).is_empty());
@@ -2025,7 +2064,7 @@ fn a_rejection_stops_polling_and_resend_starts_a_new_run() {
     assert_eq!(
         effects,
         vec![
-            Effect::StopApproval,
+            Effect::StopPolling,
             Effect::StartApproval {
                 req: new,
                 enrollment_id: "enr-push".into(),
@@ -2068,7 +2107,7 @@ fn the_deadline_passing_times_out() {
 
     h.advance(1);
     assert_eq!(h.clock, deadline);
-    assert_eq!(h.tick(), vec![Effect::StopApproval]);
+    assert_eq!(h.tick(), vec![Effect::StopPolling]);
     assert_eq!(h.approval_state(), ApprovalState::TimedOut);
 
     // Nothing more happens on later ticks; resend starts over.
@@ -2076,7 +2115,7 @@ fn the_deadline_passing_times_out() {
     let effects = h.press(Key::Char('r'));
     assert!(matches!(
         effects[..],
-        [Effect::StopApproval, Effect::StartApproval { .. }]
+        [Effect::StopPolling, Effect::StartApproval { .. }]
     ));
     assert_eq!(h.approval_state(), ApprovalState::Sending);
 }
@@ -2084,7 +2123,7 @@ fn the_deadline_passing_times_out() {
 #[test]
 fn the_deadline_passing_while_still_sending_times_out() {
     let mut h = Harness::at_prove_approval();
-    assert_eq!(h.tick_after(60_000), vec![Effect::StopApproval]);
+    assert_eq!(h.tick_after(60_000), vec![Effect::StopPolling]);
     assert_eq!(h.approval_state(), ApprovalState::TimedOut);
 }
 
@@ -2093,7 +2132,7 @@ fn the_provider_saying_expired_times_out() {
     let mut h = Harness::at_waiting();
     assert_eq!(
         h.answer_poll(Ok(Approval::Expired)),
-        vec![Effect::StopApproval]
+        vec![Effect::StopPolling]
     );
     assert_eq!(h.approval_state(), ApprovalState::TimedOut);
 }
@@ -2135,7 +2174,7 @@ fn final_poll_errors_fail_and_stop_polling() {
 
         let effects = h.answer_poll(Err(error.clone()));
 
-        assert_eq!(effects, vec![Effect::StopApproval]);
+        assert_eq!(effects, vec![Effect::StopPolling]);
         assert_eq!(h.approval_state(), ApprovalState::Failed(error));
         // Later polls of the stopped run are ignored.
         assert!(h.answer_poll(Ok(Approval::Approved)).is_empty());
@@ -2148,7 +2187,7 @@ fn esc_while_waiting_stops_polling_and_shows_the_qr_again() {
     for mut h in [Harness::at_prove_approval(), Harness::at_waiting()] {
         let effects = h.press(Key::Esc);
 
-        assert_eq!(effects, vec![Effect::StopApproval]);
+        assert_eq!(effects, vec![Effect::StopPolling]);
         assert_eq!(h.flow.screen, Screen::Scan { manual: false });
         assert_eq!(h.flow.enrollment, Some(push_enrollment()));
         assert!(h.answer_poll(Ok(Approval::Approved)).is_empty());
@@ -2772,15 +2811,27 @@ fn enrollment_strategy() -> impl Strategy<Value = Enrollment> {
             poll_every: Duration::from_millis(every),
             timeout: Duration::from_millis(timeout),
         }),
+        Just(Confirm::Appears),
     ];
-    (0u8..3, prop::sample::select(ALL_KINDS.to_vec()), confirm).prop_map(|(n, kind, confirm)| {
-        Enrollment {
+    let registration = prop::option::of((0u64..5_000, 0u64..120_000).prop_map(
+        |(every, timeout)| Wait {
+            poll_every: Duration::from_millis(every),
+            timeout: Duration::from_millis(timeout),
+        },
+    ));
+    (
+        0u8..3,
+        prop::sample::select(ALL_KINDS.to_vec()),
+        confirm,
+        registration,
+    )
+        .prop_map(|(n, kind, confirm, registration)| Enrollment {
             id: format!("enr-{n}"),
             kind,
             confirm,
+            registration,
             ..code_enrollment()
-        }
-    })
+        })
 }
 
 fn outcome_strategy(error_odds: f64) -> impl Strategy<Value = Outcome> {
@@ -2868,6 +2919,10 @@ fn answer_event(kind: Kind, req: ReqId, o: &Outcome) -> EventKind {
         Kind::Poll => EventKind::ApprovalPolled {
             req,
             answer: answer(o, o.approval),
+        },
+        Kind::Watch => EventKind::RegistrationPolled {
+            req,
+            answer: answer(o, o.good_code),
         },
     }
 }
@@ -3006,6 +3061,7 @@ impl Harness {
                 let current = match (self.flow.pending, &self.flow.screen) {
                     (Some(p), _) => Some((Kind::of_op(p.op), p.req)),
                     (None, Screen::ProveApproval { req, .. }) => Some((Kind::Poll, *req)),
+                    (None, _) => self.flow.device.as_ref().map(|d| (Kind::Watch, d.req)),
                     _ => None,
                 };
                 if let Some((kind, req)) = current {
@@ -3014,6 +3070,180 @@ impl Harness {
             }
         }
     }
+}
+
+// ============================================================================
+// Waiting for the phone to register (privacyIDEA push, Entra Authenticator)
+// ============================================================================
+
+#[test]
+fn an_enrollment_that_registers_itself_starts_watching_on_scan() {
+    let mut h = Harness::at_prepare(MethodKind::AuthenticatorPush);
+    h.press(Key::Enter);
+    let effects = h.answer_enrollment(Ok(registering_push_enrollment()));
+    let req = h.last_req(Kind::Watch);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::StopPolling,
+            Effect::WatchRegistration {
+                req,
+                enrollment_id: "enr-push".into(),
+                every: REG_WAIT.poll_every,
+                timeout: REG_WAIT.timeout,
+            }
+        ]
+    );
+    assert_eq!(h.flow.screen, Screen::Scan { manual: false });
+    assert_eq!(h.device_state(), Some(DeviceState::Waiting));
+    assert!(
+        h.flow.next_wakeup().is_some(),
+        "the spinner and deadline need ticks"
+    );
+}
+
+#[test]
+fn enter_before_the_phone_registered_says_we_are_still_waiting() {
+    let mut h = Harness::at_scan(registering_push_enrollment());
+    let effects = h.press(Key::Enter);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(h.flow.notice, Some(Notice::NotRegisteredYet));
+    assert_eq!(h.flow.screen, Screen::Scan { manual: false });
+}
+
+#[test]
+fn registration_then_starts_the_test_notification() {
+    let mut h = Harness::at_scan(registering_push_enrollment());
+    h.answer_watch(Ok(false));
+    assert_eq!(h.device_state(), Some(DeviceState::Waiting));
+    let effects = h.answer_watch(Ok(true));
+    assert_eq!(effects[0], Effect::StopPolling);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::StartApproval { enrollment_id, .. } if enrollment_id == "enr-push")),
+        "{effects:?}"
+    );
+    assert_eq!(h.flow.device, None);
+    assert_eq!(h.approval_state(), ApprovalState::Sending);
+}
+
+#[test]
+fn an_appearing_method_is_proven_by_appearing() {
+    let mut h = Harness::at_scan(appearing_enrollment());
+    let effects = h.answer_watch(Ok(true));
+    assert!(effects.contains(&Effect::StopPolling), "{effects:?}");
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadMethods { .. })),
+        "{effects:?}"
+    );
+    assert!(matches!(h.flow.screen, Screen::Done { .. }));
+    assert_eq!(h.flow.added, vec![MethodKind::AuthenticatorPush]);
+    assert_eq!(h.flow.enrollment, None);
+}
+
+#[test]
+fn network_trouble_while_watching_keeps_watching() {
+    let mut h = Harness::at_scan(registering_push_enrollment());
+    let effects = h.answer_watch(Err(ProviderError::Unreachable));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(
+        h.device_state(),
+        Some(DeviceState::Trouble(ProviderError::Unreachable))
+    );
+    h.answer_watch(Ok(true));
+    assert_eq!(h.approval_state(), ApprovalState::Sending);
+}
+
+#[test]
+fn a_final_error_stops_watching_and_enter_starts_again() {
+    let mut h = Harness::at_scan(registering_push_enrollment());
+    let first = h.last_req(Kind::Watch);
+    let effects = h.answer_watch(Err(ProviderError::NotFound));
+    assert_eq!(effects, vec![Effect::StopPolling]);
+    assert_eq!(
+        h.device_state(),
+        Some(DeviceState::Failed(ProviderError::NotFound))
+    );
+    h.press(Key::Enter);
+    assert!(h.last_req(Kind::Watch) > first);
+    assert_eq!(h.device_state(), Some(DeviceState::Waiting));
+}
+
+#[test]
+fn watching_times_out_at_the_deadline_and_enter_keeps_waiting() {
+    let mut h = Harness::at_scan(registering_push_enrollment());
+    let deadline = h.flow.device.as_ref().unwrap().deadline;
+    assert!(h.flow.next_wakeup().unwrap() <= deadline);
+    h.advance(deadline.since(h.clock) - 1);
+    assert!(h.tick().is_empty());
+    assert_eq!(h.device_state(), Some(DeviceState::Waiting));
+    let effects = h.tick_after(1);
+    assert_eq!(effects, vec![Effect::StopPolling]);
+    assert_eq!(h.device_state(), Some(DeviceState::TimedOut));
+    // A late "registered" from the stopped poller changes nothing.
+    assert!(h.answer_watch(Ok(true)).is_empty());
+    assert_eq!(h.device_state(), Some(DeviceState::TimedOut));
+    let effects = h.press(Key::Enter);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::WatchRegistration { .. })),
+        "{effects:?}"
+    );
+    assert_eq!(h.device_state(), Some(DeviceState::Waiting));
+}
+
+#[test]
+fn an_answer_from_an_old_watch_is_dropped() {
+    let mut h = Harness::at_scan(registering_push_enrollment());
+    let old = h.last_req(Kind::Watch);
+    h.answer_watch(Err(ProviderError::NotFound));
+    h.press(Key::Enter);
+    let effects = h.send(EventKind::RegistrationPolled {
+        req: old,
+        answer: Ok(true),
+    });
+    assert!(effects.is_empty());
+    assert_eq!(h.flow.screen, Screen::Scan { manual: false });
+}
+
+#[test]
+fn esc_while_watching_stops_the_watch_and_cancels_the_enrollment() {
+    let mut h = Harness::at_scan(registering_push_enrollment());
+    let effects = h.press(Key::Esc);
+    assert_eq!(
+        effects,
+        vec![
+            Effect::StopPolling,
+            Effect::CancelEnrollment {
+                enrollment_id: "enr-push".into()
+            }
+        ]
+    );
+    assert_eq!(h.flow.device, None);
+    assert_eq!(h.flow.screen, Screen::Prepare);
+}
+
+#[test]
+fn session_expiry_while_watching_signs_out() {
+    let mut h = Harness::at_scan(registering_push_enrollment());
+    let effects = h.answer_watch(Err(ProviderError::SessionExpired));
+    assert!(effects.contains(&Effect::SignOut), "{effects:?}");
+    assert_eq!(h.flow.screen, Screen::Welcome);
+    assert_eq!(h.flow.device, None);
+}
+
+#[test]
+fn the_manual_view_keeps_watching() {
+    let mut h = Harness::at_scan(registering_push_enrollment());
+    h.press(Key::Char('c'));
+    assert_eq!(h.flow.screen, Screen::Scan { manual: true });
+    assert_eq!(h.device_state(), Some(DeviceState::Waiting));
+    h.answer_watch(Ok(true));
+    assert_eq!(h.approval_state(), ApprovalState::Sending);
 }
 
 proptest! {

@@ -40,8 +40,16 @@ pub enum Effect {
         every: Duration,
         timeout: Duration,
     },
-    /// Stop any running approval poller.
-    StopApproval,
+    /// Poll until the phone has registered the new method (see
+    /// `Enrollment::registration`).
+    WatchRegistration {
+        req: ReqId,
+        enrollment_id: String,
+        every: Duration,
+        timeout: Duration,
+    },
+    /// Stop any running poller (approval or registration).
+    StopPolling,
     CancelEnrollment {
         enrollment_id: String,
     },

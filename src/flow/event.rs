@@ -67,6 +67,11 @@ pub enum EventKind {
         req: ReqId,
         answer: Answer<bool>,
     },
+    /// One poll of the phone's registration: `Ok(true)` once it is there.
+    RegistrationPolled {
+        req: ReqId,
+        answer: Answer<bool>,
+    },
     /// One poll of a notification; `req` names the polling run.
     ApprovalPolled {
         req: ReqId,

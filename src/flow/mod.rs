@@ -91,17 +91,55 @@ pub enum ApprovalState {
     Failed(ProviderError),
 }
 
+/// Waiting on the Scan screen for the phone to register itself with the
+/// provider after scanning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceWatch {
+    pub req: ReqId,
+    pub started: Millis,
+    pub deadline: Millis,
+    pub state: DeviceState,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeviceState {
+    Waiting,
+    /// The last poll failed; polling goes on.
+    Trouble(ProviderError),
+    TimedOut,
+    Failed(ProviderError),
+}
+
+impl DeviceState {
+    pub fn is_open(&self) -> bool {
+        matches!(self, DeviceState::Waiting | DeviceState::Trouble(_))
+    }
+}
+
 /// Something to tell the person on the current screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Notice {
-    Failed { op: Op, error: ProviderError },
+    Failed {
+        op: Op,
+        error: ProviderError,
+    },
     EmptyField(Field),
     PasteTooLong,
-    Deleted { label: String },
-    DefaultChanged { label: String },
+    Deleted {
+        label: String,
+    },
+    DefaultChanged {
+        label: String,
+    },
     NothingSelected,
-    WrongCode { tries: u32 },
-    CodeLength { digits: u8 },
+    WrongCode {
+        tries: u32,
+    },
+    /// Enter on Scan before the phone has registered the new method.
+    NotRegisteredYet,
+    CodeLength {
+        digits: u8,
+    },
     DigitsOnly,
     SignedOutIdle,
     Busy,
@@ -205,6 +243,8 @@ pub struct Flow {
     pub add_kind: MethodKind,
     pub platform: Platform,
     pub enrollment: Option<Enrollment>,
+    /// Set while the Scan screen waits for the phone to register.
+    pub device: Option<DeviceWatch>,
     /// Kinds of the methods this person added and proved in this sign-in.
     pub added: Vec<MethodKind>,
     /// The method a delete or make-default request in flight is about.
@@ -231,6 +271,7 @@ impl Flow {
             add_kind: MethodKind::AuthenticatorPush,
             platform: Platform::IPhone,
             enrollment: None,
+            device: None,
             added: Vec::new(),
             target: None,
             pending: None,
@@ -316,10 +357,15 @@ impl Flow {
         let mut consider = |t: Millis| {
             soonest = Some(soonest.map_or(t, |s| s.min(t)));
         };
+        let watching = self.device.as_ref().filter(|d| d.state.is_open());
         let spinning = self.pending.is_some()
+            || watching.is_some()
             || matches!(&self.screen, Screen::ProveApproval { state, .. } if state.is_open());
         if spinning {
             consider(self.now.plus_ms(SPINNER_PERIOD_MS));
+        }
+        if let Some(watch) = watching {
+            consider(watch.deadline);
         }
         if let Screen::ProveApproval {
             deadline, state, ..
@@ -368,6 +414,9 @@ impl Flow {
         }
         if self.screen.needs_enrollment() && self.enrollment.is_none() {
             return Err(format!("{:?} without an enrollment", self.screen.context()));
+        }
+        if self.device.is_some() && !matches!(self.screen, Screen::Scan { .. }) {
+            return Err("watching for the phone outside the Scan screen".into());
         }
         if !self.methods.is_empty() && self.selected >= self.methods.len() {
             return Err("selection outside the table".into());

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::keymap::{self, Key};
-use crate::provider::{Approval, Confirm, PhoneAction};
+use crate::provider::{Approval, Confirm, PhoneAction, Wait};
 use std::time::Duration;
 
 pub fn update(flow: &mut Flow, event: Event) -> Vec<Effect> {
@@ -39,6 +39,7 @@ pub fn update(flow: &mut Flow, event: Event) -> Vec<Effect> {
         EventKind::EnrollmentReady { req, answer } => on_enrollment(flow, req, answer),
         EventKind::CodeChecked { req, answer } => on_code_checked(flow, req, answer),
         EventKind::ApprovalPolled { req, answer } => on_approval(flow, req, answer),
+        EventKind::RegistrationPolled { req, answer } => on_registration(flow, req, answer),
     }
 }
 
@@ -590,8 +591,14 @@ fn on_enrollment(flow: &mut Flow, req: ReqId, answer: Answer<Enrollment>) -> Vec
     }
     match answer {
         Ok(enrollment) => {
+            let watch = enrollment
+                .registration
+                .map(|wait| (enrollment.id.clone(), wait));
             flow.enrollment = Some(enrollment);
             flow.screen = Screen::Scan { manual: false };
+            if let Some((id, wait)) = watch {
+                return watch_registration(flow, &id, wait);
+            }
         }
         Err(error) => {
             flow.notice = Some(Notice::Failed {
@@ -609,6 +616,16 @@ fn scan(flow: &mut Flow, action: Action, manual: bool) -> Vec<Effect> {
     };
     match action {
         Action::CantScan => flow.screen = Screen::Scan { manual: !manual },
+        Action::Next if flow.device.is_some() => {
+            // The phone registers itself; Enter cannot hurry it, but it can
+            // start watching again after a timeout or failure.
+            let open = flow.device.as_ref().is_some_and(|d| d.state.is_open());
+            if open {
+                flow.notice = Some(Notice::NotRegisteredYet);
+            } else if let Some(wait) = enrollment.registration {
+                return watch_registration(flow, &enrollment.id, wait);
+            }
+        }
         Action::Next => match enrollment.confirm {
             Confirm::Code { .. } => {
                 flow.notice = None;
@@ -629,9 +646,14 @@ fn scan(flow: &mut Flow, action: Action, manual: bool) -> Vec<Effect> {
         Action::Back => {
             flow.enrollment = None;
             flow.screen = Screen::Prepare;
-            return vec![Effect::CancelEnrollment {
+            let mut effects = Vec::new();
+            if flow.device.take().is_some() {
+                effects.push(Effect::StopPolling);
+            }
+            effects.push(Effect::CancelEnrollment {
                 enrollment_id: enrollment.id,
-            }];
+            });
+            return effects;
         }
         _ => {}
     }
@@ -729,7 +751,7 @@ fn start_approval(
         state: ApprovalState::Sending,
     };
     vec![
-        Effect::StopApproval,
+        Effect::StopPolling,
         Effect::StartApproval {
             req,
             enrollment_id: enrollment_id.to_string(),
@@ -737,6 +759,72 @@ fn start_approval(
             timeout,
         },
     ]
+}
+
+fn watch_registration(flow: &mut Flow, enrollment_id: &str, wait: Wait) -> Vec<Effect> {
+    let req = flow.next_req();
+    let timeout_ms = u64::try_from(wait.timeout.as_millis()).unwrap_or(u64::MAX);
+    flow.notice = None;
+    flow.device = Some(DeviceWatch {
+        req,
+        started: flow.now,
+        deadline: flow.now.plus_ms(timeout_ms),
+        state: DeviceState::Waiting,
+    });
+    vec![
+        Effect::StopPolling,
+        Effect::WatchRegistration {
+            req,
+            enrollment_id: enrollment_id.to_string(),
+            every: wait.poll_every,
+            timeout: wait.timeout,
+        },
+    ]
+}
+
+/// The phone has registered: go on to whatever proves the method.
+fn on_registration(flow: &mut Flow, req: ReqId, answer: Answer<bool>) -> Vec<Effect> {
+    let current = flow
+        .device
+        .as_ref()
+        .is_some_and(|d| d.req == req && d.state.is_open());
+    if !current {
+        return Vec::new();
+    }
+    if let Some(effects) = expired(flow, Op::Enroll, &answer) {
+        return effects;
+    }
+    let (Some(watch), Some(enrollment)) = (flow.device.as_mut(), flow.enrollment.clone()) else {
+        return Vec::new();
+    };
+    match answer {
+        Ok(false) => watch.state = DeviceState::Waiting,
+        Err(error) if error.is_transient() => watch.state = DeviceState::Trouble(error),
+        Err(error) => {
+            watch.state = DeviceState::Failed(error);
+            return vec![Effect::StopPolling];
+        }
+        Ok(true) => {
+            flow.device = None;
+            flow.notice = None;
+            let next = match enrollment.confirm {
+                Confirm::Code { .. } => {
+                    flow.screen = Screen::ProveCode {
+                        code: String::new(),
+                        wrong: 0,
+                    };
+                    Vec::new()
+                }
+                Confirm::Approval {
+                    poll_every,
+                    timeout,
+                } => start_approval(flow, &enrollment.id, poll_every, timeout),
+                Confirm::Appears => proven(flow),
+            };
+            return [vec![Effect::StopPolling], next].concat();
+        }
+    }
+    Vec::new()
 }
 
 fn prove_approval(flow: &mut Flow, action: Action) -> Vec<Effect> {
@@ -764,7 +852,7 @@ fn prove_approval(flow: &mut Flow, action: Action) -> Vec<Effect> {
         }],
         Action::Cancel => {
             flow.screen = Screen::Scan { manual: false };
-            vec![Effect::StopApproval]
+            vec![Effect::StopPolling]
         }
         _ => Vec::new(),
     }
@@ -784,19 +872,19 @@ fn on_approval(flow: &mut Flow, req: ReqId, answer: Answer<Approval>) -> Vec<Eff
     };
     match answer {
         Ok(Approval::Pending) => *state = ApprovalState::Waiting,
-        Ok(Approval::Approved) => return [vec![Effect::StopApproval], proven(flow)].concat(),
+        Ok(Approval::Approved) => return [vec![Effect::StopPolling], proven(flow)].concat(),
         Ok(Approval::Rejected) => {
             *state = ApprovalState::Denied;
-            return vec![Effect::StopApproval];
+            return vec![Effect::StopPolling];
         }
         Ok(Approval::Expired) => {
             *state = ApprovalState::TimedOut;
-            return vec![Effect::StopApproval];
+            return vec![Effect::StopPolling];
         }
         Err(error) if error.is_transient() => *state = ApprovalState::Trouble(error),
         Err(error) => {
             *state = ApprovalState::Failed(error);
-            return vec![Effect::StopApproval];
+            return vec![Effect::StopPolling];
         }
     }
     Vec::new()
@@ -817,13 +905,20 @@ fn on_tick(flow: &mut Flow) -> Vec<Effect> {
     if flow.idle_deadline().is_some_and(|t| flow.now >= t) {
         return sign_out(flow, Some(Notice::SignedOutIdle));
     }
+    if let Some(watch) = flow.device.as_mut()
+        && flow.now >= watch.deadline
+        && watch.state.is_open()
+    {
+        watch.state = DeviceState::TimedOut;
+        return vec![Effect::StopPolling];
+    }
     match &mut flow.screen {
         Screen::Done { sign_out_at } if flow.now >= *sign_out_at => sign_out(flow, None),
         Screen::ProveApproval {
             deadline, state, ..
         } if flow.now >= *deadline && state.is_open() => {
             *state = ApprovalState::TimedOut;
-            vec![Effect::StopApproval]
+            vec![Effect::StopPolling]
         }
         _ => Vec::new(),
     }
@@ -832,7 +927,7 @@ fn on_tick(flow: &mut Flow) -> Vec<Effect> {
 /// Back to Welcome with nothing of this person left: account, methods, any
 /// half-made enrollment, typed text, and the screen itself.
 fn sign_out(flow: &mut Flow, notice: Option<Notice>) -> Vec<Effect> {
-    let mut effects = vec![Effect::StopApproval, Effect::CancelRequests];
+    let mut effects = vec![Effect::StopPolling, Effect::CancelRequests];
     if let Some(e) = flow.enrollment.take() {
         effects.push(Effect::CancelEnrollment {
             enrollment_id: e.id,

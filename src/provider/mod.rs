@@ -2,6 +2,8 @@
 //! identity provider. `flow` sees only these plain types; the driver (`app`)
 //! calls the trait.
 
+pub mod graph;
+pub mod http;
 pub mod scenario;
 pub mod training;
 
@@ -184,6 +186,25 @@ pub struct TrainingAccount {
     pub note: String,
 }
 
+/// The phone app that receives this provider's notifications; the steps
+/// on screen name it and follow its menus.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PushApp {
+    #[default]
+    MicrosoftAuthenticator,
+    PrivacyIdeaAuthenticator,
+}
+
+impl PushApp {
+    /// The name as the app stores show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PushApp::MicrosoftAuthenticator => "Microsoft Authenticator",
+            PushApp::PrivacyIdeaAuthenticator => "privacyIDEA Authenticator",
+        }
+    }
+}
+
 /// What this provider can do; the UI offers only these.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Capabilities {
@@ -196,6 +217,7 @@ pub struct Capabilities {
     pub sign_in: SignInKind,
     /// Set in training mode: the banner lists these.
     pub training_accounts: Option<Vec<TrainingAccount>>,
+    pub push_app: PushApp,
 }
 
 /// Failures the UI can explain in plain words. Never carries a secret.

@@ -10,7 +10,7 @@
 use super::scenario::{self, PassState, PushDelivery, Scenario, ScenarioError};
 use super::{
     Account, Approval, Capabilities, Confirm, Enrollment, Method, MethodKind, PhoneAction,
-    Provider, ProviderError, Reply, Session, SignInKind, TrainingAccount, UsedFor,
+    Provider, ProviderError, PushApp, Reply, Session, SignInKind, TrainingAccount, UsedFor,
 };
 use crate::secret::Secret;
 use std::fmt;
@@ -658,6 +658,7 @@ impl Provider for TrainingTenant {
             simulated_phone: true,
             training_accounts: Some(accounts),
             sign_in: SignInKind::Pass,
+            push_app: PushApp::MicrosoftAuthenticator,
         }
     }
 

@@ -4,7 +4,7 @@ use super::chrome::{busy_line, lines, numbered};
 use super::methods::kind_name;
 use super::{View, notice, theme};
 use crate::flow::{Op, Platform, Screen};
-use crate::provider::MethodKind;
+use crate::provider::{MethodKind, PushApp};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -37,7 +37,9 @@ fn add_method(view: &View, choice: usize) -> Vec<Line<'static>> {
             Span::raw(if selected { " ▶ " } else { "   " }),
             Span::styled(format!(" {} ", kind_name(view, *kind)), style),
         ]));
+        let pi = view.flow.settings.capabilities.push_app == PushApp::PrivacyIdeaAuthenticator;
         let about = match kind {
+            MethodKind::AuthenticatorPush if pi => "add.about_pipush",
             MethodKind::AuthenticatorPush => "add.about_push",
             MethodKind::AuthenticatorCode => "add.about_code",
             _ => "add.about_other",
@@ -89,14 +91,17 @@ fn platform(view: &View) -> Vec<Line<'static>> {
 /// The numbered steps for this phone and this kind of method.
 fn prepare(view: &View, width: u16) -> Vec<Line<'static>> {
     let flow = view.flow;
+    let pi = flow.settings.capabilities.push_app == PushApp::PrivacyIdeaAuthenticator;
     let (phone, steps) = match (flow.platform, flow.add_kind) {
         (Platform::IPhone, MethodKind::AuthenticatorCode) => {
             ("platform.iphone", "prepare.iphone_code")
         }
+        (Platform::IPhone, _) if pi => ("platform.iphone", "prepare.iphone_pipush"),
         (Platform::IPhone, _) => ("platform.iphone", "prepare.iphone_push"),
         (Platform::Android, MethodKind::AuthenticatorCode) => {
             ("platform.android", "prepare.android_code")
         }
+        (Platform::Android, _) if pi => ("platform.android", "prepare.android_pipush"),
         (Platform::Android, _) => ("platform.android", "prepare.android_push"),
     };
     let mut text = vec![

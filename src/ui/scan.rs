@@ -1,8 +1,10 @@
 //! Step 7: the QR code, or the key to type when a camera cannot scan it.
 
+use super::chrome::spinner;
+use super::prove::clock;
 use super::qr::QrWidget;
 use super::{View, theme};
-use crate::flow::Screen;
+use crate::flow::{DeviceState, Op, Screen};
 use crate::provider::{Confirm, Enrollment};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -22,9 +24,14 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         draw_manual(frame, view, enrollment, area);
         return;
     }
+    let intro = if view.flow.device.is_some() {
+        "scan.intro_auto"
+    } else {
+        "scan.intro"
+    };
     let heading = vec![
         Line::styled(view.t("scan.title").to_string(), theme::title()),
-        Line::raw(view.t("scan.intro").to_string()),
+        Line::raw(view.t(intro).to_string()),
     ];
     let rows = super::chrome::height(&heading, area.width);
     let [title, body] =
@@ -69,7 +76,9 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     frame.render_widget(widget, qr_area);
     if side.width >= SIDE_TEXT_MIN {
         let mut text: Vec<Line> = Vec::new();
-        for (n, step) in view.t(steps_id(enrollment)).lines().enumerate() {
+        let app = view.flow.settings.capabilities.push_app.name();
+        let steps = view.f(steps_id(enrollment), &[("app", app)]);
+        for (n, step) in steps.lines().enumerate() {
             text.extend(super::chrome::numbered(
                 &format!("{}. ", n + 1),
                 step,
@@ -78,6 +87,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
             ));
             text.push(Line::raw(""));
         }
+        text.extend(device_status(view));
         text.extend(
             super::chrome::lines(view.t("scan.cant_scan_hint"))
                 .into_iter()
@@ -88,11 +98,59 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
 }
 
 fn steps_id(enrollment: &Enrollment) -> &'static str {
-    match enrollment.confirm {
-        Confirm::Code { .. } => "scan.steps_code",
-        Confirm::Approval { .. } => "scan.steps_push",
-        Confirm::Appears => "scan.steps_push",
+    match (enrollment.confirm, enrollment.registration.is_some()) {
+        (Confirm::Appears, _) => "scan.steps_appears",
+        (Confirm::Approval { .. }, true) => "scan.steps_push_auto",
+        (Confirm::Code { .. }, _) => "scan.steps_code",
+        (Confirm::Approval { .. }, false) => "scan.steps_push",
     }
+}
+
+/// While the phone registers itself: what we are waiting for, or what went wrong.
+fn device_status(view: &View) -> Vec<Line<'static>> {
+    let Some(watch) = &view.flow.device else {
+        return Vec::new();
+    };
+    let now = view.flow.now;
+    let mut text = Vec::new();
+    match &watch.state {
+        DeviceState::Waiting | DeviceState::Trouble(_) => {
+            text.push(Line::from(vec![
+                Span::styled(format!("{} ", spinner(view.flow)), theme::title()),
+                Span::styled(view.t("scan.watching").to_string(), theme::strong()),
+            ]));
+            text.push(Line::raw(view.f(
+                "scan.watch_clock",
+                &[("left", &clock(watch.deadline.since(now)))],
+            )));
+            if let DeviceState::Trouble(error) = &watch.state {
+                text.push(Line::styled(
+                    view.t("approval.trouble").to_string(),
+                    theme::warning(),
+                ));
+                text.push(Line::styled(
+                    super::notice::error_text(view, Op::Enroll, error),
+                    theme::warning(),
+                ));
+            }
+        }
+        DeviceState::TimedOut => {
+            text.extend(
+                super::chrome::lines(view.t("scan.watch_timed_out"))
+                    .into_iter()
+                    .map(|l| l.style(theme::warning())),
+            );
+        }
+        DeviceState::Failed(error) => {
+            text.push(Line::styled(
+                super::notice::error_text(view, Op::Enroll, error),
+                theme::error(),
+            ));
+            text.push(Line::raw(view.t("scan.watch_failed_next").to_string()));
+        }
+    }
+    text.push(Line::raw(""));
+    text
 }
 
 fn draw_manual(frame: &mut Frame, view: &View, enrollment: &Enrollment, area: Rect) {
@@ -102,6 +160,22 @@ fn draw_manual(frame: &mut Frame, view: &View, enrollment: &Enrollment, area: Re
             Span::styled(value, theme::strong()),
         ])
     };
+    if enrollment.manual_key.is_empty() {
+        // Push registrations carry keys no person can type: scan or nothing.
+        let mut text = vec![Line::styled(
+            view.t("manual.title_scan_only").to_string(),
+            theme::title(),
+        )];
+        text.extend(super::chrome::lines(view.t("manual.scan_only")));
+        text.push(Line::raw(""));
+        text.extend(device_status(view));
+        text.push(Line::styled(
+            view.t("manual.back_hint").to_string(),
+            theme::dim(),
+        ));
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
+        return;
+    }
     let mut text = vec![
         Line::styled(view.t("manual.title").to_string(), theme::title()),
         Line::raw(view.t("manual.intro").to_string()),
