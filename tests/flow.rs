@@ -3062,7 +3062,6 @@ impl Harness {
                     (Some(p), _) => Some((Kind::of_op(p.op), p.req)),
                     (None, Screen::ProveApproval { req, .. }) => Some((Kind::Poll, *req)),
                     (None, _) => self.flow.device.as_ref().map(|d| (Kind::Watch, d.req)),
-                    _ => None,
                 };
                 if let Some((kind, req)) = current {
                     self.send(answer_event(kind, req, &outcome));

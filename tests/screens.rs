@@ -819,7 +819,7 @@ fn prove_approval() {
 
     let (mut d, _) = on_approval();
     let effects = d.tick(60_000);
-    assert!(effects.contains(&Effect::StopApproval));
+    assert!(effects.contains(&Effect::StopPolling));
     check_both("approval_timed_out", &d.flow);
 }
 
