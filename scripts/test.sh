@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test: format and lint checks, unit and flow tests, screen
-# snapshots, the QR decode test, the training tenant, and the end-to-end
-# tests that drive the release binary in a real pseudo-terminal (tmux).
+# snapshots, the QR decode test, the training tenant, the privacyIDEA
+# provider against a real privacyIDEA server, and the end-to-end tests that
+# drive the release binary in a real pseudo-terminal (tmux).
+#
+# The privacyIDEA server (3.14 from PyPI, in a cached venv) is installed,
+# seeded and started on a free loopback port by
+# scripts/privacyidea/with-server.sh, and stopped afterwards. If it cannot
+# start, this script fails with the reason: those tests never skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,4 +24,5 @@ fi
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo build --release --locked
-MFA_ASSIST_BIN="$PWD/target/release/mfa-assist" cargo test --locked
+MFA_ASSIST_BIN="$PWD/target/release/mfa-assist" \
+  scripts/privacyidea/with-server.sh cargo test --locked

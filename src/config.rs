@@ -51,6 +51,7 @@ pub struct Config {
     pub organisation: Organisation,
     pub provider: ProviderConfig,
     pub training: TrainingConfig,
+    pub privacyidea: PrivacyIdeaConfig,
     pub ui: UiConfig,
     pub kiosk: KioskConfig,
 }
@@ -97,6 +98,56 @@ pub enum ProviderKind {
     /// The built-in training tenant: no identity provider needed.
     #[default]
     Training,
+    /// A privacyIDEA server (see `[privacyidea]`).
+    Privacyidea,
+}
+
+/// Shortest and longest request timeout, in seconds.
+pub const REQUEST_TIMEOUT_SECS: std::ops::RangeInclusive<u64> = 1..=120;
+/// How long the phone may take to register or approve, in seconds.
+pub const PHONE_WAIT_SECS: std::ops::RangeInclusive<u64> = 10..=1800;
+
+/// Method kinds an admin can offer on the Add screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AddKindConfig {
+    /// Notification app (privacyIDEA Authenticator, Microsoft Authenticator).
+    Push,
+    /// Any authenticator app showing 6-digit codes (TOTP).
+    Code,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivacyIdeaConfig {
+    /// `https://mfa.example.edu`; plain http only to this machine.
+    pub base_url: String,
+    /// The realm people sign in to; empty = the server's default realm.
+    pub realm: String,
+    pub request_timeout_secs: u64,
+    /// Extra CA certificates (PEM) for an on-premises server. A relative
+    /// path has been resolved against the config file's directory.
+    pub ca_bundle: Option<PathBuf>,
+    /// What the Add screen offers, in this order.
+    pub methods: Vec<AddKindConfig>,
+    /// How long the phone may take to register a push token after the scan.
+    pub registration_timeout_secs: u64,
+    /// How long the test notification waits for an answer.
+    pub approval_timeout_secs: u64,
+}
+
+impl Default for PrivacyIdeaConfig {
+    fn default() -> Self {
+        PrivacyIdeaConfig {
+            base_url: String::new(),
+            realm: String::new(),
+            request_timeout_secs: 20,
+            ca_bundle: None,
+            methods: vec![AddKindConfig::Push, AddKindConfig::Code],
+            registration_timeout_secs: 300,
+            approval_timeout_secs: 120,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -466,6 +517,13 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
     {
         config.provider.scenario = Some(dir.join(scenario));
     }
+    if let Some(bundle) = &config.privacyidea.ca_bundle
+        && bundle.is_relative()
+        && !bundle.as_os_str().is_empty()
+        && let Some(dir) = origin.parent()
+    {
+        config.privacyidea.ca_bundle = Some(dir.join(bundle));
+    }
     let org = &mut config.organisation;
     for text in [&mut org.name, &mut org.no_pass_help, &mut org.helpdesk] {
         if text.contains("\r\n") {
@@ -506,6 +564,10 @@ impl Config {
                 "`provider.scenario` is an empty path",
             )
             .with_hint("leave the key out to use the built-in scenario"));
+        }
+
+        if self.provider.kind == ProviderKind::Privacyidea {
+            self.privacyidea.validate()?;
         }
 
         if let Some(delay) = self.training.delay_ms
@@ -589,6 +651,79 @@ impl Config {
                 DONE_COUNTDOWN_SECS.start(),
                 DONE_COUNTDOWN_SECS.end()
             )));
+        }
+        Ok(())
+    }
+}
+
+impl PrivacyIdeaConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.base_url.trim().is_empty() {
+            return Err(ConfigError::invalid(
+                "privacyidea.base_url",
+                "`privacyidea.base_url` is not set, but `provider.kind` is \"privacyidea\"",
+            )
+            .with_hint("the address of your privacyIDEA server, e.g. base_url = \"https://mfa.example.edu\""));
+        }
+        if let Err(why) = crate::provider::http::check_base_url(&self.base_url) {
+            return Err(ConfigError::invalid("privacyidea.base_url", why));
+        }
+        let timeout = self.request_timeout_secs;
+        if !REQUEST_TIMEOUT_SECS.contains(&timeout) {
+            return Err(ConfigError::invalid(
+                "privacyidea.request_timeout_secs",
+                format!("`privacyidea.request_timeout_secs` is {timeout}"),
+            )
+            .with_hint(format!(
+                "use {} to {} seconds",
+                REQUEST_TIMEOUT_SECS.start(),
+                REQUEST_TIMEOUT_SECS.end()
+            )));
+        }
+        for (key, secs) in [
+            (
+                "privacyidea.registration_timeout_secs",
+                self.registration_timeout_secs,
+            ),
+            (
+                "privacyidea.approval_timeout_secs",
+                self.approval_timeout_secs,
+            ),
+        ] {
+            if !PHONE_WAIT_SECS.contains(&secs) {
+                return Err(
+                    ConfigError::invalid(key, format!("`{key}` is {secs}")).with_hint(format!(
+                        "use {} to {} seconds",
+                        PHONE_WAIT_SECS.start(),
+                        PHONE_WAIT_SECS.end()
+                    )),
+                );
+            }
+        }
+        if self.methods.is_empty() {
+            return Err(ConfigError::invalid(
+                "privacyidea.methods",
+                "`privacyidea.methods` is empty",
+            )
+            .with_hint("list at least one of: \"push\", \"code\""));
+        }
+        if self.methods.len() == 2 && self.methods[0] == self.methods[1] {
+            return Err(ConfigError::invalid(
+                "privacyidea.methods",
+                "`privacyidea.methods` lists the same method twice",
+            ));
+        }
+        if let Some(bundle) = &self.ca_bundle
+            && !bundle.is_file()
+        {
+            return Err(ConfigError::invalid(
+                "privacyidea.ca_bundle",
+                format!(
+                    "`privacyidea.ca_bundle` names {}, which is not a readable file",
+                    clean(&bundle.display().to_string())
+                ),
+            )
+            .with_hint("a PEM file with your organisation's CA certificate(s)"));
         }
         Ok(())
     }

@@ -1,14 +1,17 @@
 //! Builds the running app's parts from the configuration.
 
 use crate::app::Look;
-use crate::config::{Config, ProviderKind, QrStyleConfig};
+use crate::config::{AddKindConfig, Config, ProviderKind, QrStyleConfig};
 use crate::flow::Settings;
-use crate::provider::Provider;
+use crate::provider::http::HttpConfig;
+use crate::provider::privacyidea::{PiSettings, PrivacyIdea};
 use crate::provider::training::TrainingTenant;
+use crate::provider::{MethodKind, Provider, Wait};
 use crate::ui::Branding;
 use crate::ui::qr::QrStyle;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The provider the config names; a training scenario from `--scenario`
 /// beats the one in the config file.
@@ -26,6 +29,36 @@ pub fn provider(config: &Config, scenario: Option<&Path>) -> Result<Arc<dyn Prov
             }
             Ok(Arc::new(tenant))
         }
+        ProviderKind::Privacyidea => {
+            let pi = &config.privacyidea;
+            let settings = PiSettings {
+                base_url: pi.base_url.clone(),
+                realm: pi.realm.clone(),
+                http: HttpConfig {
+                    timeout: Duration::from_secs(pi.request_timeout_secs),
+                    ca_bundle: pi.ca_bundle.clone(),
+                    ..HttpConfig::default()
+                },
+                add_kinds: pi.methods.iter().map(|m| add_kind(*m)).collect(),
+                registration_wait: Wait {
+                    timeout: Duration::from_secs(pi.registration_timeout_secs),
+                    ..PiSettings::default().registration_wait
+                },
+                approval_wait: Wait {
+                    timeout: Duration::from_secs(pi.approval_timeout_secs),
+                    ..PiSettings::default().approval_wait
+                },
+                ..PiSettings::default()
+            };
+            Ok(Arc::new(PrivacyIdea::new(settings)?))
+        }
+    }
+}
+
+fn add_kind(kind: AddKindConfig) -> MethodKind {
+    match kind {
+        AddKindConfig::Push => MethodKind::AuthenticatorPush,
+        AddKindConfig::Code => MethodKind::AuthenticatorCode,
     }
 }
 

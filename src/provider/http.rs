@@ -154,16 +154,23 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 pub fn parse_http_date(value: &str) -> Option<SystemTime> {
     let parts: Vec<&str> = value.split_whitespace().collect();
     let (day, month, year, time) = match parts.as_slice() {
-        [_, day, month, year, time, "GMT"] => {
-            (day.parse().ok()?, month_number(month)?, year.parse().ok()?, *time)
-        }
+        [_, day, month, year, time, "GMT"] => (
+            day.parse().ok()?,
+            month_number(month)?,
+            year.parse().ok()?,
+            *time,
+        ),
         [_, date, time, "GMT"] => {
             let mut fields = date.split('-');
             let day = fields.next()?.parse().ok()?;
             let month = month_number(fields.next()?)?;
             let short: i64 = fields.next()?.parse().ok()?;
             // RFC 9110: a two-digit year more than 50 years ahead is in the past century.
-            let year = if short >= 70 { 1900 + short } else { 2000 + short };
+            let year = if short >= 70 {
+                1900 + short
+            } else {
+                2000 + short
+            };
             if fields.next().is_some() {
                 return None;
             }
@@ -280,7 +287,10 @@ pub fn is_throttled(status: StatusCode) -> bool {
 /// report [`ProviderError::RateLimited`] with the server's wait.
 ///
 /// Anything but a read is refused without being sent.
-pub async fn send_idempotent<F>(policy: &RetryPolicy, mut make: F) -> Result<Response, ProviderError>
+pub async fn send_idempotent<F>(
+    policy: &RetryPolicy,
+    mut make: F,
+) -> Result<Response, ProviderError>
 where
     F: FnMut() -> RequestBuilder,
 {
@@ -320,7 +330,8 @@ where
             Err(e) => {
                 let error = map_reqwest_error(&e);
                 let wait = policy.backoff(retry);
-                let transport = matches!(error, ProviderError::Unreachable | ProviderError::Timeout);
+                let transport =
+                    matches!(error, ProviderError::Unreachable | ProviderError::Timeout);
                 if !transport || !tries_left || started.elapsed() + wait >= policy.budget {
                     return Err(error);
                 }
@@ -418,7 +429,10 @@ mod tests {
     #[test]
     fn retry_after_seconds_and_dates() {
         let now = UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
-        assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
         assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
         assert_eq!(
             parse_retry_after("Sun, 06 Nov 1994 08:50:37 GMT", now),

@@ -4,6 +4,7 @@
 
 pub mod graph;
 pub mod http;
+pub mod privacyidea;
 pub mod scenario;
 pub mod training;
 
@@ -229,6 +230,9 @@ pub enum ProviderError {
     Locked,
     PassExpired,
     PassUsed,
+    /// The pass did not work, and the provider cannot say whether it was
+    /// mistyped or already used (privacyIDEA with other tokens present).
+    PassRejected,
     UnknownUser,
     NotAllowed(String),
     NotFound,
@@ -274,6 +278,7 @@ impl std::fmt::Display for ProviderError {
             ProviderError::Locked => f.write_str("account locked"),
             ProviderError::PassExpired => f.write_str("pass expired"),
             ProviderError::PassUsed => f.write_str("pass already used"),
+            ProviderError::PassRejected => f.write_str("pass not accepted"),
             ProviderError::UnknownUser => f.write_str("unknown user"),
             ProviderError::NotAllowed(why) => write!(f, "not allowed: {why}"),
             ProviderError::NotFound => f.write_str("not found"),

@@ -74,6 +74,10 @@ pub fn error_text(view: &View, op: Op, error: &ProviderError) -> String {
         (_, ProviderError::PassUsed) => {
             view.f("error.pass_used", &[("helpdesk", &view.branding.helpdesk)])
         }
+        (_, ProviderError::PassRejected) => view.f(
+            "error.pass_rejected",
+            &[("helpdesk", &view.branding.helpdesk)],
+        ),
         (_, ProviderError::UnknownUser) => view.t("error.unknown_user").into(),
         (_, ProviderError::NotAllowed(why)) => view.f("error.not_allowed", &[("why", why)]),
         (_, ProviderError::NotFound) => view.t("error.not_found").into(),

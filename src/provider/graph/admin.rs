@@ -1,0 +1,404 @@
+//! Helpdesk access to Graph as the app itself (client credentials): look a
+//! caller up, see and delete their methods, issue a Temporary Access Pass,
+//! sign them out everywhere, watch for the method they register.
+//!
+//! App-only calls show up in Entra's audit log as the app, not the agent:
+//! whoever wraps this must record which agent did what.
+
+use super::errors::{Caller, Op, clean};
+use super::methods::{self, GraphMethod};
+use super::oauth::{self, TokenReply};
+use super::rest::Graph;
+use super::settings::{self, Endpoints, GraphSettings};
+use crate::provider::ProviderError;
+use crate::provider::http;
+use crate::secret::Secret;
+use reqwest::Url;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use zeroize::Zeroize;
+
+/// A token is renewed this long before Microsoft says it expires, so a
+/// request never sets off with one about to lapse.
+const RENEW_BEFORE: Duration = Duration::from_secs(300);
+/// The lifetime Microsoft documents for app tokens, used when the answer
+/// names none.
+const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3599);
+/// `lifetimeInMinutes` bounds Graph documents (10 minutes to 30 days); the
+/// tenant's policy may be narrower and Graph then says so.
+pub const PASS_LIFETIME_MINUTES: std::ops::RangeInclusive<u32> = 10..=43_200;
+
+/// Why [`GraphAdmin::connect`] failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConnectError {
+    /// The settings are wrong; the text says which and how.
+    Config(String),
+    /// The identity platform refused or could not be reached.
+    Provider(ProviderError),
+}
+
+impl fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConnectError::Config(why) => write!(f, "graph settings: {why}"),
+            ConnectError::Provider(e) => write!(f, "graph sign-in: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConnectError {}
+
+/// A user as the directory knows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirectoryUser {
+    pub id: String,
+    pub user_principal_name: String,
+    pub display_name: String,
+    /// `Member` or `Guest`; guests cannot be given a pass.
+    pub user_type: Option<String>,
+    pub account_enabled: Option<bool>,
+}
+
+/// A newly issued Temporary Access Pass. Graph shows the pass this once;
+/// `Debug` prints it redacted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IssuedPass {
+    pub pass: Secret,
+    pub method_id: String,
+    pub created: Option<String>,
+    pub start: Option<String>,
+    pub lifetime_minutes: Option<u32>,
+    pub is_usable_once: Option<bool>,
+    pub is_usable: Option<bool>,
+    /// `EnabledByPolicy`, `DisabledByPolicy`, `Expired`, `NotYetValid`, `OneTimeUsed`.
+    pub usability_reason: Option<String>,
+}
+
+struct AppToken {
+    token: Secret,
+    renew_at: Instant,
+}
+
+/// Graph as the helpdesk app. One client, one cached token.
+pub struct GraphAdmin {
+    client_id: String,
+    token_url: Url,
+    scope: String,
+    secret: Secret,
+    graph: Graph,
+    token: Mutex<Option<AppToken>>,
+}
+
+impl fmt::Debug for GraphAdmin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GraphAdmin")
+            .field("client_id", &self.client_id)
+            .field("graph", &self.graph.base.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl GraphAdmin {
+    /// Checks the settings and gets the first app token, so a wrong secret
+    /// or missing consent shows at start-up rather than mid-call.
+    pub async fn connect(
+        settings: GraphSettings,
+        client_secret: Secret,
+    ) -> Result<GraphAdmin, ConnectError> {
+        let endpoints = Endpoints::from_settings(&settings).map_err(ConnectError::Config)?;
+        if client_secret.is_empty() {
+            return Err(ConnectError::Config("the client secret is empty".into()));
+        }
+        let client =
+            http::build_client(&settings::http_config(&settings)).map_err(ConnectError::Config)?;
+        let admin = GraphAdmin {
+            client_id: settings.client_id.trim().to_string(),
+            token_url: endpoints.token,
+            scope: format!("{}/.default", oauth::resource(&endpoints.graph)),
+            secret: client_secret,
+            graph: Graph {
+                client,
+                base: endpoints.graph,
+                retry: settings::retry_policy(&settings),
+                caller: Caller::App,
+            },
+            token: Mutex::new(None),
+        };
+        admin.token().await.map_err(ConnectError::Provider)?;
+        Ok(admin)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<AppToken>> {
+        self.token.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The cached app token, or a new one.
+    async fn token(&self) -> Result<Secret, ProviderError> {
+        if let Some(t) = self.lock().as_ref()
+            && Instant::now() < t.renew_at
+        {
+            return Ok(t.token.clone());
+        }
+        let form = [
+            ("client_id", self.client_id.as_str()),
+            ("scope", self.scope.as_str()),
+            ("client_secret", self.secret.expose()),
+            ("grant_type", "client_credentials"),
+        ];
+        let (status, headers, body) =
+            oauth::post_form(&self.graph.client, &self.token_url, &form).await?;
+        match oauth::token_reply(status, &headers, body)? {
+            TokenReply::Issued(tokens) => {
+                let lifetime = tokens.expires_in.unwrap_or(DEFAULT_TOKEN_LIFETIME);
+                // Short-lived tokens (tests, odd policies): renew at half-life.
+                let early = RENEW_BEFORE.min(lifetime / 2);
+                *self.lock() = Some(AppToken {
+                    token: tokens.access_token.clone(),
+                    renew_at: Instant::now() + lifetime.saturating_sub(early),
+                });
+                Ok(tokens.access_token)
+            }
+            TokenReply::Refused(refusal) => Err(refusal.to_provider_error()),
+        }
+    }
+
+    fn forget_token(&self) {
+        *self.lock() = None;
+    }
+
+    /// A 401 means the request was refused before anything happened (the
+    /// token expired or was revoked early), so one more go with a fresh
+    /// token is safe even for a write.
+    async fn get_all(&self, url: &Url, op: Op) -> Result<Vec<Value>, ProviderError> {
+        let token = self.token().await?;
+        match self.graph.get_all(&token, url, op).await {
+            Err(ProviderError::SessionExpired) => {
+                self.forget_token();
+                let token = self.token().await?;
+                self.graph.get_all(&token, url, op).await
+            }
+            other => other,
+        }
+    }
+
+    async fn get(&self, url: &Url, op: Op) -> Result<Value, ProviderError> {
+        let token = self.token().await?;
+        match self.graph.get(&token, url, op).await {
+            Err(ProviderError::SessionExpired) => {
+                self.forget_token();
+                let token = self.token().await?;
+                self.graph.get(&token, url, op).await
+            }
+            other => other,
+        }
+    }
+
+    async fn delete(&self, url: &Url, op: Op) -> Result<(), ProviderError> {
+        let token = self.token().await?;
+        match self.graph.delete(&token, url, op).await {
+            Err(ProviderError::SessionExpired) => {
+                self.forget_token();
+                let token = self.token().await?;
+                self.graph.delete(&token, url, op).await
+            }
+            other => other,
+        }
+    }
+
+    async fn post(
+        &self,
+        url: &Url,
+        body: Option<&Value>,
+        op: Op,
+    ) -> Result<Vec<u8>, ProviderError> {
+        let token = self.token().await?;
+        match self.graph.post(&token, url, body, op).await {
+            Err(ProviderError::SessionExpired) => {
+                self.forget_token();
+                let token = self.token().await?;
+                self.graph.post(&token, url, body, op).await
+            }
+            other => other,
+        }
+    }
+
+    /// Finds a user by sign-in name (UPN) or object id.
+    pub async fn lookup_user(&self, upn: &str) -> Result<DirectoryUser, ProviderError> {
+        let who = user_ref(upn)?;
+        let mut url = self.graph.url(&["users", who]);
+        url.set_query(Some(
+            "$select=id,userPrincipalName,displayName,userType,accountEnabled",
+        ));
+        let user = self.get(&url, Op::LookupUser).await?;
+        let text = |name: &str| {
+            user.get(name)
+                .and_then(Value::as_str)
+                .map(|s| clean(s, 200))
+                .filter(|s| !s.is_empty())
+        };
+        let id = text("id").ok_or_else(|| {
+            ProviderError::Protocol("Microsoft Graph sent a user without an id".into())
+        })?;
+        Ok(DirectoryUser {
+            user_principal_name: text("userPrincipalName").unwrap_or_else(|| who.to_string()),
+            display_name: text("displayName").unwrap_or_default(),
+            user_type: text("userType"),
+            account_enabled: user.get("accountEnabled").and_then(Value::as_bool),
+            id,
+        })
+    }
+
+    /// Every registered method of a user (object id or UPN).
+    pub async fn list_methods(&self, user_id: &str) -> Result<Vec<GraphMethod>, ProviderError> {
+        let url = self
+            .graph
+            .url(&["users", user_ref(user_id)?, "authentication", "methods"]);
+        let values = self.get_all(&url, Op::ListMethods).await?;
+        Ok(values.iter().filter_map(methods::parse_method).collect())
+    }
+
+    /// Deletes one method through its type's endpoint.
+    pub async fn delete_method(
+        &self,
+        user_id: &str,
+        method: &GraphMethod,
+    ) -> Result<(), ProviderError> {
+        let collection = deletable(method)?;
+        let url = self.graph.url(&[
+            "users",
+            user_ref(user_id)?,
+            "authentication",
+            collection,
+            &method.method.id,
+        ]);
+        self.delete(&url, Op::DeleteMethod).await
+    }
+
+    /// Issues a Temporary Access Pass. `lifetime_minutes: None` takes the
+    /// tenant policy's default. Issuing one replaces any pass the user has.
+    /// Never retried: a second POST would replace the first pass.
+    pub async fn create_tap(
+        &self,
+        user_id: &str,
+        lifetime_minutes: Option<u32>,
+        one_time: bool,
+    ) -> Result<IssuedPass, ProviderError> {
+        let mut body = json!({ "isUsableOnce": one_time });
+        if let Some(minutes) = lifetime_minutes {
+            if !PASS_LIFETIME_MINUTES.contains(&minutes) {
+                return Err(ProviderError::Conflict(
+                    "a pass lives between 10 minutes and 30 days".into(),
+                ));
+            }
+            body["lifetimeInMinutes"] = json!(minutes);
+        }
+        let url = self.graph.url(&[
+            "users",
+            user_ref(user_id)?,
+            "authentication",
+            "temporaryAccessPassMethods",
+        ]);
+        let mut raw = self.post(&url, Some(&body), Op::CreatePass).await?;
+        let parsed = serde_json::from_slice::<Value>(&raw);
+        raw.zeroize();
+        let mut answer = parsed.map_err(|_| {
+            ProviderError::Protocol("Microsoft Graph sent a pass we could not read".into())
+        })?;
+        let pass = match answer.get_mut("temporaryAccessPass").map(Value::take) {
+            Some(Value::String(s)) if !s.is_empty() => Secret::new(s),
+            _ => {
+                return Err(ProviderError::Protocol(
+                    "Microsoft Graph created a pass but did not show it".into(),
+                ));
+            }
+        };
+        let text = |name: &str| {
+            answer
+                .get(name)
+                .and_then(Value::as_str)
+                .map(|s| clean(s, 80))
+                .filter(|s| !s.is_empty())
+        };
+        Ok(IssuedPass {
+            method_id: text("id").unwrap_or_default(),
+            created: text("createdDateTime"),
+            start: text("startDateTime"),
+            lifetime_minutes: answer
+                .get("lifetimeInMinutes")
+                .and_then(Value::as_u64)
+                .and_then(|m| u32::try_from(m).ok()),
+            is_usable_once: answer.get("isUsableOnce").and_then(Value::as_bool),
+            is_usable: answer.get("isUsable").and_then(Value::as_bool),
+            usability_reason: text("methodUsabilityReason"),
+            pass,
+        })
+    }
+
+    /// Signs the user out everywhere: refresh tokens and browser sessions
+    /// stop working within minutes. Access tokens already issued live on
+    /// until they expire.
+    pub async fn revoke_sessions(&self, user_id: &str) -> Result<(), ProviderError> {
+        let url = self
+            .graph
+            .url(&["users", user_ref(user_id)?, "revokeSignInSessions"]);
+        let raw = self.post(&url, None, Op::RevokeSessions).await?;
+        // Any 2xx counts (a known issue: the status may differ from the
+        // documented 200); only an explicit `false` is a refusal.
+        let answer = serde_json::from_slice::<Value>(&raw).ok();
+        if answer.and_then(|a| a.get("value").and_then(Value::as_bool)) == Some(false) {
+            return Err(ProviderError::Protocol(
+                "Microsoft Graph did not confirm the sign-out".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The user's methods whose ids are not in `known_ids`: poll this while
+    /// the caller registers a new method on their phone.
+    pub async fn new_methods_since(
+        &self,
+        user_id: &str,
+        known_ids: &HashSet<String>,
+    ) -> Result<Vec<GraphMethod>, ProviderError> {
+        let all = self.list_methods(user_id).await?;
+        Ok(all
+            .into_iter()
+            .filter(|m| !known_ids.contains(&m.method.id))
+            .collect())
+    }
+}
+
+/// The collection to delete `method` from, or why it cannot be deleted.
+pub(crate) fn deletable(method: &GraphMethod) -> Result<&'static str, ProviderError> {
+    match method.method_type.collection() {
+        Some(c) if method.method_type.can_delete() => Ok(c),
+        _ => Err(ProviderError::NotAllowed(match &method.method_type {
+            methods::MethodType::Password => {
+                "Microsoft Graph cannot delete a password; reset it instead".to_string()
+            }
+            other => format!(
+                "Microsoft Graph has no way to delete this kind of method ({})",
+                method_type_name(other)
+            ),
+        })),
+    }
+}
+
+fn method_type_name(t: &methods::MethodType) -> &str {
+    match t {
+        methods::MethodType::Unknown(name) => name,
+        _ => t.collection().unwrap_or("unknown"),
+    }
+}
+
+/// A user reference fit for one path segment: object id or UPN.
+fn user_ref(user: &str) -> Result<&str, ProviderError> {
+    let user = user.trim();
+    if user.is_empty() || user.len() > 256 || user.chars().any(char::is_control) {
+        return Err(ProviderError::UnknownUser);
+    }
+    Ok(user)
+}

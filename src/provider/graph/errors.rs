@@ -1,0 +1,290 @@
+//! Graph error bodies (`{"error":{"code","message","innerError":{"request-id"}}}`)
+//! turned into [`ProviderError`]s the UI can explain. The request id goes
+//! along as the reference an administrator can look up.
+
+use crate::provider::ProviderError;
+use crate::provider::http;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::Deserialize;
+
+/// Who is calling: the signed-in person (kiosk) or the app itself (helpdesk).
+/// The permission an administrator has to grant differs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Caller {
+    Delegated,
+    App,
+}
+
+/// What was being done, for the words of a refusal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Op {
+    ListMethods,
+    DeleteMethod,
+    AddPhone,
+    LookupUser,
+    CreatePass,
+    RevokeSessions,
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    error: Body,
+}
+
+#[derive(Deserialize)]
+struct Body {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    // The documentation writes `innerError`; some services send `innererror`.
+    #[serde(default, rename = "innerError", alias = "innererror")]
+    inner: Option<Inner>,
+}
+
+#[derive(Deserialize)]
+struct Inner {
+    #[serde(default, rename = "request-id")]
+    request_id: Option<String>,
+}
+
+/// A Graph error answer, read leniently: an unreadable body still yields the
+/// status and, from the `request-id` header, the reference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct GraphError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    pub request_id: Option<String>,
+}
+
+impl GraphError {
+    pub fn parse(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> GraphError {
+        let parsed = serde_json::from_slice::<Envelope>(body)
+            .ok()
+            .map(|e| e.error);
+        let header_id = headers
+            .get("request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let (code, message, body_id) = match parsed {
+            Some(b) => (
+                b.code.unwrap_or_default(),
+                b.message.unwrap_or_default(),
+                b.inner.and_then(|i| i.request_id),
+            ),
+            None => (String::new(), String::new(), None),
+        };
+        GraphError {
+            status: status.as_u16(),
+            code: clean(&code, 80),
+            message: clean(&message, 300),
+            request_id: body_id.or(header_id).map(|id| clean(&id, 80)),
+        }
+    }
+
+    fn reference(&self) -> String {
+        match &self.request_id {
+            Some(id) => format!(" (reference {id})"),
+            None => String::new(),
+        }
+    }
+
+    fn server(&self) -> ProviderError {
+        ProviderError::Server {
+            status: self.status,
+            code: if self.code.is_empty() {
+                format!("http-{}", self.status)
+            } else {
+                self.code.clone()
+            },
+            reference: self.request_id.clone(),
+        }
+    }
+
+    /// The documented answers to deleting the default method while others
+    /// exist: "Cannot delete default method with other methods configured…"
+    /// and "…matches the user's current default authentication method, and
+    /// cannot be deleted…". Graph gives them no code of their own, so the
+    /// message is the only tell.
+    fn is_default_method(&self) -> bool {
+        let m = self.message.to_ascii_lowercase();
+        m.contains("default method") || m.contains("default authentication method")
+    }
+
+    pub fn to_provider_error(&self, headers: &HeaderMap, op: Op, caller: Caller) -> ProviderError {
+        let Some(status) = StatusCode::from_u16(self.status).ok() else {
+            return self.server();
+        };
+        if let Some(throttled) = http::throttled_error(status, headers) {
+            return throttled;
+        }
+        match (status.as_u16(), op) {
+            (401, _) => ProviderError::SessionExpired,
+            (403, _) => ProviderError::NotAllowed(format!(
+                "Microsoft Graph refused this{}: {}{}",
+                if self.code.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", self.code)
+                },
+                refusal_hint(op, caller),
+                self.reference()
+            )),
+            (400, Op::DeleteMethod) if self.is_default_method() => ProviderError::DefaultMethod,
+            (400, Op::CreatePass) if self.message.to_ascii_lowercase().contains("guest") => {
+                ProviderError::NotAllowed(format!(
+                    "a Temporary Access Pass cannot be issued to an external guest account{}",
+                    self.reference()
+                ))
+            }
+            (400, Op::CreatePass) if self.message.contains("LifetimeInMinutes") => {
+                ProviderError::Conflict(format!(
+                    "the lifetime is outside the tenant's Temporary Access Pass policy: {}",
+                    self.message
+                ))
+            }
+            (400 | 409, Op::AddPhone) => ProviderError::Conflict(format!(
+                "Entra keeps one number per phone type, a mobile number must exist before an \
+                 alternate one, and numbers look like +1 2065555555{}",
+                self.reference()
+            )),
+            (404, Op::LookupUser) => ProviderError::UnknownUser,
+            (404, _) => ProviderError::NotFound,
+            (409, _) => ProviderError::Conflict(if self.message.is_empty() {
+                format!("the directory refused the change{}", self.reference())
+            } else {
+                format!("{}{}", self.message, self.reference())
+            }),
+            _ => self.server(),
+        }
+    }
+}
+
+/// What an administrator has to grant, per operation and kind of caller.
+fn refusal_hint(op: Op, caller: Caller) -> &'static str {
+    match (caller, op) {
+        (Caller::Delegated, Op::ListMethods) => {
+            "the app registration needs the delegated permission \
+             UserAuthenticationMethod.ReadWrite (or .Read) with admin consent"
+        }
+        (Caller::Delegated, Op::DeleteMethod) => {
+            "the app registration needs the delegated permission \
+             UserAuthenticationMethod.ReadWrite with admin consent, and the sign-in must be \
+             less than 10 minutes old (sign in again)"
+        }
+        (Caller::Delegated, Op::AddPhone) => {
+            "the app registration needs the delegated permission \
+             UserAuthenticationMethod.ReadWrite with admin consent; some tenants let only \
+             administrators add phone numbers"
+        }
+        (Caller::Delegated, Op::LookupUser) => {
+            "looking up other users needs User.Read.All and a directory role"
+        }
+        (Caller::Delegated, Op::CreatePass) => {
+            "issuing a Temporary Access Pass needs UserAuthenticationMethod.ReadWrite.All and \
+             the Authentication Administrator role; nobody can issue one to themselves"
+        }
+        (_, Op::RevokeSessions) => {
+            "the app registration needs the permission User.RevokeSessions.All with admin consent"
+        }
+        (Caller::App, Op::ListMethods) => {
+            "the app registration needs the application permission \
+             UserAuthenticationMethod.Read.All (or .ReadWrite.All) with admin consent"
+        }
+        (Caller::App, Op::DeleteMethod | Op::AddPhone) => {
+            "the app registration needs the application permission \
+             UserAuthenticationMethod.ReadWrite.All with admin consent; Entra may also protect \
+             administrator accounts"
+        }
+        (Caller::App, Op::LookupUser) => {
+            "the app registration needs the application permission User.Read.All with admin \
+             consent"
+        }
+        (Caller::App, Op::CreatePass) => {
+            "the app registration needs the application permission \
+             UserAuthenticationMethod.ReadWrite.All (or UserAuthMethod-TAP.ReadWrite.All) with \
+             admin consent"
+        }
+    }
+}
+
+/// Server text made safe to show in a terminal: no control characters (an
+/// escape sequence from a server must not reach the screen), no bidi
+/// overrides, at most `max` characters.
+pub(crate) fn clean(text: &str, max: usize) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|c| !c.is_control() && !is_bidi_control(*c))
+        .take(max)
+        .collect();
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out.trim_start().to_string()
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(status: u16, body: &str) -> GraphError {
+        GraphError::parse(
+            StatusCode::from_u16(status).unwrap(),
+            &HeaderMap::new(),
+            body.as_bytes(),
+        )
+    }
+
+    #[test]
+    fn request_id_from_body_or_header() {
+        let e = parse(
+            500,
+            r#"{"error":{"code":"generalException","message":"x","innerError":{"date":"d","request-id":"rid-1","client-request-id":"c"}}}"#,
+        );
+        assert_eq!(e.request_id.as_deref(), Some("rid-1"));
+        let e = parse(
+            500,
+            r#"{"error":{"code":"x","innererror":{"request-id":"rid-2"}}}"#,
+        );
+        assert_eq!(e.request_id.as_deref(), Some("rid-2"));
+        let mut headers = HeaderMap::new();
+        headers.insert("request-id", "rid-3".parse().unwrap());
+        let e = GraphError::parse(StatusCode::BAD_GATEWAY, &headers, b"<html>");
+        assert_eq!(e.request_id.as_deref(), Some("rid-3"));
+        assert_eq!(
+            e.to_provider_error(&headers, Op::ListMethods, Caller::Delegated),
+            ProviderError::Server {
+                status: 502,
+                code: "http-502".into(),
+                reference: Some("rid-3".into())
+            }
+        );
+    }
+
+    #[test]
+    fn default_method_only_on_delete() {
+        let body = r#"{"error":{"code":"badRequest","message":"Cannot delete default method with other methods configured. Please change default method before deletion."}}"#;
+        let e = parse(400, body);
+        let h = HeaderMap::new();
+        assert_eq!(
+            e.to_provider_error(&h, Op::DeleteMethod, Caller::Delegated),
+            ProviderError::DefaultMethod
+        );
+        assert!(matches!(
+            e.to_provider_error(&h, Op::ListMethods, Caller::Delegated),
+            ProviderError::Server { status: 400, .. }
+        ));
+    }
+
+    #[test]
+    fn clean_strips_escapes() {
+        assert_eq!(clean("  a\u{1b}[31mb\nc\u{202e}d  ", 100), "a[31mb cd");
+        assert_eq!(clean("abcdef", 3), "abc");
+    }
+}

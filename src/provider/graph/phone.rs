@@ -1,0 +1,146 @@
+//! Phone numbers in the form Graph insists on: `+{country code} {number}`
+//! with an optional `x{extension}` (E.164 digits, the space required).
+
+use std::fmt;
+
+/// The three phone slots Entra keeps, one number each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PhoneType {
+    Mobile,
+    AlternateMobile,
+    Office,
+}
+
+impl PhoneType {
+    pub fn as_graph(self) -> &'static str {
+        match self {
+            PhoneType::Mobile => "mobile",
+            PhoneType::AlternateMobile => "alternateMobile",
+            PhoneType::Office => "office",
+        }
+    }
+}
+
+/// A number checked and written the way Graph accepts it, e.g. `+1 2065555555`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    /// Accepts what people type: `+46 70-123 45 67`, `+1 (206) 555-5555 x12`.
+    /// The country code must be set apart by a space (or `-`, `(`, `.`): it
+    /// cannot be told from the number otherwise.
+    pub fn parse(input: &str) -> Result<PhoneNumber, PhoneNumberError> {
+        let input = input.trim();
+        if input.chars().count() > 40 {
+            return Err(PhoneNumberError::TooLong);
+        }
+        let rest = input
+            .strip_prefix('+')
+            .ok_or(PhoneNumberError::NoCountryCode)?;
+        let (number, extension) = match rest.find(['x', 'X']) {
+            Some(at) => (&rest[..at], Some(rest[at + 1..].trim())),
+            None => (rest, None),
+        };
+        let country: String = number.chars().take_while(char::is_ascii_digit).collect();
+        let after_country = &number[country.len()..];
+        if country.is_empty() || country.starts_with('0') || country.len() > 3 {
+            return Err(PhoneNumberError::NoCountryCode);
+        }
+        if after_country.is_empty() {
+            return Err(PhoneNumberError::NoSpaceAfterCountryCode);
+        }
+        let mut national = String::new();
+        for c in after_country.chars() {
+            match c {
+                '0'..='9' => national.push(c),
+                ' ' | '-' | '(' | ')' | '.' | '/' => {}
+                _ => return Err(PhoneNumberError::NotADigit),
+            }
+        }
+        if national.len() < 4 {
+            return Err(PhoneNumberError::TooShort);
+        }
+        if country.len() + national.len() > 15 {
+            return Err(PhoneNumberError::TooLong);
+        }
+        let mut text = format!("+{country} {national}");
+        if let Some(ext) = extension {
+            if ext.is_empty() || ext.len() > 10 || !ext.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(PhoneNumberError::BadExtension);
+            }
+            text.push('x');
+            text.push_str(ext);
+        }
+        Ok(PhoneNumber(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PhoneNumberError {
+    NoCountryCode,
+    NoSpaceAfterCountryCode,
+    NotADigit,
+    TooShort,
+    TooLong,
+    BadExtension,
+}
+
+impl fmt::Display for PhoneNumberError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PhoneNumberError::NoCountryCode => {
+                "start with + and the country code, for example +1 2065555555"
+            }
+            PhoneNumberError::NoSpaceAfterCountryCode => {
+                "put a space after the country code, for example +46 701234567"
+            }
+            PhoneNumberError::NotADigit => "use digits only (spaces and dashes are fine)",
+            PhoneNumberError::TooShort => "that number is too short",
+            PhoneNumberError::TooLong => "that number is too long (15 digits at most)",
+            PhoneNumberError::BadExtension => "after x, give the extension in digits",
+        })
+    }
+}
+
+impl std::error::Error for PhoneNumberError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_what_people_type() {
+        let ok = |s: &str| PhoneNumber::parse(s).unwrap().0;
+        assert_eq!(ok("+1 2065555555"), "+1 2065555555");
+        assert_eq!(ok(" +46 70-123 45 67 "), "+46 701234567");
+        assert_eq!(ok("+1 (206) 555-5555 x123"), "+1 2065555555x123");
+        assert_eq!(ok("+358-40 1234567"), "+358 401234567");
+    }
+
+    #[test]
+    fn refuses_what_graph_refuses() {
+        let err = |s: &str| PhoneNumber::parse(s).unwrap_err();
+        assert_eq!(err("2065555555"), PhoneNumberError::NoCountryCode);
+        assert_eq!(
+            err("+12065555555"),
+            PhoneNumberError::NoSpaceAfterCountryCode
+        );
+        assert_eq!(err("+0 123456"), PhoneNumberError::NoCountryCode);
+        assert_eq!(err("+1234 5678"), PhoneNumberError::NoCountryCode);
+        assert_eq!(err("+1 206a555"), PhoneNumberError::NotADigit);
+        assert_eq!(err("+1 12"), PhoneNumberError::TooShort);
+        assert_eq!(err("+1 1234567890123456"), PhoneNumberError::TooLong);
+        assert_eq!(err("+1 2065555555x"), PhoneNumberError::BadExtension);
+        assert_eq!(err("+1 2065555555 x1 2"), PhoneNumberError::BadExtension);
+    }
+}
