@@ -649,3 +649,151 @@ fn tiny_terminal_then_resize() {
         "the QR after resizing holds the key shown before"
     );
 }
+
+// ============================================================================
+// Against a real privacyIDEA server (started by scripts/privacyidea/with-server.sh)
+// ============================================================================
+
+#[allow(dead_code)]
+#[path = "support/privacyidea/mod.rs"]
+mod pi;
+
+/// The app's config for the test server; the countdown is short so the
+/// tests see the sign-out.
+fn pi_config(server: &pi::PiServer) -> String {
+    format!(
+        "[provider]\nkind = \"privacyidea\"\n\n[privacyidea]\nbase_url = \"{}\"\nrealm = \"{}\"\n\n\
+         [kiosk]\ndone_countdown_secs = {DONE_COUNTDOWN_SECS}\n",
+        server.url, server.realm
+    )
+}
+
+fn block_on<T>(work: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(work)
+}
+
+/// A new privacyIDEA user with an old TOTP token ("lost phone") and a fresh
+/// registration code from the helpdesk.
+fn pi_caller(server: &pi::PiServer, prefix: &str) -> (String, String, String) {
+    block_on(async {
+        let user = server.create_user(prefix).await;
+        let (old, _) = server.enroll_totp_for(&user, "lost phone").await;
+        let code = server.issue_registration(&user, None).await;
+        (user, old, code)
+    })
+}
+
+/// Signs in with the registration code and deletes the old token, which is
+/// the only one: the app warns that it is the last way to sign in.
+fn pi_sign_in_and_delete_old(t: &Tmux, user: &str, code: &str, old: &str) {
+    t.wait_for(WELCOME);
+    let welcome = t.screen();
+    t.expect_not(
+        &welcome,
+        "TRAINING",
+        "a real server is not the training tenant",
+    );
+    sign_in(t, user, code);
+    t.wait_for(&format!("Signed in as {user}"));
+    t.wait_for(old);
+    t.keys(&["d"]);
+    t.wait_until("the delete confirmation", tmux::TIMEOUT, |s| {
+        flat(s).contains("Press y to delete")
+    });
+    t.keys(&["y"]);
+    t.wait_for_flat("Deleted “lost phone");
+    t.wait_gone("Loading");
+}
+
+/// Test: the release binary against privacyIDEA, code app. Sign in with a
+/// freshly issued registration code, delete the old token, add a TOTP token
+/// by reading the key off the screen, a wrong code then the right one
+/// (computed by oathtool), Done, and the server agrees.
+#[test]
+fn privacyidea_code_flow_welcome_to_done() {
+    let server = pi::PiServer::from_env();
+    let (user, old, code) = pi_caller(&server, "e2ecode");
+    let t = Tmux::start_with_config("picode", 110, 50, &pi_config(&server), &[]);
+    pi_sign_in_and_delete_old(&t, &user, &code, &old);
+    assert!(
+        block_on(server.token(&old)).is_none(),
+        "the old token is deleted on the server"
+    );
+
+    add_until_qr(&t, "Authenticator app (6-digit code)", 1);
+    let uri = read_qr(&t);
+    let otp = parse_otpauth(&uri).unwrap_or_else(|e| t.fail(&e));
+    t.keys(&["c"]);
+    let manual = wait_for_manual_key(&t);
+    let key = manual_key_grouped(&manual).unwrap().replace(' ', "");
+    assert_eq!(key.to_ascii_uppercase(), otp.secret.to_ascii_uppercase());
+
+    t.keys(&["Enter"]);
+    t.wait_for("Step 8 of 9");
+    let code_now = oathtool_code(&key);
+    t.type_text(&wrong_code(&code_now));
+    t.keys(&["Enter"]);
+    t.wait_for("didn't match");
+    t.wait_gone("Checking the code");
+    t.type_text(&oathtool_code(&key));
+    t.keys(&["Enter"]);
+    t.wait_for("All done");
+
+    let tokens = block_on(server.tokens(&user));
+    assert_eq!(tokens.len(), 1, "{tokens:?}");
+    assert_eq!(tokens[0]["tokentype"], "totp");
+    assert_eq!(tokens[0]["rollout_state"], "enrolled");
+    t.wait_until(
+        "the countdown to return to Welcome",
+        Duration::from_secs(DONE_COUNTDOWN_SECS + 7),
+        |s| s.contains(WELCOME),
+    );
+    let all = t.screen_and_scrollback();
+    for needle in [key.as_str(), code.as_str(), user.as_str()] {
+        assert!(
+            !all.contains(needle),
+            "{needle:?} left on screen after sign-out"
+        );
+    }
+}
+
+/// Test: the push path against privacyIDEA. The QR is decoded off the screen
+/// and handed to the emulated privacyIDEA Authenticator, which registers
+/// (the screen moves on by itself), then approves the real test challenge.
+#[test]
+fn privacyidea_push_flow_approved_by_the_phone() {
+    let server = pi::PiServer::from_env();
+    let (user, old, code) = pi_caller(&server, "e2epush");
+    let t = Tmux::start_with_config("pipush", 120, 60, &pi_config(&server), &[]);
+    pi_sign_in_and_delete_old(&t, &user, &code, &old);
+
+    let prepare_and_scan = add_until_qr(&t, "Authenticator app (notification)", 0);
+    t.expect(&prepare_and_scan, "Waiting for your phone");
+    let uri = read_qr(&t);
+    assert!(uri.starts_with("otpauth://pipush/"), "{uri}");
+
+    // Enter before the phone has registered: the screen says it is waiting.
+    t.keys(&["Enter"]);
+    t.wait_for_flat("has not added the account yet");
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let phone = runtime
+        .block_on(pi::phone::Phone::register(&uri))
+        .unwrap_or_else(|e| t.fail(&e));
+    t.wait_for("Approve the notification");
+    runtime.block_on(phone.approve_next(Duration::from_secs(20)));
+    t.wait_for("All done");
+
+    let tokens = block_on(server.tokens(&user));
+    assert_eq!(tokens.len(), 1, "{tokens:?}");
+    assert_eq!(tokens[0]["tokentype"], "push");
+    assert_eq!(tokens[0]["rollout_state"], "enrolled");
+}

@@ -4,6 +4,7 @@
 //! ```sh
 //! scripts/privacyidea/with-server.sh cargo test --test pi_support
 //! ```
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/privacyidea/mod.rs"]
 mod pi;

@@ -33,6 +33,9 @@ pub struct HttpConfig {
     /// Extra trusted CA certificates (PEM, one or more) for on-premises
     /// servers; the system's roots stay trusted too.
     pub ca_bundle: Option<PathBuf>,
+    /// Ignore the `*_proxy` variables. Set it when every server is on this
+    /// machine: loopback traffic has no business going through a proxy.
+    pub direct: bool,
 }
 
 impl Default for HttpConfig {
@@ -41,6 +44,7 @@ impl Default for HttpConfig {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             ca_bundle: None,
+            direct: false,
         }
     }
 }
@@ -57,6 +61,9 @@ pub fn build_client(config: &HttpConfig) -> Result<reqwest::Client, String> {
         // could carry a bearer token somewhere unexpected, so a 3xx is
         // reported as an unexpected answer instead.
         .redirect(reqwest::redirect::Policy::none());
+    if config.direct {
+        builder = builder.no_proxy();
+    }
     if let Some(path) = &config.ca_bundle {
         let pem = std::fs::read(path)
             .map_err(|e| format!("cannot read the CA bundle {}: {e}", path.display()))?;
@@ -114,7 +121,8 @@ pub fn check_base_url(url: &str) -> Result<Url, String> {
     Ok(parsed)
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// Whether the URL's host is this machine (127.0.0.0/8, ::1, localhost).
+pub fn is_loopback(url: &Url) -> bool {
     let Some(host) = url.host_str() else {
         return false;
     };

@@ -88,8 +88,17 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
             text.push(Line::raw(""));
         }
         text.extend(device_status(view));
+        if view.flow.notice.is_some() {
+            text.extend(super::notice::lines(view));
+            text.push(Line::raw(""));
+        }
+        let hint = if enrollment.manual_key.is_empty() {
+            "scan.cant_scan_hint_scan_only"
+        } else {
+            "scan.cant_scan_hint"
+        };
         text.extend(
-            super::chrome::lines(view.t("scan.cant_scan_hint"))
+            super::chrome::lines(view.t(hint))
                 .into_iter()
                 .map(|l| l.style(theme::dim())),
         );
@@ -169,6 +178,7 @@ fn draw_manual(frame: &mut Frame, view: &View, enrollment: &Enrollment, area: Re
         text.extend(super::chrome::lines(view.t("manual.scan_only")));
         text.push(Line::raw(""));
         text.extend(device_status(view));
+        text.extend(super::notice::lines(view));
         text.push(Line::styled(
             view.t("manual.back_hint").to_string(),
             theme::dim(),

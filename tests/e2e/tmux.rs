@@ -85,6 +85,20 @@ impl Tmux {
     /// window. `tag` names the test in the socket and temp dir; keep it short
     /// (socket paths are limited to ~100 bytes).
     pub fn start(tag: &str, width: u16, height: u16, args: &[&str]) -> Tmux {
+        let config = format!(
+            "[training]\ndelay_ms = {DELAY_MS}\n\n[kiosk]\ndone_countdown_secs = {DONE_COUNTDOWN_SECS}\n"
+        );
+        Tmux::start_with_config(tag, width, height, &config, args)
+    }
+
+    /// As [`Tmux::start`], with the app's whole config file given.
+    pub fn start_with_config(
+        tag: &str,
+        width: u16,
+        height: u16,
+        config_text: &str,
+        args: &[&str],
+    ) -> Tmux {
         require_tmux();
         static SEQ: AtomicU32 = AtomicU32::new(0);
         let pid = std::process::id();
@@ -106,13 +120,8 @@ impl Tmux {
         };
 
         let config = tmux.dir.join("config.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "[training]\ndelay_ms = {DELAY_MS}\n\n[kiosk]\ndone_countdown_secs = {DONE_COUNTDOWN_SECS}\n"
-            ),
-        )
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", config.display()));
+        std::fs::write(&config, config_text)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", config.display()));
 
         let mut app = vec![
             sh_quote(&tmux.bin.to_string_lossy()),

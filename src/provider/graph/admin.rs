@@ -112,8 +112,8 @@ impl GraphAdmin {
         if client_secret.is_empty() {
             return Err(ConnectError::Config("the client secret is empty".into()));
         }
-        let client =
-            http::build_client(&settings::http_config(&settings)).map_err(ConnectError::Config)?;
+        let client = http::build_client(&settings::http_config(&settings, &endpoints))
+            .map_err(ConnectError::Config)?;
         let admin = GraphAdmin {
             client_id: settings.client_id.trim().to_string(),
             token_url: endpoints.token,

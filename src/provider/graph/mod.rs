@@ -79,7 +79,7 @@ impl GraphProvider {
     /// the HTTP client. The error is a sentence for whoever wrote the config.
     pub fn new(settings: GraphSettings) -> Result<GraphProvider, String> {
         let endpoints = Endpoints::from_settings(&settings)?;
-        let client = http::build_client(&settings::http_config(&settings))?;
+        let client = http::build_client(&settings::http_config(&settings, &endpoints))?;
         Ok(GraphProvider {
             scope: device_code::scopes(&oauth::resource(&endpoints.graph)),
             graph: Graph {

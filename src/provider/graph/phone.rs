@@ -43,6 +43,9 @@ impl PhoneNumber {
         };
         let country: String = number.chars().take_while(char::is_ascii_digit).collect();
         let after_country = &number[country.len()..];
+        if after_country.is_empty() && country.len() > 3 {
+            return Err(PhoneNumberError::NoSpaceAfterCountryCode);
+        }
         if country.is_empty() || country.starts_with('0') || country.len() > 3 {
             return Err(PhoneNumberError::NoCountryCode);
         }

@@ -114,10 +114,11 @@ pub(crate) fn join(base: &Url, segments: &[&str]) -> Url {
     url
 }
 
-pub(crate) fn http_config(settings: &GraphSettings) -> HttpConfig {
+pub(crate) fn http_config(settings: &GraphSettings, endpoints: &Endpoints) -> HttpConfig {
     HttpConfig {
         timeout: settings.timeout,
         ca_bundle: settings.ca_bundle.clone(),
+        direct: http::is_loopback(&endpoints.graph) && http::is_loopback(&endpoints.token),
         ..HttpConfig::default()
     }
 }
