@@ -15,7 +15,7 @@ use mfa_assist::guide::Guide;
 use mfa_assist::keymap::Key;
 use mfa_assist::provider::{
     Account, Approval, Capabilities, Confirm, Enrollment, Method, MethodKind, ProviderError,
-    TrainingAccount, UsedFor,
+    PushApp, TrainingAccount, UsedFor, Wait,
 };
 use mfa_assist::secret::Secret;
 use mfa_assist::ui::qr::{QrMatrix, QrStyle};
@@ -775,6 +775,120 @@ fn scan_manual() {
     }
 }
 
+/// privacyIDEA-like settings: no training, notifications go to the
+/// privacyIDEA Authenticator.
+fn pi_settings() -> Settings {
+    Settings {
+        capabilities: Capabilities {
+            push_app: PushApp::PrivacyIdeaAuthenticator,
+            can_set_default: false,
+            ..capabilities(false)
+        },
+        ..settings(false)
+    }
+}
+
+/// On Scan for a push token the phone registers by itself (privacyIDEA).
+fn on_scan_registering() -> Drive {
+    let mut d = Drive::with(pi_settings());
+    d.key(Key::Enter);
+    d.type_text(USER);
+    d.key(Key::Tab);
+    d.type_text(PASS);
+    let r = req(&d.key(Key::Enter));
+    let effects = d.answer(EventKind::SignedIn {
+        req: r,
+        answer: Ok(account()),
+    });
+    d.answer(EventKind::MethodsLoaded {
+        req: req(&effects),
+        answer: Ok(vec![old_app()]),
+    });
+    d.key(Key::Char('a'));
+    d.key(Key::Enter);
+    d.key(Key::Enter);
+    let r = req(&d.key(Key::Enter));
+    d.answer(EventKind::EnrollmentReady {
+        req: r,
+        answer: Ok(Enrollment {
+            manual_key: Secret::new(""),
+            registration: Some(Wait {
+                poll_every: Duration::from_secs(2),
+                timeout: Duration::from_secs(300),
+            }),
+            ..enrollment(MethodKind::AuthenticatorPush)
+        }),
+    });
+    assert!(d.flow.device.is_some());
+    d
+}
+
+fn watch_req(d: &Drive) -> ReqId {
+    d.flow.device.as_ref().expect("watching").req
+}
+
+#[test]
+fn scan_waiting_for_the_phone() {
+    let mut d = on_scan_registering();
+    let t = check("scan_watching", &d.flow, LARGE);
+    let s = text(&t);
+    assert!(s.contains("Waiting for your phone"), "{s}");
+    assert!(s.contains("privacyIDEA Authenticator"), "{s}");
+    assert!(has_qr_glyphs(&t));
+
+    d.key(Key::Enter);
+    let t = check("scan_watching_enter", &d.flow, LARGE);
+    assert!(text(&t).contains("has not added the account yet"));
+
+    let r = watch_req(&d);
+    d.answer(EventKind::RegistrationPolled {
+        req: r,
+        answer: Err(ProviderError::Unreachable),
+    });
+    check("scan_watching_trouble", &d.flow, LARGE);
+
+    d.tick(300_000);
+    let t = check("scan_watch_timed_out", &d.flow, LARGE);
+    assert!(text(&t).contains("did not see your phone"));
+
+    let mut d = on_scan_registering();
+    d.key(Key::Char('c'));
+    for size in BOTH {
+        let t = check("scan_only_manual", &d.flow, size);
+        assert!(text(&t).contains("can only be scanned"));
+        assert!(!text(&t).contains("Key "), "no key to type for push");
+    }
+}
+
+#[test]
+fn privacyidea_names_its_app() {
+    let mut d = Drive::with(pi_settings());
+    d.key(Key::Enter);
+    d.type_text(USER);
+    d.key(Key::Tab);
+    d.type_text(PASS);
+    let r = req(&d.key(Key::Enter));
+    let effects = d.answer(EventKind::SignedIn {
+        req: r,
+        answer: Ok(account()),
+    });
+    d.answer(EventKind::MethodsLoaded {
+        req: req(&effects),
+        answer: Ok(vec![old_app()]),
+    });
+    d.key(Key::Char('a'));
+    let t = check("add_method_privacyidea", &d.flow, SMALL);
+    assert!(text(&t).contains("privacyIDEA Authenticator"));
+    d.key(Key::Enter);
+    d.key(Key::Enter);
+    let t = check("prepare_iphone_privacyidea", &d.flow, SMALL);
+    let s = text(&t);
+    assert!(
+        s.contains("privacyIDEA Authenticator") && !s.contains("Microsoft"),
+        "{s}"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Prove
 // ---------------------------------------------------------------------------
@@ -952,6 +1066,13 @@ fn all_states() -> Vec<(&'static str, Flow)> {
     let mut d = methods_old_app_selected();
     d.key(Key::Char('f'));
     states.push(("done", d.flow));
+    states.push(("scan_watching", on_scan_registering().flow));
+    let mut d = on_scan_registering();
+    d.tick(300_000);
+    states.push(("scan_watch_timed_out", d.flow));
+    let mut d = on_scan_registering();
+    d.key(Key::Char('c'));
+    states.push(("scan_only_manual", d.flow));
     for (name, mut d) in [
         ("help_welcome", Drive::new(true)),
         ("help_sign_in", typed_sign_in(true)),

@@ -23,6 +23,7 @@ fi
 
 run_root="$(mktemp -d "${TMPDIR:-/tmp}/mfa-assist-pi.XXXXXX")"
 run_dir="$run_root/run"
+# shellcheck disable=SC2317 # only reached through the EXIT trap
 cleanup() {
   "$here/stop.sh" "$run_dir" || say "could not stop the server of $run_dir"
   if [ "${MFA_ASSIST_PI_KEEP:-0}" = 1 ]; then
@@ -32,9 +33,10 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
-# Turning signals into a normal exit makes the EXIT trap stop the server.
+# Until CMD runs, a signal simply exits, and the EXIT trap stops the server.
 trap 'exit 130' INT
-trap 'exit 143' TERM HUP
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 if ! MFA_ASSIST_PI_PYTHON="$py" "$here/start.sh" "$run_dir"; then
   say "starting privacyIDEA failed (see above)"
@@ -46,6 +48,20 @@ set -a
 . "$run_dir/env"
 set +a
 
+# CMD runs in the background so that a signal to this script is handled at
+# once (bash delays traps until a foreground child exits): it is passed on
+# to CMD, and the server is stopped when CMD has ended. `<&0` keeps stdin,
+# which a background job would otherwise get as /dev/null.
+"$@" <&0 &
+child=$!
+trap 'kill -INT "$child" 2>/dev/null || true' INT
+trap 'kill -TERM "$child" 2>/dev/null || true' TERM
+trap 'kill -HUP "$child" 2>/dev/null || true' HUP
+# A trapped signal interrupts `wait`; wait again until CMD is really gone,
+# then once more for its status (bash keeps it).
+while kill -0 "$child" 2>/dev/null; do
+  wait "$child" || true
+done
 status=0
-"$@" || status=$?
+wait "$child" || status=$?
 exit "$status"

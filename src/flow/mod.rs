@@ -395,7 +395,26 @@ impl Flow {
         let has_something = self.account.is_some()
             || matches!(&self.screen, Screen::SignIn { username, pass, .. }
                 if !username.is_empty() || !pass.is_empty());
-        (timeout > 0 && has_something).then(|| self.last_input.plus_ms(timeout))
+        // Waiting for the phone counts as activity: the person is busy on
+        // their phone, not gone. The idle clock runs from the wait's end.
+        let active_until = self.last_input.max(self.phone_wait_deadline().unwrap_or_default());
+        (timeout > 0 && has_something).then(|| active_until.plus_ms(timeout))
+    }
+
+    /// When an open wait for the phone (registration or approval) ends.
+    fn phone_wait_deadline(&self) -> Option<Millis> {
+        let watch = self
+            .device
+            .as_ref()
+            .filter(|d| d.state.is_open())
+            .map(|d| d.deadline);
+        let approval = match &self.screen {
+            Screen::ProveApproval {
+                deadline, state, ..
+            } if state.is_open() => Some(*deadline),
+            _ => None,
+        };
+        watch.max(approval)
     }
 
     fn next_req(&mut self) -> ReqId {
