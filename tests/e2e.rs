@@ -654,7 +654,6 @@ fn tiny_terminal_then_resize() {
 // Against a real privacyIDEA server (started by scripts/privacyidea/with-server.sh)
 // ============================================================================
 
-#[allow(dead_code)]
 #[path = "support/privacyidea/mod.rs"]
 mod pi;
 
