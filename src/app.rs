@@ -5,7 +5,7 @@
 use crate::flow::{self, Effect, Event, EventKind, Flow, Millis, Op, ReqId};
 use crate::guide::Guide;
 use crate::input::{self, Input};
-use crate::provider::{Approval, Provider, ProviderError, Session};
+use crate::provider::{Approval, DevicePoll, Provider, ProviderError, Session};
 use crate::ui::{self, Branding, View, qr::QrMatrix, qr::QrStyle};
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
@@ -201,8 +201,18 @@ impl App {
             .map_err(|e| io::Error::other(e.to_string()))
     }
 
-    /// Encode the QR once when an enrollment appears; forget it when it goes.
+    /// Encode the QR once when an enrollment (or a device-code sign-in
+    /// page) appears; forget it when it goes.
     fn sync_qr(&mut self) {
+        if let flow::Screen::DeviceSignIn { code: Some(code) } = &self.flow.screen {
+            let key = format!("device:{}", code.verification_uri);
+            if self.qr.as_ref().is_none_or(|(k, _)| *k != key) {
+                self.qr = QrMatrix::encode(&code.verification_uri)
+                    .ok()
+                    .map(|m| (key, m));
+            }
+            return;
+        }
         match &self.flow.enrollment {
             None => self.qr = None,
             Some(e) if self.qr.as_ref().is_some_and(|(id, _)| *id == e.id) => {}
@@ -235,6 +245,10 @@ impl App {
                     };
                     let _ = tx.send(msg);
                 });
+            }
+            Effect::BeginDeviceSignIn { req } => {
+                let tx = self.tx.clone();
+                self.spawn_request(device_sign_in(provider, req, tx));
             }
             Effect::LoadMethods { req } => self.with_session(
                 session,
@@ -533,6 +547,61 @@ async fn watch_registration(
             .is_ok();
         if !sent || finished {
             return;
+        }
+    }
+}
+
+/// Device-code sign-in: fetch the codes, hand the flow what it shows, then
+/// poll the token endpoint at the server's pace until the person has signed
+/// in on their phone (or a final error). The flow's deadline, `Esc` and
+/// sign-out end it by aborting this task.
+async fn device_sign_in(provider: Arc<dyn Provider>, req: ReqId, tx: mpsc::UnboundedSender<Msg>) {
+    let fail = |error| {
+        let _ = tx.send(Msg::Flow(EventKind::SignedIn {
+            req,
+            answer: Err(error),
+        }));
+    };
+    let code = match bounded(provider.begin_device_sign_in()).await {
+        Ok(code) => code,
+        Err(error) => {
+            let _ = tx.send(Msg::Flow(EventKind::DeviceCodeIssued {
+                req,
+                answer: Err(error),
+            }));
+            return;
+        }
+    };
+    let info = flow::DeviceCodeInfo {
+        user_code: code.user_code.clone(),
+        verification_uri: code.verification_uri.clone(),
+        expires_in: code.expires_in,
+    };
+    if tx
+        .send(Msg::Flow(EventKind::DeviceCodeIssued {
+            req,
+            answer: Ok(info),
+        }))
+        .is_err()
+    {
+        return;
+    }
+    let mut interval = code.interval.max(Duration::from_secs(1));
+    loop {
+        tokio::time::sleep(interval).await;
+        match bounded(provider.poll_device_sign_in(&code)).await {
+            Ok(DevicePoll::Pending) => {}
+            Ok(DevicePoll::SlowDown(more)) => interval += more,
+            Ok(DevicePoll::Done(session)) => {
+                let _ = tx.send(Msg::Session(req, session));
+                return;
+            }
+            // A blip (or a 429) costs one interval, not the sign-in.
+            Err(ProviderError::RateLimited {
+                retry_after: Some(wait),
+            }) => tokio::time::sleep(wait.min(Duration::from_secs(60))).await,
+            Err(e) if e.is_transient() => {}
+            Err(e) => return fail(e),
         }
     }
 }

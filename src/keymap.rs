@@ -29,6 +29,7 @@ pub enum Key {
 pub enum Context {
     Welcome,
     SignIn,
+    DeviceSignIn,
     Methods,
     ConfirmDelete,
     DeleteBlocked,
@@ -115,6 +116,8 @@ pub static BINDINGS: &[Binding] = &[
         "key.language",
         true,
     ),
+    b(C::DeviceSignIn, &[K::Enter], A::Next, "key.new_code", true),
+    b(C::DeviceSignIn, &[K::Esc], A::Back, "key.back", true),
     b(C::SignIn, &[K::Enter], A::Next, "key.sign_in", true),
     b(
         C::SignIn,

@@ -4,13 +4,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use mfa_assist::flow::{
-    Answer, ApprovalState, DeviceState, Effect, Event, EventKind, Field, Flow, MAX_FIELD_CHARS,
-    Millis, Notice, Op, Pending, Platform, ReqId, SPINNER_PERIOD_MS, Screen, Settings, update,
+    Answer, ApprovalState, DeviceCodeInfo, DeviceState, Effect, Event, EventKind, Field, Flow,
+    MAX_FIELD_CHARS, Millis, Notice, Op, Pending, Platform, ReqId, SPINNER_PERIOD_MS, Screen,
+    Settings, update,
 };
 use mfa_assist::keymap::{Context, Key};
 use mfa_assist::provider::{
     Account, Approval, Capabilities, Confirm, Enrollment, Method, MethodKind, PhoneAction,
-    ProviderError, UsedFor, Wait,
+    ProviderError, SignInKind, UsedFor, Wait,
 };
 use mfa_assist::secret::Secret;
 use proptest::prelude::*;
@@ -3069,6 +3070,148 @@ impl Harness {
             }
         }
     }
+}
+
+// ============================================================================
+// Device-code sign-in (Entra ID): the person signs in on their phone
+// ============================================================================
+
+fn device_settings() -> Settings {
+    Settings {
+        capabilities: Capabilities {
+            sign_in: SignInKind::DeviceCode,
+            ..settings().capabilities
+        },
+        ..settings()
+    }
+}
+
+fn device_info() -> DeviceCodeInfo {
+    DeviceCodeInfo {
+        user_code: "ABCD-EFGH".into(),
+        verification_uri: "https://microsoft.com/devicelogin".into(),
+        expires_in: Duration::from_secs(900),
+    }
+}
+
+fn device_req(effects: &[Effect]) -> ReqId {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::BeginDeviceSignIn { req } => Some(*req),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no device sign-in in {effects:?}"))
+}
+
+#[test]
+fn device_code_sign_in_shows_the_code_then_signs_in() {
+    let mut h = Harness::with(device_settings());
+    let req = device_req(&h.press(Key::Enter));
+    assert_eq!(h.flow.screen, Screen::DeviceSignIn { code: None });
+    assert!(h.flow.is_busy(Op::SignIn));
+    h.send(EventKind::DeviceCodeIssued {
+        req,
+        answer: Ok(device_info()),
+    });
+    let Screen::DeviceSignIn { code: Some(code) } = &h.flow.screen else {
+        panic!("no code shown: {:?}", h.flow.screen);
+    };
+    assert_eq!(code.user_code, "ABCD-EFGH");
+    assert_eq!(code.expires_at, h.clock.plus_ms(900_000));
+    assert!(h.flow.next_wakeup().unwrap() <= code.expires_at);
+    let effects = h.send(EventKind::SignedIn {
+        req,
+        answer: Ok(account()),
+    });
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadMethods { .. }))
+    );
+    assert_eq!(h.flow.screen, Screen::Methods);
+}
+
+#[test]
+fn device_code_expiry_and_decline_offer_a_new_code() {
+    let mut h = Harness::with(device_settings());
+    let req = device_req(&h.press(Key::Enter));
+    h.send(EventKind::DeviceCodeIssued {
+        req,
+        answer: Ok(device_info()),
+    });
+    assert!(
+        h.press(Key::Enter).is_empty(),
+        "no new code while one works"
+    );
+    let effects = h.tick_after(900_000);
+    assert_eq!(effects, vec![Effect::CancelRequests]);
+    assert_eq!(h.flow.screen, Screen::DeviceSignIn { code: None });
+    assert_eq!(
+        h.flow.notice,
+        Some(Notice::Failed {
+            op: Op::SignIn,
+            error: ProviderError::SignInExpired
+        })
+    );
+    // A late "signed in" from the aborted poller is dropped.
+    assert!(
+        h.send(EventKind::SignedIn {
+            req,
+            answer: Ok(account())
+        })
+        .is_empty()
+    );
+    assert_eq!(h.flow.account, None);
+
+    let req = device_req(&h.press(Key::Enter));
+    h.send(EventKind::DeviceCodeIssued {
+        req,
+        answer: Ok(device_info()),
+    });
+    h.send(EventKind::SignedIn {
+        req,
+        answer: Err(ProviderError::SignInDeclined),
+    });
+    assert_eq!(h.flow.screen, Screen::DeviceSignIn { code: None });
+    assert!(matches!(
+        h.flow.notice,
+        Some(Notice::Failed {
+            error: ProviderError::SignInDeclined,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn esc_during_device_sign_in_goes_back_and_stops_polling() {
+    let mut h = Harness::with(device_settings());
+    h.press(Key::Enter);
+    assert_eq!(h.press(Key::Esc), vec![Effect::CancelRequests]);
+    assert_eq!(h.flow.screen, Screen::Welcome);
+    assert_eq!(h.flow.pending, None);
+}
+
+#[test]
+fn a_device_code_that_cannot_be_fetched_says_why() {
+    let mut h = Harness::with(device_settings());
+    let req = device_req(&h.press(Key::Enter));
+    h.send(EventKind::DeviceCodeIssued {
+        req,
+        answer: Err(ProviderError::Unreachable),
+    });
+    assert_eq!(h.flow.pending, None);
+    assert!(matches!(
+        h.flow.notice,
+        Some(Notice::Failed {
+            error: ProviderError::Unreachable,
+            ..
+        })
+    ));
+    assert!(matches!(
+        h.press(Key::Enter)[..],
+        [Effect::BeginDeviceSignIn { .. }]
+    ));
 }
 
 // ============================================================================

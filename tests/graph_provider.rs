@@ -75,12 +75,24 @@ async fn device_code_sign_in_with_pending_and_slow_down() {
     assert_eq!(code.verification_uri, "https://microsoft.com/devicelogin");
     assert_eq!(code.expires_in, Duration::from_secs(900));
     assert_eq!(code.interval, Duration::from_secs(5));
-    assert!(!format!("{code:?}").contains("DAQABAAE"), "device code in Debug");
+    assert!(
+        !format!("{code:?}").contains("DAQABAAE"),
+        "device code in Debug"
+    );
 
     let scope = fake.state().device_scope.clone().unwrap();
-    assert!(scope.contains("/UserAuthenticationMethod.ReadWrite"), "{scope}");
-    assert!(scope.contains("openid") && scope.contains("profile"), "{scope}");
-    assert!(!scope.contains("offline_access"), "no refresh token wanted: {scope}");
+    assert!(
+        scope.contains("/UserAuthenticationMethod.ReadWrite"),
+        "{scope}"
+    );
+    assert!(
+        scope.contains("openid") && scope.contains("profile"),
+        "{scope}"
+    );
+    assert!(
+        !scope.contains("offline_access"),
+        "no refresh token wanted: {scope}"
+    );
 
     // The driver's loop: Pending, then slow_down grows the interval by 5 s.
     let mut interval = code.interval;
@@ -297,7 +309,10 @@ async fn delete_uses_each_types_endpoint() {
         ("3179e48a-750b-4051-897c-87b9720928f7", "phoneMethods"),
         ("3ddfcfc8-9383-446f-83cc-3ab9be4be18f", "emailMethods"),
         ("-2_GRUg2-HYz6_1YG4YRAQ2", "fido2Methods"),
-        ("b172893e-893e-b172-3e89-72b13e8972b1", "softwareOathMethods"),
+        (
+            "b172893e-893e-b172-3e89-72b13e8972b1",
+            "softwareOathMethods",
+        ),
         (
             "6f1967b7-15e8-4935-ac26-d50770ed07a7",
             "temporaryAccessPassMethods",
@@ -383,7 +398,9 @@ async fn deleting_the_default_method_is_explained() {
         ProviderError::DefaultMethod
     );
     assert!(matches!(
-        p.set_default(&session, OLD_AUTHENTICATOR).await.unwrap_err(),
+        p.set_default(&session, OLD_AUTHENTICATOR)
+            .await
+            .unwrap_err(),
         ProviderError::NotAllowed(_)
     ));
 }
@@ -395,7 +412,12 @@ async fn missing_permission_is_explained_with_the_request_id() {
     let fake = FakeGraph::start().await;
     let p = provider(&fake);
     let session = sign_in(&fake, &p).await;
-    fake.fail("GET", "/me/authentication/methods", 1, FaultReply::Forbidden);
+    fake.fail(
+        "GET",
+        "/me/authentication/methods",
+        1,
+        FaultReply::Forbidden,
+    );
     match p.list_methods(&session).await.unwrap_err() {
         ProviderError::NotAllowed(why) => {
             assert!(why.contains("UserAuthenticationMethod.ReadWrite"), "{why}");
@@ -431,7 +453,12 @@ async fn server_errors_carry_the_request_id() {
         }
     );
     // Not JSON at all (a proxy's page): the request-id header still counts.
-    fake.fail("GET", "/me/authentication/methods", 1, FaultReply::HtmlError);
+    fake.fail(
+        "GET",
+        "/me/authentication/methods",
+        1,
+        FaultReply::HtmlError,
+    );
     match p.list_methods(&session).await.unwrap_err() {
         ProviderError::Server {
             status, reference, ..
@@ -448,7 +475,12 @@ async fn malformed_json_is_a_protocol_error() {
     let fake = FakeGraph::start().await;
     let p = provider(&fake);
     let session = sign_in(&fake, &p).await;
-    fake.fail("GET", "/me/authentication/methods", 1, FaultReply::Malformed);
+    fake.fail(
+        "GET",
+        "/me/authentication/methods",
+        1,
+        FaultReply::Malformed,
+    );
     assert!(matches!(
         p.list_methods(&session).await.unwrap_err(),
         ProviderError::Protocol(_)
@@ -832,8 +864,15 @@ async fn admin_looks_users_up() {
         ProviderError::UnknownUser
     );
     let log = fake.state().log.clone();
-    let lookup = log.iter().find(|r| r.path.starts_with("/v1.0/users/kim")).unwrap();
-    assert!(lookup.query.contains("$select=id,userPrincipalName"), "{}", lookup.query);
+    let lookup = log
+        .iter()
+        .find(|r| r.path.starts_with("/v1.0/users/kim"))
+        .unwrap();
+    assert!(
+        lookup.query.contains("$select=id,userPrincipalName"),
+        "{}",
+        lookup.query
+    );
 }
 
 #[tokio::test]
@@ -857,7 +896,10 @@ async fn admin_lists_deletes_and_hits_the_default_rule() {
     assert_eq!(
         fake.calls(
             "DELETE",
-            &format!("/users/{}/authentication/microsoftAuthenticatorMethods/", user.id)
+            &format!(
+                "/users/{}/authentication/microsoftAuthenticatorMethods/",
+                user.id
+            )
         ),
         2
     );
@@ -942,7 +984,10 @@ async fn admin_pass_refusals() {
         a.create_tap(KIM, None, true).await.unwrap_err(),
         ProviderError::RateLimited { .. }
     ));
-    assert_eq!(fake.calls("POST", "/temporaryAccessPassMethods"), before + 1);
+    assert_eq!(
+        fake.calls("POST", "/temporaryAccessPassMethods"),
+        before + 1
+    );
     assert!(fake.state().user(KIM).unwrap().issued_passes.is_empty());
 }
 

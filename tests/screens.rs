@@ -10,12 +10,14 @@
 
 use std::time::Duration;
 
-use mfa_assist::flow::{self, Effect, Event, EventKind, Flow, Millis, ReqId, Screen, Settings};
+use mfa_assist::flow::{
+    self, DeviceCodeInfo, Effect, Event, EventKind, Flow, Millis, ReqId, Screen, Settings,
+};
 use mfa_assist::guide::Guide;
 use mfa_assist::keymap::Key;
 use mfa_assist::provider::{
     Account, Approval, Capabilities, Confirm, Enrollment, Method, MethodKind, ProviderError,
-    PushApp, TrainingAccount, UsedFor, Wait,
+    PushApp, SignInKind, TrainingAccount, UsedFor, Wait,
 };
 use mfa_assist::secret::Secret;
 use mfa_assist::ui::qr::{QrMatrix, QrStyle};
@@ -858,6 +860,47 @@ fn scan_waiting_for_the_phone() {
         assert!(text(&t).contains("can only be scanned"));
         assert!(!text(&t).contains("Key "), "no key to type for push");
     }
+}
+
+#[test]
+fn device_sign_in() {
+    let mut d = Drive::with(Settings {
+        capabilities: Capabilities {
+            sign_in: SignInKind::DeviceCode,
+            ..capabilities(false)
+        },
+        ..settings(false)
+    });
+    let effects = d.key(Key::Enter);
+    let r = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::BeginDeviceSignIn { req } => Some(*req),
+            _ => None,
+        })
+        .expect("device sign-in starts");
+    let t = check("device_fetching", &d.flow, SMALL);
+    assert!(text(&t).contains("Getting a sign-in code"));
+    d.answer(EventKind::DeviceCodeIssued {
+        req: r,
+        answer: Ok(DeviceCodeInfo {
+            user_code: "ABCD-EFGH".into(),
+            verification_uri: "https://microsoft.com/devicelogin".into(),
+            expires_in: Duration::from_secs(900),
+        }),
+    });
+    for size in BOTH {
+        let t = check("device_code", &d.flow, size);
+        let s = text(&t);
+        assert!(s.contains("ABCD-EFGH"), "{s}");
+        assert!(s.contains("https://microsoft.com/devicelogin"), "{s}");
+    }
+    d.answer(EventKind::SignedIn {
+        req: r,
+        answer: Err(ProviderError::SignInDeclined),
+    });
+    let t = check("device_declined", &d.flow, SMALL);
+    assert!(text(&t).contains("declined"));
 }
 
 #[test]

@@ -13,6 +13,11 @@ pub enum Effect {
         username: String,
         pass: Secret,
     },
+    /// Get device codes, then poll the token endpoint until the person has
+    /// signed in on their phone; answers `DeviceCodeIssued`, then `SignedIn`.
+    BeginDeviceSignIn {
+        req: ReqId,
+    },
     LoadMethods {
         req: ReqId,
     },

@@ -34,6 +34,15 @@ impl Event {
 
 pub type Answer<T> = Result<T, ProviderError>;
 
+/// What the driver passes on of a `provider::DeviceCode`: not the device
+/// code itself, which stays with the poller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceCodeInfo {
+    pub user_code: String,
+    pub verification_uri: String,
+    pub expires_in: std::time::Duration,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EventKind {
     Key(Key),
@@ -46,6 +55,12 @@ pub enum EventKind {
     SignedIn {
         req: ReqId,
         answer: Answer<Account>,
+    },
+    /// The codes to show for a device-code sign-in (the sign-in itself
+    /// arrives later as `SignedIn` with the same `req`).
+    DeviceCodeIssued {
+        req: ReqId,
+        answer: Answer<DeviceCodeInfo>,
     },
     MethodsLoaded {
         req: ReqId,

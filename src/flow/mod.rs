@@ -6,7 +6,7 @@ mod event;
 mod update;
 
 pub use effect::Effect;
-pub use event::{Answer, Event, EventKind, Millis};
+pub use event::{Answer, DeviceCodeInfo, Event, EventKind, Millis};
 pub use update::update;
 
 use crate::keymap::{Action, Context};
@@ -145,9 +145,22 @@ pub enum Notice {
     Busy,
 }
 
+/// The codes of a device-code sign-in, as the person sees them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceCodeShown {
+    pub user_code: String,
+    pub verification_uri: String,
+    pub expires_at: Millis,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Screen {
     Welcome,
+    /// Signing in on the phone (OAuth device code): `None` while the codes
+    /// are being fetched or after they failed.
+    DeviceSignIn {
+        code: Option<DeviceCodeShown>,
+    },
     SignIn {
         username: String,
         pass: Secret,
@@ -201,6 +214,7 @@ impl Screen {
         match self {
             Screen::Welcome => Context::Welcome,
             Screen::SignIn { .. } => Context::SignIn,
+            Screen::DeviceSignIn { .. } => Context::DeviceSignIn,
             Screen::Methods => Context::Methods,
             Screen::ConfirmDelete { .. } => Context::ConfirmDelete,
             Screen::DeleteBlocked { .. } => Context::DeleteBlocked,
@@ -216,7 +230,10 @@ impl Screen {
 
     /// Screens that exist only while someone is signed in.
     pub fn needs_account(&self) -> bool {
-        !matches!(self, Screen::Welcome | Screen::SignIn { .. })
+        !matches!(
+            self,
+            Screen::Welcome | Screen::SignIn { .. } | Screen::DeviceSignIn { .. }
+        )
     }
 
     pub fn needs_enrollment(&self) -> bool {
@@ -331,6 +348,10 @@ impl Flow {
                         .is_some_and(|m| !m.is_default && m.kind.is_sign_in_factor())
             }
             Action::Add => !caps.add_kinds.is_empty(),
+            // A new device code only once the current one has ended.
+            Action::Next if matches!(self.screen, Screen::DeviceSignIn { .. }) => {
+                self.pending.is_none()
+            }
             Action::Language => self.settings.languages.len() > 1,
             Action::SimApprove | Action::SimDeny => {
                 caps.simulated_phone
@@ -367,6 +388,11 @@ impl Flow {
         if let Some(watch) = watching {
             consider(watch.deadline);
         }
+        if let Screen::DeviceSignIn { code: Some(code) } = &self.screen
+            && self.is_busy(Op::SignIn)
+        {
+            consider(code.expires_at);
+        }
         if let Screen::ProveApproval {
             deadline, state, ..
         } = &self.screen
@@ -393,15 +419,19 @@ impl Flow {
     pub fn idle_deadline(&self) -> Option<Millis> {
         let timeout = self.settings.idle_timeout_ms;
         let has_something = self.account.is_some()
+            || matches!(&self.screen, Screen::DeviceSignIn { .. })
             || matches!(&self.screen, Screen::SignIn { username, pass, .. }
                 if !username.is_empty() || !pass.is_empty());
         // Waiting for the phone counts as activity: the person is busy on
         // their phone, not gone. The idle clock runs from the wait's end.
-        let active_until = self.last_input.max(self.phone_wait_deadline().unwrap_or_default());
+        let active_until = self
+            .last_input
+            .max(self.phone_wait_deadline().unwrap_or_default());
         (timeout > 0 && has_something).then(|| active_until.plus_ms(timeout))
     }
 
-    /// When an open wait for the phone (registration or approval) ends.
+    /// When an open wait for the phone (registration, approval, device-code
+    /// sign-in) ends.
     fn phone_wait_deadline(&self) -> Option<Millis> {
         let watch = self
             .device
@@ -412,6 +442,9 @@ impl Flow {
             Screen::ProveApproval {
                 deadline, state, ..
             } if state.is_open() => Some(*deadline),
+            Screen::DeviceSignIn { code: Some(code) } if self.is_busy(Op::SignIn) => {
+                Some(code.expires_at)
+            }
             _ => None,
         };
         watch.max(approval)

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::keymap::{self, Key};
-use crate::provider::{Approval, Confirm, PhoneAction, Wait};
+use crate::provider::{Approval, Confirm, PhoneAction, SignInKind, Wait};
 use std::time::Duration;
 
 pub fn update(flow: &mut Flow, event: Event) -> Vec<Effect> {
@@ -24,6 +24,7 @@ pub fn update(flow: &mut Flow, event: Event) -> Vec<Effect> {
         EventKind::Tick => on_tick(flow),
         EventKind::Interrupt => quit(flow),
         EventKind::SignedIn { req, answer } => on_signed_in(flow, req, answer),
+        EventKind::DeviceCodeIssued { req, answer } => on_device_code(flow, req, answer),
         EventKind::MethodsLoaded { req, answer } => {
             if !take_pending(flow, req, Op::LoadMethods) {
                 return Vec::new();
@@ -114,6 +115,7 @@ fn on_action(flow: &mut Flow, action: Action) -> Vec<Effect> {
     }
     match flow.screen.clone() {
         Screen::Welcome => welcome(flow, action),
+        Screen::DeviceSignIn { .. } => device_sign_in(flow, action),
         Screen::SignIn { .. } => sign_in(flow, action),
         Screen::Methods => methods(flow, action),
         Screen::ConfirmDelete { method, .. } => confirm_delete(flow, action, method),
@@ -145,6 +147,9 @@ fn starts_request(screen: &Screen, action: Action) -> bool {
 
 fn welcome(flow: &mut Flow, action: Action) -> Vec<Effect> {
     match action {
+        Action::Next if flow.settings.capabilities.sign_in == SignInKind::DeviceCode => {
+            return start_device_sign_in(flow);
+        }
         Action::Next => {
             flow.notice = None;
             flow.screen = Screen::SignIn {
@@ -159,6 +164,55 @@ fn welcome(flow: &mut Flow, action: Action) -> Vec<Effect> {
             flow.lang = (flow.lang + 1) % n;
         }
         _ => {}
+    }
+    Vec::new()
+}
+
+fn start_device_sign_in(flow: &mut Flow) -> Vec<Effect> {
+    flow.notice = None;
+    flow.screen = Screen::DeviceSignIn { code: None };
+    let req = start(flow, Op::SignIn);
+    vec![Effect::BeginDeviceSignIn { req }]
+}
+
+fn device_sign_in(flow: &mut Flow, action: Action) -> Vec<Effect> {
+    match action {
+        // A new code: only once the old one has failed or expired.
+        Action::Next if flow.pending.is_none() => start_device_sign_in(flow),
+        Action::Back => {
+            flow.notice = None;
+            flow.screen = Screen::Welcome;
+            if flow.pending.take().is_some() {
+                return vec![Effect::CancelRequests];
+            }
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn on_device_code(flow: &mut Flow, req: ReqId, answer: Answer<DeviceCodeInfo>) -> Vec<Effect> {
+    if !flow.awaits(req, Op::SignIn) || !matches!(flow.screen, Screen::DeviceSignIn { .. }) {
+        return Vec::new();
+    }
+    match answer {
+        Ok(info) => {
+            let expires_ms = u64::try_from(info.expires_in.as_millis()).unwrap_or(u64::MAX);
+            flow.screen = Screen::DeviceSignIn {
+                code: Some(DeviceCodeShown {
+                    user_code: info.user_code,
+                    verification_uri: info.verification_uri,
+                    expires_at: flow.now.plus_ms(expires_ms),
+                }),
+            };
+        }
+        Err(error) => {
+            flow.pending = None;
+            flow.notice = Some(Notice::Failed {
+                op: Op::SignIn,
+                error,
+            });
+        }
     }
     Vec::new()
 }
@@ -330,6 +384,9 @@ fn on_signed_in(flow: &mut Flow, req: ReqId, answer: Answer<Account>) -> Vec<Eff
             if let Screen::SignIn { pass, field, .. } = &mut flow.screen {
                 pass.clear();
                 *field = Field::Pass;
+            }
+            if let Screen::DeviceSignIn { code } = &mut flow.screen {
+                *code = None;
             }
             flow.notice = Some(Notice::Failed {
                 op: Op::SignIn,
@@ -911,6 +968,18 @@ fn on_tick(flow: &mut Flow) -> Vec<Effect> {
     {
         watch.state = DeviceState::TimedOut;
         return vec![Effect::StopPolling];
+    }
+    if let Screen::DeviceSignIn { code: Some(code) } = &flow.screen
+        && flow.now >= code.expires_at
+        && flow.is_busy(Op::SignIn)
+    {
+        flow.pending = None;
+        flow.screen = Screen::DeviceSignIn { code: None };
+        flow.notice = Some(Notice::Failed {
+            op: Op::SignIn,
+            error: ProviderError::SignInExpired,
+        });
+        return vec![Effect::CancelRequests];
     }
     match &mut flow.screen {
         Screen::Done { sign_out_at } if flow.now >= *sign_out_at => sign_out(flow, None),

@@ -115,7 +115,8 @@ pub fn check_base_url(url: &str) -> Result<Url, String> {
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(format!(
-            "`{url}` must not have a query (?…) or fragment (#…)"
+            "the URL for host `{}` must not have a query (?…) or fragment (#…)",
+            parsed.host_str().unwrap_or_default()
         ));
     }
     Ok(parsed)
@@ -497,6 +498,22 @@ mod tests {
         assert!(v.is_sensitive());
         assert!(!format!("{v:?}").contains("tok-123"));
         assert!(bearer(&Secret::new("bad\nvalue")).is_err());
+    }
+
+    #[tokio::test]
+    async fn writes_are_refused_by_the_retrying_sender() {
+        let client = build_client(&HttpConfig {
+            direct: true,
+            ..HttpConfig::default()
+        })
+        .unwrap();
+        // Port 9 (discard): nothing is sent anyway.
+        let e = send_idempotent(&RetryPolicy::default(), || {
+            client.post("http://127.0.0.1:9/x")
+        })
+        .await
+        .unwrap_err();
+        assert!(matches!(e, ProviderError::Protocol(_)), "{e:?}");
     }
 
     #[test]

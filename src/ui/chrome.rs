@@ -30,7 +30,7 @@ pub fn frame(frame: &mut Frame, view: &View, area: Rect) -> Rect {
 fn step(screen: &Screen) -> (u8, &'static str) {
     match screen {
         Screen::Welcome => (1, "step.welcome"),
-        Screen::SignIn { .. } => (2, "step.sign_in"),
+        Screen::SignIn { .. } | Screen::DeviceSignIn { .. } => (2, "step.sign_in"),
         Screen::Methods | Screen::ConfirmDelete { .. } | Screen::DeleteBlocked { .. } => {
             (3, "step.methods")
         }

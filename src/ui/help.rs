@@ -76,6 +76,7 @@ fn tips_id(context: Context) -> &'static str {
     match context {
         Context::Welcome | Context::Help => "help.tips_welcome",
         Context::SignIn => "help.tips_sign_in",
+        Context::DeviceSignIn => "help.tips_device",
         Context::Methods | Context::ConfirmDelete | Context::DeleteBlocked => "help.tips_methods",
         Context::AddMethod | Context::Platform | Context::Prepare => "help.tips_prepare",
         Context::Scan => "help.tips_scan",

@@ -4,6 +4,7 @@
 mod add;
 mod chrome;
 mod delete;
+mod device;
 mod done;
 mod help;
 mod methods;
@@ -71,6 +72,7 @@ fn draw_screen(frame: &mut Frame, view: &View, area: Rect) {
     match &view.flow.screen {
         Screen::Welcome => welcome::draw(frame, view, area),
         Screen::SignIn { .. } => sign_in::draw(frame, view, area),
+        Screen::DeviceSignIn { .. } => device::draw(frame, view, area),
         Screen::Methods => methods::draw(frame, view, area),
         Screen::ConfirmDelete { .. } | Screen::DeleteBlocked { .. } => {
             delete::draw(frame, view, area)

@@ -266,7 +266,7 @@ impl GraphAdmin {
         user_id: &str,
         method: &GraphMethod,
     ) -> Result<(), ProviderError> {
-        let collection = deletable(method)?;
+        let collection = methods::delete_collection(&method.method_type)?;
         let url = self.graph.url(&[
             "users",
             user_ref(user_id)?,
@@ -368,29 +368,6 @@ impl GraphAdmin {
             .into_iter()
             .filter(|m| !known_ids.contains(&m.method.id))
             .collect())
-    }
-}
-
-/// The collection to delete `method` from, or why it cannot be deleted.
-pub(crate) fn deletable(method: &GraphMethod) -> Result<&'static str, ProviderError> {
-    match method.method_type.collection() {
-        Some(c) if method.method_type.can_delete() => Ok(c),
-        _ => Err(ProviderError::NotAllowed(match &method.method_type {
-            methods::MethodType::Password => {
-                "Microsoft Graph cannot delete a password; reset it instead".to_string()
-            }
-            other => format!(
-                "Microsoft Graph has no way to delete this kind of method ({})",
-                method_type_name(other)
-            ),
-        })),
-    }
-}
-
-fn method_type_name(t: &methods::MethodType) -> &str {
-    match t {
-        methods::MethodType::Unknown(name) => name,
-        _ => t.collection().unwrap_or("unknown"),
     }
 }
 

@@ -3,7 +3,7 @@
 //! an error: Microsoft adds types from time to time.
 
 use super::errors::clean;
-use crate::provider::{Method, MethodKind, UsedFor};
+use crate::provider::{Method, MethodKind, ProviderError, UsedFor};
 use serde_json::Value;
 
 /// The `@odata.type` of a method, with the collection it lives in.
@@ -265,6 +265,30 @@ fn method_of_type(value: &Value, id: String, method_type: MethodType) -> GraphMe
             used_for: method_type.used_for(),
         },
         method_type,
+    }
+}
+
+/// The collection to delete a method of this type from, or why it cannot
+/// be deleted.
+pub(crate) fn delete_collection(method_type: &MethodType) -> Result<&'static str, ProviderError> {
+    match method_type.collection() {
+        Some(c) if method_type.can_delete() => Ok(c),
+        _ => Err(ProviderError::NotAllowed(match method_type {
+            MethodType::Password => {
+                "Microsoft Graph cannot delete a password; reset it instead".to_string()
+            }
+            other => format!(
+                "Microsoft Graph has no way to delete this kind of method ({})",
+                method_type_name(other)
+            ),
+        })),
+    }
+}
+
+fn method_type_name(t: &MethodType) -> &str {
+    match t {
+        MethodType::Unknown(name) => name,
+        _ => t.collection().unwrap_or("unknown"),
     }
 }
 

@@ -142,19 +142,7 @@ impl GraphProvider {
                     .ok_or(ProviderError::NotFound)?
             }
         };
-        let target = GraphMethod {
-            method: Method {
-                id: method_id.to_string(),
-                kind: method_type.kind(),
-                label: String::new(),
-                added: None,
-                last_used: None,
-                is_default: false,
-                used_for: Default::default(),
-            },
-            method_type,
-        };
-        let collection = admin::deletable(&target)?;
+        let collection = methods::delete_collection(&method_type)?;
         let url = self.me(&[collection, method_id]);
         self.graph
             .delete(session.token(), &url, Op::DeleteMethod)

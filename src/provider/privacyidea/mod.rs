@@ -88,7 +88,12 @@ impl PrivacyIdea {
     pub fn new(settings: PiSettings) -> Result<Self, String> {
         let base = http::check_base_url(&settings.base_url)
             .map_err(|e| format!("provider.base_url: {e}"))?;
-        let client = http::build_client(&settings.http)?;
+        // A server on this machine is never reached through a proxy.
+        let http_config = HttpConfig {
+            direct: settings.http.direct || http::is_loopback(&base),
+            ..settings.http.clone()
+        };
+        let client = http::build_client(&http_config)?;
         Ok(PrivacyIdea {
             api: Api::new(client, base),
             settings,

@@ -24,12 +24,26 @@ fn check_tenant_and_client(
     form: &HashMap<String, String>,
 ) -> Option<Response> {
     if !tenant.eq_ignore_ascii_case(&state.tenant) {
-        let text = format!("Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.");
-        return Some(reply::oauth_error(state, 400, "invalid_tenant", Some(90002), &text));
+        let text = format!(
+            "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
+        );
+        return Some(reply::oauth_error(
+            state,
+            400,
+            "invalid_tenant",
+            Some(90002),
+            &text,
+        ));
     }
     if form.get("client_id").map(String::as_str) != Some(state.client_id.as_str()) {
         let text = "Application with identifier was not found in the directory. This can happen if the application has not been installed by the administrator of the tenant.";
-        return Some(reply::oauth_error(state, 400, "unauthorized_client", Some(700016), text));
+        return Some(reply::oauth_error(
+            state,
+            400,
+            "unauthorized_client",
+            Some(700016),
+            text,
+        ));
     }
     None
 }
@@ -99,7 +113,10 @@ fn device_poll(state: &mut State, form: &HashMap<String, String>) -> Response {
             "The provided value for the input parameter 'device_code' is not valid.",
         );
     }
-    let step = state.device_script.pop_front().unwrap_or(DeviceStep::Pending);
+    let step = state
+        .device_script
+        .pop_front()
+        .unwrap_or(DeviceStep::Pending);
     match step {
         DeviceStep::Pending => reply::oauth_error(
             state,
@@ -110,7 +127,13 @@ fn device_poll(state: &mut State, form: &HashMap<String, String>) -> Response {
         ),
         DeviceStep::SlowDown => {
             state.device_interval += 5;
-            reply::oauth_error(state, 400, "slow_down", None, "Polling too fast; slow down.")
+            reply::oauth_error(
+                state,
+                400,
+                "slow_down",
+                None,
+                "Polling too fast; slow down.",
+            )
         }
         DeviceStep::Expired => reply::oauth_error(
             state,

@@ -18,14 +18,20 @@
 //! An end-to-end test can run it in its own process's runtime with
 //! [`serve_on`] and point the binary's config at [`FakeGraph::authority_base`]
 //! and [`FakeGraph::graph_base`] (plain http is accepted for 127.0.0.1).
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    dead_code,
+    unused_imports,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 mod identity;
 mod reply;
 mod routes;
 pub mod state;
 
-pub use state::{DeviceStep, Fault, FaultReply, State, User};
+pub use state::{DeviceStep, Fault, FaultReply, Principal, State, User};
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};

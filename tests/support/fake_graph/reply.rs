@@ -19,8 +19,10 @@ fn respond(status: u16, content_type: Option<&str>, body: Vec<u8>, request_id: &
     // Graph puts these on every answer.
     r.headers_mut()
         .insert("request-id", HeaderValue::from_str(request_id).unwrap());
-    r.headers_mut()
-        .insert("client-request-id", HeaderValue::from_str(request_id).unwrap());
+    r.headers_mut().insert(
+        "client-request-id",
+        HeaderValue::from_str(request_id).unwrap(),
+    );
     r
 }
 
@@ -28,7 +30,9 @@ pub fn json(state: &mut State, status: u16, value: &Value) -> Response {
     let id = state.new_guid();
     respond(
         status,
-        Some("application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"),
+        Some(
+            "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8",
+        ),
         serde_json::to_vec(value).unwrap(),
         &id,
     )
@@ -58,11 +62,11 @@ pub fn graph_error_with(
 ) -> Response {
     let id = state.new_guid();
     let mut inner = json!({"date": DATE, "request-id": id, "client-request-id": id});
-    if let Some(extra) = inner_code {
-        if let (Some(i), Some(e)) = (inner.as_object_mut(), extra.as_object()) {
-            for (k, v) in e {
-                i.insert(k.clone(), v.clone());
-            }
+    if let Some(extra) = inner_code
+        && let (Some(i), Some(e)) = (inner.as_object_mut(), extra.as_object())
+    {
+        for (k, v) in e {
+            i.insert(k.clone(), v.clone());
         }
     }
     state.last_error_request_id = Some(id.clone());
@@ -92,7 +96,9 @@ pub fn oauth_error(
                 "AADSTS{code}: {text}\r\nTrace ID: {trace}\r\nCorrelation ID: {correlation}\r\nTimestamp: 2026-11-23 10:00:00Z"
             ),
             json!([code]),
-            Some(format!("https://login.microsoftonline.com/error?code={code}")),
+            Some(format!(
+                "https://login.microsoftonline.com/error?code={code}"
+            )),
         ),
         None => (text.to_string(), json!([]), None),
     };

@@ -100,7 +100,7 @@ fn fault_reply(s: &mut State, fault: FaultReply) -> Response {
             s,
             200,
             "application/json",
-            r#"{"value":[{"@odata.type":"#microsoft.graph.phoneAuthentic"#,
+            r##"{"value":[{"@odata.type":"#microsoft.graph.phoneAuthentic"##,
         ),
         FaultReply::HtmlError => reply::raw(
             s,
@@ -167,7 +167,12 @@ fn graph(
         .unwrap_or_default()
         .to_string();
     if token.is_empty() {
-        return reply::graph_error(s, 401, "InvalidAuthenticationToken", "Access token is empty.");
+        return reply::graph_error(
+            s,
+            401,
+            "InvalidAuthenticationToken",
+            "Access token is empty.",
+        );
     }
     let Some(principal) = s.tokens.get(&token).cloned() else {
         return reply::graph_error(
@@ -191,9 +196,7 @@ fn graph(
         },
         ["users", who, rest @ ..] => {
             if let Principal::User(upn) = &principal {
-                let is_self = s
-                    .user(who)
-                    .is_some_and(|u| u.upn.eq_ignore_ascii_case(upn));
+                let is_self = s.user(who).is_some_and(|u| u.upn.eq_ignore_ascii_case(upn));
                 if !is_self {
                     return forbidden(s);
                 }
@@ -223,9 +226,7 @@ fn graph(
     let path_text = path.join("/");
     match (method, rest) {
         ("GET", []) => {
-            let context = format!(
-                "https://graph.microsoft.com/v1.0/$metadata#users(id,userPrincipalName,displayName,userType,accountEnabled)/$entity"
-            );
+            let context = "https://graph.microsoft.com/v1.0/$metadata#users(id,userPrincipalName,displayName,userType,accountEnabled)/$entity";
             reply::json(
                 s,
                 200,
@@ -300,7 +301,10 @@ fn graph(
             s,
             400,
             "BadRequest",
-            &format!("Resource not found for the segment '{}'.", rest.last().unwrap_or(&"")),
+            &format!(
+                "Resource not found for the segment '{}'.",
+                rest.last().unwrap_or(&"")
+            ),
         ),
     }
 }
@@ -319,7 +323,10 @@ fn not_found(s: &mut State) -> Response {
 }
 
 fn appear_if_due(s: &mut State, subject: &str) {
-    let due = match s.user_mut(subject).and_then(|u| u.authenticator_after.as_mut()) {
+    let due = match s
+        .user_mut(subject)
+        .and_then(|u| u.authenticator_after.as_mut())
+    {
         Some((0, device)) => Some(device.clone()),
         Some((n, _)) => {
             *n -= 1;
@@ -411,8 +418,14 @@ fn add_phone(s: &mut State, subject: &str, body: &[u8]) -> Response {
     let Ok(request) = serde_json::from_slice::<Value>(body) else {
         return reply::graph_error(s, 400, "BadRequest", "Unable to read JSON request payload.");
     };
-    let number = request["phoneNumber"].as_str().unwrap_or_default().to_string();
-    let phone_type = request["phoneType"].as_str().unwrap_or_default().to_string();
+    let number = request["phoneNumber"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let phone_type = request["phoneType"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let id = match phone_type.as_str() {
         "mobile" => super::MOBILE_ID,
         "alternateMobile" => super::ALT_MOBILE_ID,
@@ -495,7 +508,12 @@ fn create_pass(s: &mut State, principal: &Principal, subject: &str, body: &[u8])
         match serde_json::from_slice(body) {
             Ok(v) => v,
             Err(_) => {
-                return reply::graph_error(s, 400, "BadRequest", "Unable to read JSON request payload.");
+                return reply::graph_error(
+                    s,
+                    400,
+                    "BadRequest",
+                    "Unable to read JSON request payload.",
+                );
             }
         }
     };
@@ -508,7 +526,9 @@ fn create_pass(s: &mut State, principal: &Principal, subject: &str, body: &[u8])
             s,
             400,
             "badRequest",
-            &format!("Invalid LifetimeInMinutes specified. The valid range between {min} and {max}."),
+            &format!(
+                "Invalid LifetimeInMinutes specified. The valid range between {min} and {max}."
+            ),
         );
     }
     let once = request["isUsableOnce"].as_bool().unwrap_or(false);

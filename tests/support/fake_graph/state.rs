@@ -174,7 +174,11 @@ impl State {
     /// A fresh GUID-shaped id.
     pub fn new_guid(&mut self) -> String {
         let n = self.next_number();
-        format!("{:08x}-0000-4000-8000-{:012x}", 0xfa4e_0000u32 + (n as u32 & 0xffff), n)
+        format!(
+            "{:08x}-0000-4000-8000-{:012x}",
+            0xfa4e_0000u32 + (n as u32 & 0xffff),
+            n
+        )
     }
 
     /// Users by object id or UPN (case-insensitive, as Entra matches UPNs).

@@ -1,0 +1,96 @@
+//! Step 2 when the provider signs people in on their phone (OAuth device
+//! code, Entra ID): a QR of the sign-in page, the code to type there, and a
+//! spinner while we wait for them to finish.
+
+use super::chrome::{lines, numbered, spinner};
+use super::prove::clock;
+use super::qr::QrWidget;
+use super::{View, notice, theme};
+use crate::flow::{Op, Screen};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// Narrowest column worth putting the steps in beside the QR.
+const SIDE_TEXT_MIN: u16 = 34;
+
+pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
+    let Screen::DeviceSignIn { code } = &view.flow.screen else {
+        return;
+    };
+    let mut heading = vec![Line::styled(
+        view.t("device.title").to_string(),
+        theme::title(),
+    )];
+    heading.extend(lines(view.t("device.intro")));
+    heading.push(Line::raw(""));
+    let Some(code) = code else {
+        // Fetching the codes, or they failed: say which, and what next.
+        if view.flow.is_busy(Op::SignIn) {
+            heading.push(Line::from(vec![
+                Span::styled(format!("{} ", spinner(view.flow)), theme::title()),
+                Span::raw(view.t("device.fetching").to_string()),
+            ]));
+        } else {
+            heading.extend(notice::lines(view));
+            heading.push(Line::raw(""));
+            heading.push(Line::raw(view.t("device.again").to_string()));
+        }
+        frame.render_widget(Paragraph::new(heading).wrap(Wrap { trim: false }), area);
+        return;
+    };
+
+    let mut steps: Vec<Line> = Vec::new();
+    let width_hint = area.width.saturating_sub(4);
+    let texts = view.f(
+        "device.steps",
+        &[("uri", &code.verification_uri), ("code", &code.user_code)],
+    );
+    for (n, step) in texts.lines().enumerate() {
+        steps.extend(numbered(
+            &format!("{}. ", n + 1),
+            step,
+            width_hint,
+            theme::title(),
+        ));
+    }
+    steps.push(Line::raw(""));
+    steps.push(Line::from(vec![
+        Span::raw(format!("{}  ", view.t("device.code_label"))),
+        Span::styled(format!(" {} ", code.user_code), theme::selected()),
+    ]));
+    steps.push(Line::raw(""));
+    steps.push(Line::from(vec![
+        Span::styled(format!("{} ", spinner(view.flow)), theme::title()),
+        Span::raw(view.t("device.waiting").to_string()),
+    ]));
+    steps.push(Line::raw(view.f(
+        "device.expires",
+        &[("left", &clock(code.expires_at.since(view.flow.now)))],
+    )));
+
+    let rows = super::chrome::height(&heading, area.width);
+    let [top, body] = Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
+    frame.render_widget(Paragraph::new(heading).wrap(Wrap { trim: false }), top);
+
+    // The QR only opens the sign-in page, so it is a convenience: drawn when
+    // it fits beside the steps, left out (never clipped) when it does not.
+    let qr = view.qr.map(|m| {
+        QrWidget::new(m)
+            .style(view.qr_style)
+            .inverted(view.qr_invert)
+    });
+    match qr {
+        Some(widget) if widget.fits(body) && body.width >= widget.size().0 + 2 + SIDE_TEXT_MIN => {
+            let (qr_w, _) = widget.size();
+            let [qr_area, side] =
+                Layout::horizontal([Constraint::Length(qr_w), Constraint::Min(0)])
+                    .spacing(2)
+                    .areas(body);
+            frame.render_widget(widget, qr_area);
+            frame.render_widget(Paragraph::new(steps).wrap(Wrap { trim: false }), side);
+        }
+        _ => frame.render_widget(Paragraph::new(steps).wrap(Wrap { trim: false }), body),
+    }
+}
