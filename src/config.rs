@@ -52,6 +52,7 @@ pub struct Config {
     pub provider: ProviderConfig,
     pub training: TrainingConfig,
     pub privacyidea: PrivacyIdeaConfig,
+    pub entra: EntraConfig,
     pub ui: UiConfig,
     pub kiosk: KioskConfig,
 }
@@ -100,6 +101,91 @@ pub enum ProviderKind {
     Training,
     /// A privacyIDEA server (see `[privacyidea]`).
     Privacyidea,
+    /// Microsoft Entra ID through Microsoft Graph (see `[entra]`).
+    Entra,
+}
+
+/// Microsoft Entra ID: the kiosk signs people in by device code.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EntraConfig {
+    /// Directory (tenant) id or a verified domain.
+    pub tenant: String,
+    /// Application (client) id of the app registration (a public client).
+    pub client_id: String,
+    pub request_timeout_secs: u64,
+    /// How long the person may take to add the Authenticator.
+    pub registration_timeout_secs: u64,
+    /// Overrides for national clouds, or a local test server.
+    pub authority_base: String,
+    pub graph_base: String,
+}
+
+impl Default for EntraConfig {
+    fn default() -> Self {
+        EntraConfig {
+            tenant: String::new(),
+            client_id: String::new(),
+            request_timeout_secs: 20,
+            registration_timeout_secs: 900,
+            authority_base: "https://login.microsoftonline.com".into(),
+            graph_base: "https://graph.microsoft.com/v1.0".into(),
+        }
+    }
+}
+
+impl EntraConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        for (key, value, example) in [
+            (
+                "entra.tenant",
+                &self.tenant,
+                "contoso.onmicrosoft.com or the directory id",
+            ),
+            (
+                "entra.client_id",
+                &self.client_id,
+                "the app registration's Application (client) ID",
+            ),
+        ] {
+            if value.trim().is_empty() {
+                return Err(ConfigError::invalid(
+                    key,
+                    format!("`{key}` is not set, but `provider.kind` is \"entra\""),
+                )
+                .with_hint(example));
+            }
+        }
+        for key in ["entra.authority_base", "entra.graph_base"] {
+            let value = if key == "entra.authority_base" {
+                &self.authority_base
+            } else {
+                &self.graph_base
+            };
+            if let Err(why) = crate::provider::http::check_base_url(value) {
+                return Err(ConfigError::invalid(key, why));
+            }
+        }
+        if !REQUEST_TIMEOUT_SECS.contains(&self.request_timeout_secs) {
+            return Err(ConfigError::invalid(
+                "entra.request_timeout_secs",
+                format!(
+                    "`entra.request_timeout_secs` is {}",
+                    self.request_timeout_secs
+                ),
+            ));
+        }
+        if !PHONE_WAIT_SECS.contains(&self.registration_timeout_secs) {
+            return Err(ConfigError::invalid(
+                "entra.registration_timeout_secs",
+                format!(
+                    "`entra.registration_timeout_secs` is {}",
+                    self.registration_timeout_secs
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Shortest and longest request timeout, in seconds.
@@ -566,8 +652,10 @@ impl Config {
             .with_hint("leave the key out to use the built-in scenario"));
         }
 
-        if self.provider.kind == ProviderKind::Privacyidea {
-            self.privacyidea.validate()?;
+        match self.provider.kind {
+            ProviderKind::Privacyidea => self.privacyidea.validate()?,
+            ProviderKind::Entra => self.entra.validate()?,
+            ProviderKind::Training => {}
         }
 
         if let Some(delay) = self.training.delay_ms

@@ -3,6 +3,7 @@
 use crate::app::Look;
 use crate::config::{AddKindConfig, Config, ProviderKind, QrStyleConfig};
 use crate::flow::Settings;
+use crate::provider::graph::{GraphProvider, GraphSettings};
 use crate::provider::http::HttpConfig;
 use crate::provider::privacyidea::{PiSettings, PrivacyIdea};
 use crate::provider::training::TrainingTenant;
@@ -51,6 +52,16 @@ pub fn provider(config: &Config, scenario: Option<&Path>) -> Result<Arc<dyn Prov
                 ..PiSettings::default()
             };
             Ok(Arc::new(PrivacyIdea::new(settings)?))
+        }
+        ProviderKind::Entra => {
+            let entra = &config.entra;
+            let mut settings = GraphSettings::new(entra.tenant.trim(), entra.client_id.trim());
+            settings.authority_base = entra.authority_base.clone();
+            settings.graph_base = entra.graph_base.clone();
+            settings.timeout = Duration::from_secs(entra.request_timeout_secs);
+            settings.registration_wait.timeout =
+                Duration::from_secs(entra.registration_timeout_secs);
+            Ok(Arc::new(GraphProvider::new(settings)?))
         }
     }
 }

@@ -700,3 +700,46 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn privacyidea_needs_a_base_url_and_https() {
+    let e = parse_err("[provider]\nkind = \"privacyidea\"\n");
+    assert!(e.to_string().contains("privacyidea.base_url"), "{e}");
+    let e = parse_err(
+        "[provider]\nkind = \"privacyidea\"\n[privacyidea]\nbase_url = \"http://mfa.example.edu\"\n",
+    );
+    assert!(e.to_string().contains("https"), "{e}");
+    assert_printable(&e.to_string());
+    let c = parse_ok(
+        "[provider]\nkind = \"privacyidea\"\n[privacyidea]\nbase_url = \"https://mfa.example.edu\"\n\
+         realm = \"students\"\nmethods = [\"code\"]\n",
+    );
+    assert_eq!(c.privacyidea.realm, "students");
+    let e = parse_err(
+        "[provider]\nkind = \"privacyidea\"\n[privacyidea]\nbase_url = \"https://x.example\"\nmethods = []\n",
+    );
+    assert!(e.to_string().contains("privacyidea.methods"), "{e}");
+    // A server on this machine may use plain http (tests, a local proxy).
+    parse_ok(
+        "[provider]\nkind = \"privacyidea\"\n[privacyidea]\nbase_url = \"http://127.0.0.1:5001\"\n",
+    );
+}
+
+#[test]
+fn entra_needs_a_tenant_and_a_client_id() {
+    let e = parse_err("[provider]\nkind = \"entra\"\n");
+    assert!(e.to_string().contains("entra.tenant"), "{e}");
+    let e =
+        parse_err("[provider]\nkind = \"entra\"\n[entra]\ntenant = \"contoso.onmicrosoft.com\"\n");
+    assert!(e.to_string().contains("entra.client_id"), "{e}");
+    let c = parse_ok(
+        "[provider]\nkind = \"entra\"\n[entra]\ntenant = \"contoso.onmicrosoft.com\"\n\
+         client_id = \"00000000-0000-0000-0000-000000000001\"\n",
+    );
+    assert_eq!(c.entra.graph_base, "https://graph.microsoft.com/v1.0");
+    let provider = mfa_assist::setup::provider(&c, None).expect("an Entra provider");
+    assert_eq!(
+        provider.capabilities().sign_in,
+        mfa_assist::provider::SignInKind::DeviceCode
+    );
+}
