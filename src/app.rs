@@ -484,36 +484,62 @@ async fn poll_approval(
     if !send(Ok(Approval::Pending)) {
         return;
     }
+    let finished = poll_until(
+        deadline,
+        every,
+        || provider.poll_approval(&session, &enrollment_id),
+        |a| *a != Approval::Pending,
+        send,
+    )
+    .await;
+    if !finished {
+        send(Ok(Approval::Expired));
+    }
+}
+
+/// Calls `poll` every `every` until `done` says the answer is final, an
+/// error is not worth retrying, the flow stops listening, or `deadline`
+/// passes (then returns false). `Delay` keeps a stalled laptop from firing
+/// a burst of polls; a 429's Retry-After is waited out on top.
+async fn poll_until<'a, T, P, F>(
+    deadline: Instant,
+    every: Duration,
+    poll: P,
+    done: impl Fn(&T) -> bool,
+    send: impl Fn(Result<T, ProviderError>) -> bool,
+) -> bool
+where
+    P: Fn() -> F,
+    F: Future<Output = Result<T, ProviderError>> + 'a,
+{
     let mut interval = tokio::time::interval(every.max(Duration::from_millis(200)));
     interval.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = interval.tick() => {}
-            () = tokio::time::sleep_until(deadline) => {
-                send(Ok(Approval::Expired));
-                return;
-            }
+            () = tokio::time::sleep_until(deadline) => return false,
         }
-        let answer = bounded(provider.poll_approval(&session, &enrollment_id)).await;
+        let answer = bounded(poll()).await;
         let finished = match &answer {
-            Ok(a) => *a != Approval::Pending,
+            Ok(value) => done(value),
             Err(e) => !e.is_transient(),
         };
         if let Err(ProviderError::RateLimited {
             retry_after: Some(wait),
         }) = &answer
         {
-            // Honour Retry-After on top of the regular interval.
-            tokio::time::sleep((*wait).min(timeout)).await;
+            let left = deadline.saturating_duration_since(Instant::now());
+            tokio::time::sleep((*wait).min(left)).await;
         }
         if !send(answer) || finished {
-            return;
+            return true;
         }
     }
 }
 
-/// Asks every `every` whether the phone has registered the new method, until
-/// it has, a final error, or `timeout` (the flow keeps its own deadline too).
+/// Asks every `every` whether the phone has registered the new method,
+/// until it has, a final error, or `timeout` (the flow keeps its own
+/// deadline too).
 async fn watch_registration(
     provider: Arc<dyn Provider>,
     session: Arc<Session>,
@@ -523,32 +549,17 @@ async fn watch_registration(
     timeout: Duration,
     tx: mpsc::UnboundedSender<Msg>,
 ) {
-    let deadline = Instant::now() + timeout;
-    let mut interval = tokio::time::interval(every.max(Duration::from_millis(200)));
-    interval.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = interval.tick() => {}
-            () = tokio::time::sleep_until(deadline) => return,
-        }
-        let answer = bounded(provider.poll_registration(&session, &enrollment_id)).await;
-        let finished = match &answer {
-            Ok(registered) => *registered,
-            Err(e) => !e.is_transient(),
-        };
-        if let Err(ProviderError::RateLimited {
-            retry_after: Some(wait),
-        }) = &answer
-        {
-            tokio::time::sleep((*wait).min(timeout)).await;
-        }
-        let sent = tx
-            .send(Msg::Flow(EventKind::RegistrationPolled { req, answer }))
-            .is_ok();
-        if !sent || finished {
-            return;
-        }
-    }
+    poll_until(
+        Instant::now() + timeout,
+        every,
+        || provider.poll_registration(&session, &enrollment_id),
+        |registered| *registered,
+        |answer| {
+            tx.send(Msg::Flow(EventKind::RegistrationPolled { req, answer }))
+                .is_ok()
+        },
+    )
+    .await;
 }
 
 /// Device-code sign-in: fetch the codes, hand the flow what it shows, then

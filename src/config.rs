@@ -156,35 +156,23 @@ impl EntraConfig {
                 .with_hint(example));
             }
         }
-        for key in ["entra.authority_base", "entra.graph_base"] {
-            let value = if key == "entra.authority_base" {
-                &self.authority_base
-            } else {
-                &self.graph_base
-            };
-            if let Err(why) = crate::provider::http::check_base_url(value) {
-                return Err(ConfigError::invalid(key, why));
-            }
+        for (key, url) in [
+            ("entra.authority_base", &self.authority_base),
+            ("entra.graph_base", &self.graph_base),
+        ] {
+            crate::provider::http::check_base_url(url)
+                .map_err(|why| ConfigError::invalid(key, why))?;
         }
-        if !REQUEST_TIMEOUT_SECS.contains(&self.request_timeout_secs) {
-            return Err(ConfigError::invalid(
-                "entra.request_timeout_secs",
-                format!(
-                    "`entra.request_timeout_secs` is {}",
-                    self.request_timeout_secs
-                ),
-            ));
-        }
-        if !PHONE_WAIT_SECS.contains(&self.registration_timeout_secs) {
-            return Err(ConfigError::invalid(
-                "entra.registration_timeout_secs",
-                format!(
-                    "`entra.registration_timeout_secs` is {}",
-                    self.registration_timeout_secs
-                ),
-            ));
-        }
-        Ok(())
+        check_secs(
+            "entra.request_timeout_secs",
+            self.request_timeout_secs,
+            REQUEST_TIMEOUT_SECS,
+        )?;
+        check_secs(
+            "entra.registration_timeout_secs",
+            self.registration_timeout_secs,
+            PHONE_WAIT_SECS,
+        )
     }
 }
 
@@ -728,18 +716,11 @@ impl Config {
                 "use 0 for never, or {MIN_IDLE_TIMEOUT_SECS} to {MAX_IDLE_TIMEOUT_SECS} seconds"
             )));
         }
-        let done = kiosk.done_countdown_secs;
-        if !DONE_COUNTDOWN_SECS.contains(&done) {
-            return Err(ConfigError::invalid(
-                "kiosk.done_countdown_secs",
-                format!("`kiosk.done_countdown_secs` is {done}"),
-            )
-            .with_hint(format!(
-                "use {} to {} seconds",
-                DONE_COUNTDOWN_SECS.start(),
-                DONE_COUNTDOWN_SECS.end()
-            )));
-        }
+        check_secs(
+            "kiosk.done_countdown_secs",
+            kiosk.done_countdown_secs,
+            DONE_COUNTDOWN_SECS,
+        )?;
         Ok(())
     }
 }
@@ -756,38 +737,21 @@ impl PrivacyIdeaConfig {
         if let Err(why) = crate::provider::http::check_base_url(&self.base_url) {
             return Err(ConfigError::invalid("privacyidea.base_url", why));
         }
-        let timeout = self.request_timeout_secs;
-        if !REQUEST_TIMEOUT_SECS.contains(&timeout) {
-            return Err(ConfigError::invalid(
-                "privacyidea.request_timeout_secs",
-                format!("`privacyidea.request_timeout_secs` is {timeout}"),
-            )
-            .with_hint(format!(
-                "use {} to {} seconds",
-                REQUEST_TIMEOUT_SECS.start(),
-                REQUEST_TIMEOUT_SECS.end()
-            )));
-        }
-        for (key, secs) in [
-            (
-                "privacyidea.registration_timeout_secs",
-                self.registration_timeout_secs,
-            ),
-            (
-                "privacyidea.approval_timeout_secs",
-                self.approval_timeout_secs,
-            ),
-        ] {
-            if !PHONE_WAIT_SECS.contains(&secs) {
-                return Err(
-                    ConfigError::invalid(key, format!("`{key}` is {secs}")).with_hint(format!(
-                        "use {} to {} seconds",
-                        PHONE_WAIT_SECS.start(),
-                        PHONE_WAIT_SECS.end()
-                    )),
-                );
-            }
-        }
+        check_secs(
+            "privacyidea.request_timeout_secs",
+            self.request_timeout_secs,
+            REQUEST_TIMEOUT_SECS,
+        )?;
+        check_secs(
+            "privacyidea.registration_timeout_secs",
+            self.registration_timeout_secs,
+            PHONE_WAIT_SECS,
+        )?;
+        check_secs(
+            "privacyidea.approval_timeout_secs",
+            self.approval_timeout_secs,
+            PHONE_WAIT_SECS,
+        )?;
         if self.methods.is_empty() {
             return Err(ConfigError::invalid(
                 "privacyidea.methods",
@@ -815,6 +779,24 @@ impl PrivacyIdeaConfig {
         }
         Ok(())
     }
+}
+
+/// A number of seconds inside its allowed range.
+fn check_secs(
+    key: &str,
+    secs: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<(), ConfigError> {
+    if range.contains(&secs) {
+        return Ok(());
+    }
+    Err(
+        ConfigError::invalid(key, format!("`{key}` is {secs}")).with_hint(format!(
+            "use {} to {} seconds",
+            range.start(),
+            range.end()
+        )),
+    )
 }
 
 /// Organisation texts are drawn on the terminal: no control characters

@@ -96,7 +96,6 @@ pub enum ApprovalState {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeviceWatch {
     pub req: ReqId,
-    pub started: Millis,
     pub deadline: Millis,
     pub state: DeviceState,
 }

@@ -824,7 +824,6 @@ fn watch_registration(flow: &mut Flow, enrollment_id: &str, wait: Wait) -> Vec<E
     flow.notice = None;
     flow.device = Some(DeviceWatch {
         req,
-        started: flow.now,
         deadline: flow.now.plus_ms(timeout_ms),
         state: DeviceState::Waiting,
     });

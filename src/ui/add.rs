@@ -12,7 +12,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     let text = match &view.flow.screen {
-        Screen::AddMethod { choice } => add_method(view, *choice),
+        Screen::AddMethod { choice } => add_method(view, *choice, area.width),
         Screen::Platform => platform(view),
         Screen::Prepare => prepare(view, area.width),
         _ => return,
@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
 }
 
-fn add_method(view: &View, choice: usize) -> Vec<Line<'static>> {
+fn add_method(view: &View, choice: usize, width: u16) -> Vec<Line<'static>> {
     let mut text = vec![
         Line::styled(view.t("add.title").to_string(), theme::title()),
         Line::raw(view.t("add.intro").to_string()),
@@ -44,11 +44,14 @@ fn add_method(view: &View, choice: usize) -> Vec<Line<'static>> {
             MethodKind::AuthenticatorCode => "add.about_code",
             _ => "add.about_other",
         };
-        text.extend(lines(view.t(about)).into_iter().map(|l| {
-            let mut l = l.style(theme::dim());
-            l.spans.insert(0, Span::raw("     "));
-            l
-        }));
+        // Wrapped lines stay under the choice they describe.
+        for line in super::chrome::reflow(view.t(about)) {
+            text.extend(
+                numbered("     ", &line, width, theme::dim())
+                    .into_iter()
+                    .map(|l| l.style(theme::dim())),
+            );
+        }
         text.push(Line::raw(""));
     }
     text

@@ -6,7 +6,7 @@ use super::chrome::{lines, numbered, spinner};
 use super::prove::clock;
 use super::qr::QrWidget;
 use super::{View, notice, theme};
-use crate::flow::{Op, Screen};
+use crate::flow::{DeviceCodeShown, Op, Screen};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -41,17 +41,55 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         return;
     };
 
+    let rows = super::chrome::height(&heading, area.width);
+    let [top, body] = Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
+    frame.render_widget(Paragraph::new(heading).wrap(Wrap { trim: false }), top);
+
+    // The QR only opens the sign-in page, so it is a convenience: drawn when
+    // it fits beside the steps, left out (never clipped) when it does not.
+    let qr = view
+        .qr
+        .map(|m| {
+            QrWidget::new(m)
+                .style(view.qr_style)
+                .inverted(view.qr_invert)
+        })
+        .filter(|w| w.fits(body) && body.width >= w.size().0 + 2 + SIDE_TEXT_MIN);
+    let with_qr = qr.is_some();
+    let text_area = match qr {
+        Some(widget) => {
+            let [qr_area, side] =
+                Layout::horizontal([Constraint::Length(widget.size().0), Constraint::Min(0)])
+                    .spacing(2)
+                    .areas(body);
+            frame.render_widget(widget, qr_area);
+            side
+        }
+        None => body,
+    };
+    let steps = steps(view, code, with_qr, text_area.width);
+    frame.render_widget(Paragraph::new(steps).wrap(Wrap { trim: false }), text_area);
+}
+
+/// The numbered steps, wrapped with hanging indents at `width`, then the
+/// code, the spinner and the expiry.
+fn steps(view: &View, code: &DeviceCodeShown, with_qr: bool, width: u16) -> Vec<Line<'static>> {
     let mut steps: Vec<Line> = Vec::new();
-    let width_hint = area.width.saturating_sub(4);
+    // Without a QR on screen, the steps must not tell anyone to scan one.
+    let id = if with_qr {
+        "device.steps"
+    } else {
+        "device.steps_no_qr"
+    };
     let texts = view.f(
-        "device.steps",
+        id,
         &[("uri", &code.verification_uri), ("code", &code.user_code)],
     );
     for (n, step) in texts.lines().enumerate() {
         steps.extend(numbered(
             &format!("{}. ", n + 1),
             step,
-            width_hint,
+            width,
             theme::title(),
         ));
     }
@@ -70,27 +108,5 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         &[("left", &clock(code.expires_at.since(view.flow.now)))],
     )));
 
-    let rows = super::chrome::height(&heading, area.width);
-    let [top, body] = Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
-    frame.render_widget(Paragraph::new(heading).wrap(Wrap { trim: false }), top);
-
-    // The QR only opens the sign-in page, so it is a convenience: drawn when
-    // it fits beside the steps, left out (never clipped) when it does not.
-    let qr = view.qr.map(|m| {
-        QrWidget::new(m)
-            .style(view.qr_style)
-            .inverted(view.qr_invert)
-    });
-    match qr {
-        Some(widget) if widget.fits(body) && body.width >= widget.size().0 + 2 + SIDE_TEXT_MIN => {
-            let (qr_w, _) = widget.size();
-            let [qr_area, side] =
-                Layout::horizontal([Constraint::Length(qr_w), Constraint::Min(0)])
-                    .spacing(2)
-                    .areas(body);
-            frame.render_widget(widget, qr_area);
-            frame.render_widget(Paragraph::new(steps).wrap(Wrap { trim: false }), side);
-        }
-        _ => frame.render_widget(Paragraph::new(steps).wrap(Wrap { trim: false }), body),
-    }
+    steps
 }

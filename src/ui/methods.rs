@@ -37,7 +37,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     frame.render_widget(
         Paragraph::new(vec![
             Line::styled(view.f("methods.title", &[("name", name)]), theme::title()),
-            Line::raw(view.t("methods.intro").to_string()),
+            Line::raw(view.t(intro_id(view)).to_string()),
         ]),
         title,
     );
@@ -150,9 +150,24 @@ fn next_step(view: &View) -> String {
     } else {
         view.t("methods.next_choose").to_string()
     };
-    out.push('\n');
-    out.push_str(view.t("methods.default_note"));
+    // Providers that report no default (privacyIDEA, Graph v1.0) show no ★.
+    if has_default(view) {
+        out.push('\n');
+        out.push_str(view.t("methods.default_note"));
+    }
     out
+}
+
+fn has_default(view: &View) -> bool {
+    view.flow.methods.iter().any(|m| m.is_default)
+}
+
+fn intro_id(view: &View) -> &'static str {
+    if has_default(view) {
+        "methods.intro"
+    } else {
+        "methods.intro_no_default"
+    }
 }
 
 fn is_authenticator(m: &Method) -> bool {

@@ -237,14 +237,16 @@ impl PrivacyIdea {
             _ => {
                 let uri = Secret::new(text(detail, &["googleurl", "value"])?);
                 let key = Secret::new(text(detail, &["otpkey", "value_b32"])?);
-                let digits = query_value(uri.expose(), "digits")
-                    .and_then(|d| d.parse().ok())
-                    .unwrap_or(6);
+                // What the phone will show, read the way an authenticator reads it.
+                let totp = totp_rs::Totp::from_url_unchecked(uri.expose()).map_err(|_| {
+                    ProviderError::Protocol("the new token's otpauth URI is unreadable".into())
+                })?;
+                let digits = totp.digits();
                 Enrollment {
                     id: serial.clone(),
                     kind,
-                    account_name: otpauth_label(uri.expose()).unwrap_or_else(|| serial.clone()),
-                    issuer: query_value(uri.expose(), "issuer").unwrap_or_default(),
+                    account_name: totp.account_name().to_string(),
+                    issuer: totp.issuer().unwrap_or_default().to_string(),
                     qr_payload: uri,
                     manual_key: key,
                     confirm: Confirm::Code { digits },
@@ -590,39 +592,6 @@ fn query_value(uri: &str, key: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// The account label of an `otpauth://totp/<label>?…` URI, as the phone
-/// will show it.
-fn otpauth_label(uri: &str) -> Option<String> {
-    let url = reqwest::Url::parse(uri).ok()?;
-    let raw = url.path().trim_start_matches('/');
-    let decoded = percent_decode(raw);
-    let label = decoded.rsplit(':').next().unwrap_or(&decoded).trim();
-    (!label.is_empty()).then(|| label.to_string())
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The request body held the pass; wipe its strings once sent.
 fn wipe_strings(value: &mut Value) {
     use zeroize::Zeroize;
@@ -637,18 +606,6 @@ fn wipe_strings(value: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn labels_come_from_the_otpauth_path() {
-        assert_eq!(
-            otpauth_label("otpauth://totp/TOTP0000FE14?secret=X&issuer=privacyIDEA").as_deref(),
-            Some("TOTP0000FE14")
-        );
-        assert_eq!(
-            otpauth_label("otpauth://totp/privacyIDEA:alice%40testrealm?secret=X").as_deref(),
-            Some("alice@testrealm")
-        );
-    }
 
     #[test]
     fn only_plain_serials_make_a_path() {
