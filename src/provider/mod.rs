@@ -2,6 +2,7 @@
 //! identity provider. `flow` sees only these plain types; the driver (`app`)
 //! calls the trait.
 
+pub mod admin;
 pub mod graph;
 pub mod http;
 pub mod privacyidea;

@@ -1,0 +1,117 @@
+//! The helpdesk contract: what the agent's side needs from a provider. The
+//! agent acts *for* a caller (admin rights, app-only access), never as them,
+//! so every call names the caller it is about.
+//!
+//! `helpdesk` (the agent's state machine) sees only these plain types; the
+//! helpdesk driver calls the trait.
+
+use super::{Method, ProviderError, PushApp, Reply};
+use crate::secret::Secret;
+
+/// The caller as the directory knows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    /// The provider's own key (Graph's object id, privacyIDEA's username).
+    pub id: String,
+    /// What the agent typed, as the provider spells it (UPN, username).
+    pub username: String,
+    pub display_name: String,
+    /// `Some(false)`: the account is disabled; nothing here will help.
+    pub enabled: Option<bool>,
+}
+
+/// A pass (Temporary Access Pass / registration code) the caller already has.
+/// Its value is never readable after it was issued.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PassInfo {
+    pub id: String,
+    /// ISO text as the provider gives it; views show it as it is.
+    pub created: Option<String>,
+    pub expires: Option<String>,
+    pub one_time: Option<bool>,
+    /// `Some(false)`: expired, used up or not yet valid.
+    pub usable: Option<bool>,
+}
+
+/// Everything the agent sees about the caller's sign-in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallerState {
+    /// Registered methods, passes left out (they are in `passes`).
+    pub methods: Vec<Method>,
+    pub passes: Vec<PassInfo>,
+}
+
+/// What the agent asked for when issuing a pass.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PassRequest {
+    pub lifetime_minutes: u32,
+    pub one_time: bool,
+}
+
+/// A pass just issued. The value is shown once and then dropped; `Debug`
+/// prints it redacted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPass {
+    pub pass: Secret,
+    pub id: String,
+    pub expires: Option<String>,
+    pub one_time: bool,
+}
+
+/// How the provider names a pass; views pick their words by it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PassName {
+    /// Entra ID and the training tenant.
+    #[default]
+    TemporaryAccessPass,
+    /// privacyIDEA's `registration` token.
+    RegistrationCode,
+}
+
+/// What the agent's side of this provider can do; the screens offer only these.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AdminCapabilities {
+    pub pass_name: PassName,
+    /// Lifetimes the agent can choose from, in minutes; the first is the
+    /// default. Empty: the provider decides.
+    pub pass_lifetimes: Vec<u32>,
+    /// `false`: every pass works once (privacyIDEA deletes a registration
+    /// token after its first use), so the agent is not asked.
+    pub one_time_choice: bool,
+    pub can_revoke_sessions: bool,
+    /// The app the caller installs; the script names it and its menus.
+    pub push_app: PushApp,
+    /// Where the caller registers their new method themselves (shown and
+    /// read out), e.g. My Security Info.
+    pub self_service_url: Option<String>,
+    /// Training: callers to practise with, and a key that plays the caller
+    /// registering a new Authenticator while the agent watches.
+    pub training_callers: Option<Vec<String>>,
+}
+
+/// The agent's access to one identity provider. Every call may take time;
+/// none may panic.
+pub trait Admin: Send + Sync + 'static {
+    fn capabilities(&self) -> AdminCapabilities;
+
+    /// Find the caller by username (UPN, login name). `UnknownUser` when
+    /// there is no such account.
+    fn lookup<'a>(&'a self, username: &'a str) -> Reply<'a, Caller>;
+
+    fn caller_state<'a>(&'a self, caller: &'a Caller) -> Reply<'a, CallerState>;
+
+    /// Delete one method or pass by its id. `NotFound` when it is already
+    /// gone; `DefaultMethod` when the provider wants the default deleted last.
+    fn delete_method<'a>(&'a self, caller: &'a Caller, method_id: &'a str) -> Reply<'a, ()>;
+
+    fn issue_pass<'a>(&'a self, caller: &'a Caller, request: PassRequest) -> Reply<'a, NewPass>;
+
+    /// Sign the caller out everywhere. Only called when
+    /// `capabilities().can_revoke_sessions`.
+    fn revoke_sessions<'a>(&'a self, _caller: &'a Caller) -> Reply<'a, ()> {
+        Box::pin(async { Err(ProviderError::NotAllowed("revoking sessions".into())) })
+    }
+
+    /// Training only: play the caller adding a new Authenticator on their phone.
+    fn simulate_caller_registers(&self, _caller: &Caller) {}
+}
