@@ -3,6 +3,7 @@
 use crate::app::Look;
 use crate::config::{AddKindConfig, Config, ProviderKind, QrStyleConfig};
 use crate::flow::Settings;
+use crate::provider::admin::Admin;
 use crate::provider::graph::{GraphProvider, GraphSettings};
 use crate::provider::http::HttpConfig;
 use crate::provider::privacyidea::{PiSettings, PrivacyIdea};
@@ -18,18 +19,7 @@ use std::time::Duration;
 /// beats the one in the config file.
 pub fn provider(config: &Config, scenario: Option<&Path>) -> Result<Arc<dyn Provider>, String> {
     match config.provider.kind {
-        ProviderKind::Training => {
-            let path = scenario.or(config.provider.scenario.as_deref());
-            let mut tenant = match path {
-                Some(path) => TrainingTenant::from_path(path)
-                    .map_err(|e| format!("training scenario {}: {e}", path.display()))?,
-                None => TrainingTenant::default_scenario(),
-            };
-            if let Some(delay) = config.training.delay() {
-                tenant = tenant.with_delay(delay);
-            }
-            Ok(Arc::new(tenant))
-        }
+        ProviderKind::Training => Ok(Arc::new(training_tenant(config, scenario)?)),
         ProviderKind::Privacyidea => {
             let pi = &config.privacyidea;
             let settings = PiSettings {
@@ -64,6 +54,20 @@ pub fn provider(config: &Config, scenario: Option<&Path>) -> Result<Arc<dyn Prov
             Ok(Arc::new(GraphProvider::new(settings)?))
         }
     }
+}
+
+/// The training tenant; a scenario from `--scenario` beats the config's.
+fn training_tenant(config: &Config, scenario: Option<&Path>) -> Result<TrainingTenant, String> {
+    let path = scenario.or(config.provider.scenario.as_deref());
+    let mut tenant = match path {
+        Some(path) => TrainingTenant::from_path(path)
+            .map_err(|e| format!("training scenario {}: {e}", path.display()))?,
+        None => TrainingTenant::default_scenario(),
+    };
+    if let Some(delay) = config.training.delay() {
+        tenant = tenant.with_delay(delay);
+    }
+    Ok(tenant)
 }
 
 fn add_kind(kind: AddKindConfig) -> MethodKind {
@@ -105,5 +109,21 @@ pub fn look(config: &Config) -> Look {
             QrStyleConfig::WideSpaces => QrStyle::WideSpaces,
         },
         qr_invert: config.ui.qr_invert,
+    }
+}
+
+/// The agent's access for helpdesk mode, from the same `[provider]` choice
+/// as the kiosk. Async: real providers sign in as the admin or app first,
+/// so a wrong credential shows at start-up rather than mid-call.
+pub async fn admin(config: &Config, scenario: Option<&Path>) -> Result<Arc<dyn Admin>, String> {
+    match config.provider.kind {
+        ProviderKind::Training => {
+            let _tenant = training_tenant(config, scenario)?;
+            Err("helpdesk mode on the training tenant is not available yet".into())
+        }
+        ProviderKind::Privacyidea => {
+            Err("helpdesk mode on privacyIDEA is not available yet".into())
+        }
+        ProviderKind::Entra => Err("helpdesk mode on Entra ID is not available yet".into()),
     }
 }

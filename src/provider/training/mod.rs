@@ -7,6 +7,8 @@
 //! visible. State sits behind a `std::sync::Mutex` that is never held across
 //! an `await`.
 
+mod admin;
+
 use super::scenario::{self, PassState, PushDelivery, Scenario, ScenarioError};
 use super::{
     Account, Approval, Capabilities, Confirm, Enrollment, Method, MethodKind, PhoneAction,

@@ -1,0 +1,1 @@
+//! The training tenant seen from the helpdesk: the trainee plays the agent.
