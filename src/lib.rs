@@ -12,6 +12,7 @@ pub mod provider;
 pub mod secret;
 pub mod setup;
 pub mod terminal;
+pub mod timefmt;
 pub mod ui;
 
 use std::io;

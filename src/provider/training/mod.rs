@@ -15,9 +15,10 @@ use super::{
     Provider, ProviderError, PushApp, Reply, Session, SignInKind, TrainingAccount, UsedFor,
 };
 use crate::secret::Secret;
+use crate::timefmt::{civil_date, unix_secs};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 use totp_rs::{Builder, Secret as TotpSecret, Totp};
 
 /// Digits of the codes the authenticator app shows.
@@ -54,8 +55,6 @@ impl fmt::Debug for TrainingTenant {
 }
 
 struct State {
-    /// When the scenario started: pass lifetimes count from here.
-    started: SystemTime,
     accounts: Vec<AccountState>,
     sessions: Vec<SessionRec>,
     enrollments: Vec<EnrollmentRec>,
@@ -65,13 +64,18 @@ struct State {
 
 struct AccountState {
     /// As typed on the banner (`alex`).
-    short_name: String,
+    pub(super) short_name: String,
     /// Full sign-in name (`alex@training.example`).
     username: String,
     display_name: String,
     pass: Secret,
     pass_state: PassState,
+    /// Lifetimes count from here: the scenario start, or when the helpdesk
+    /// issued a new pass.
+    pass_issued: SystemTime,
     pass_valid_for: Duration,
+    /// `false` for a multi-use pass the helpdesk issued.
+    pass_one_time: bool,
     failed_attempts: u32,
     locked: bool,
     methods: Vec<Method>,
@@ -155,10 +159,7 @@ impl TrainingTenant {
     ) -> TrainingTenant {
         self.clock = Arc::new(clock);
         let now = (self.clock)();
-        self.state
-            .get_mut()
-            .unwrap_or_else(|e| e.into_inner())
-            .started = now;
+        *self.state.get_mut().unwrap_or_else(|e| e.into_inner()) = State::new(&self.scenario, now);
         self
     }
 
@@ -203,7 +204,6 @@ impl TrainingTenant {
         let index = state
             .find_account(username)
             .ok_or(ProviderError::UnknownUser)?;
-        let started = state.started;
         let account = state
             .accounts
             .get_mut(index)
@@ -229,13 +229,15 @@ impl TrainingTenant {
             PassState::Used => return Err(ProviderError::PassUsed),
             PassState::Valid => {}
         }
-        if let Some(expires) = started.checked_add(account.pass_valid_for)
+        if let Some(expires) = account.pass_issued.checked_add(account.pass_valid_for)
             && now >= expires
         {
             account.pass_state = PassState::Expired;
             return Err(ProviderError::PassExpired);
         }
-        account.pass_state = PassState::Used;
+        if account.pass_one_time {
+            account.pass_state = PassState::Used;
+        }
         account.failed_attempts = 0;
         let who = Account {
             username: account.username.clone(),
@@ -266,16 +268,7 @@ impl TrainingTenant {
 
     fn do_delete(&self, session: &Session, method_id: &str) -> Result<(), ProviderError> {
         let mut state = self.lock();
-        let methods = state.methods_mut(session)?;
-        let position = methods
-            .iter()
-            .position(|m| m.id == method_id)
-            .ok_or(ProviderError::NotFound)?;
-        if methods.get(position).is_some_and(|m| m.is_default) && methods.len() > 1 {
-            return Err(ProviderError::DefaultMethod);
-        }
-        methods.remove(position);
-        Ok(())
+        delete_from(state.methods_mut(session)?, method_id)
     }
 
     fn do_set_default(&self, session: &Session, method_id: &str) -> Result<(), ProviderError> {
@@ -535,7 +528,6 @@ impl TrainingTenant {
 impl State {
     fn new(scenario: &Scenario, started: SystemTime) -> State {
         let mut state = State {
-            started,
             accounts: Vec::with_capacity(scenario.accounts.len()),
             sessions: Vec::new(),
             enrollments: Vec::new(),
@@ -561,7 +553,9 @@ impl State {
                 display_name: seed.display_name.trim().to_string(),
                 pass: seed.pass.clone(),
                 pass_state: seed.pass_state,
+                pass_issued: started,
                 pass_valid_for: Duration::from_secs(seed.pass_valid_minutes.saturating_mul(60)),
+                pass_one_time: true,
                 failed_attempts: 0,
                 locked: false,
                 methods,
@@ -797,49 +791,22 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     std::hint::black_box(diff) == 0
 }
 
-fn unix_secs(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
-/// `YYYY-MM-DD` (UTC) of a point in time.
-pub fn civil_date(t: SystemTime) -> String {
-    let days = i64::try_from(unix_secs(t) / 86_400).unwrap_or(0);
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's method).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    (y, m as u32, d as u32)
+/// The tenant's rule for deleting: the default method goes last.
+fn delete_from(methods: &mut Vec<Method>, method_id: &str) -> Result<(), ProviderError> {
+    let position = methods
+        .iter()
+        .position(|m| m.id == method_id)
+        .ok_or(ProviderError::NotFound)?;
+    if methods.get(position).is_some_and(|m| m.is_default) && methods.len() > 1 {
+        return Err(ProviderError::DefaultMethod);
+    }
+    methods.remove(position);
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_from_days() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        assert_eq!(civil_from_days(20_454), (2026, 1, 1));
-        assert_eq!(
-            civil_date(UNIX_EPOCH + Duration::from_secs(1_700_000_000)),
-            "2023-11-14"
-        );
-    }
 
     #[test]
     fn compare() {
