@@ -320,8 +320,7 @@ impl Default for HelpdeskConfig {
             checks: vec![
                 "Caller gives their full name and username, matching the directory".into(),
                 "Date of birth matches the student or staff record".into(),
-                "Caller reads back the code we sent to the private email or phone on record"
-                    .into(),
+                "Caller reads back the code we sent to the private email or phone on record".into(),
                 "Photo ID shown on a video call, or in person at the desk".into(),
             ],
             escalation: "Change nothing. Tell the caller we will call them back on the number \
@@ -390,8 +389,10 @@ impl HelpdeskConfig {
             ("helpdesk.audit_log", &self.audit_log),
         ] {
             if path.as_ref().is_some_and(|p| p.as_os_str().is_empty()) {
-                return Err(ConfigError::invalid(key, format!("`{key}` is an empty path"))
-                    .with_hint("leave the key out to use the data directory"));
+                return Err(
+                    ConfigError::invalid(key, format!("`{key}` is an empty path"))
+                        .with_hint("leave the key out to use the data directory"),
+                );
             }
         }
         Ok(())
@@ -710,9 +711,12 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
     {
         config.privacyidea.ca_bundle = Some(dir.join(bundle));
     }
-    for path in [&mut config.helpdesk.case_dir, &mut config.helpdesk.audit_log]
-        .into_iter()
-        .flatten()
+    for path in [
+        &mut config.helpdesk.case_dir,
+        &mut config.helpdesk.audit_log,
+    ]
+    .into_iter()
+    .flatten()
     {
         if path.is_relative()
             && !path.as_os_str().is_empty()

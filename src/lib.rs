@@ -6,6 +6,7 @@ pub mod app;
 pub mod config;
 pub mod flow;
 pub mod guide;
+pub mod helpdesk;
 pub mod input;
 pub mod keymap;
 pub mod provider;

@@ -96,11 +96,24 @@ pub fn training(flow: &Flow) -> bool {
 /// The keys of this screen that do something now, as `Key label` units.
 /// On text screens help is F1, since `?` is typed; elsewhere it shows as `?`.
 fn hints(view: &View) -> Vec<[Span<'static>; 2]> {
-    let context = view.flow.context();
+    key_units(
+        view.flow.context(),
+        |action| view.flow.action_available(action),
+        |binding| view.t(label(view, binding)).to_string(),
+    )
+}
+
+/// `Key label` units for the footer of `context`: the bindings marked for
+/// the footer whose action is available now. Shared by both modes.
+pub fn key_units(
+    context: keymap::Context,
+    available: impl Fn(Action) -> bool,
+    text: impl Fn(&keymap::Binding) -> String,
+) -> Vec<[Span<'static>; 2]> {
     let mut units = Vec::new();
     for binding in keymap::for_context(context) {
         let action = binding.action;
-        if !binding.footer || action == Action::Quit || !view.flow.action_available(action) {
+        if !binding.footer || !available(action) {
             continue;
         }
         let key = if action == Action::Help {
@@ -117,7 +130,7 @@ fn hints(view: &View) -> Vec<[Span<'static>; 2]> {
         };
         units.push([
             Span::styled(format!(" {} ", keymap::key_name(key)), theme::key()),
-            Span::raw(format!(" {}", view.t(label(view, binding)))),
+            Span::raw(format!(" {}", text(binding))),
         ]);
     }
     units
@@ -133,12 +146,17 @@ pub fn label(view: &View, binding: &keymap::Binding) -> &'static str {
 
 /// Footer rows: whole `key label` units, never split across rows.
 fn footer_lines(view: &View, width: u16) -> Vec<Line<'static>> {
+    unit_lines(hints(view), width)
+}
+
+/// Footer rows from `key label` units, never splitting a unit.
+pub fn unit_lines(units: Vec<[Span<'static>; 2]>, width: u16) -> Vec<Line<'static>> {
     const GAP: &str = "   ";
     let width = usize::from(width);
     let mut lines: Vec<Line<'static>> = Vec::new();
     let mut current: Vec<Span<'static>> = Vec::new();
     let mut used = 0;
-    for unit in hints(view) {
+    for unit in units {
         let w: usize = unit.iter().map(Span::width).sum();
         if used > 0 && used + GAP.len() + w > width {
             lines.push(Line::from(std::mem::take(&mut current)));

@@ -15,8 +15,40 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         view.t("help.keys").to_string(),
         theme::strong(),
     )];
+    text.extend(key_lines(
+        screen,
+        |action| view.flow.action_available(action),
+        |binding| view.t(super::chrome::label(view, binding)).to_string(),
+    ));
+    text.push(Line::raw(""));
+    text.push(Line::styled(
+        view.t("help.trouble").to_string(),
+        theme::strong(),
+    ));
+    text.extend(lines(view.t(tips_id(screen))));
+    text.push(Line::raw(""));
+    text.push(Line::styled(
+        view.f("help.helpdesk", &[("helpdesk", &view.branding.helpdesk)]),
+        theme::dim(),
+    ));
+    overlay(
+        frame,
+        area,
+        text,
+        view.t("help.title"),
+        view.t("help.close"),
+    );
+}
+
+/// One line per key of `context` whose action is available now.
+pub fn key_lines(
+    screen: Context,
+    available: impl Fn(keymap::Action) -> bool,
+    label: impl Fn(&keymap::Binding) -> String,
+) -> Vec<Line<'static>> {
+    let mut text = Vec::new();
     for binding in keymap::for_context(screen) {
-        if !view.flow.action_available(binding.action) {
+        if !available(binding.action) {
             continue;
         }
         let keys: Vec<String> = binding
@@ -30,21 +62,14 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         }
         text.push(Line::from(vec![
             Span::styled(format!("  {:<18}", keys.join(" / ")), theme::title()),
-            Span::raw(view.t(super::chrome::label(view, binding)).to_string()),
+            Span::raw(label(binding)),
         ]));
     }
-    text.push(Line::raw(""));
-    text.push(Line::styled(
-        view.t("help.trouble").to_string(),
-        theme::strong(),
-    ));
-    text.extend(lines(view.t(tips_id(screen))));
-    text.push(Line::raw(""));
-    text.push(Line::styled(
-        view.f("help.helpdesk", &[("helpdesk", &view.branding.helpdesk)]),
-        theme::dim(),
-    ));
+    text
+}
 
+/// The help box, centred over the screen.
+pub fn overlay(frame: &mut Frame, area: Rect, text: Vec<Line<'static>>, title: &str, close: &str) {
     // Nearly full width on small terminals, so no stray fragments of the
     // screen below peek out beside the box.
     let width = area.width.saturating_sub(2).min(84);
@@ -61,18 +86,15 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     frame.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: false }).block(
             Block::bordered()
-                .title(Span::styled(
-                    format!(" {} ", view.t("help.title")),
-                    theme::title(),
-                ))
-                .title_bottom(Line::from(format!(" {} ", view.t("help.close"))).right_aligned())
+                .title(Span::styled(format!(" {title} "), theme::title()))
+                .title_bottom(Line::from(format!(" {close} ")).right_aligned())
                 .padding(Padding::horizontal(1)),
         ),
         rect,
     );
 }
 
-fn tips_id(context: Context) -> &'static str {
+pub fn tips_id(context: Context) -> &'static str {
     match context {
         Context::Welcome | Context::Help => "help.tips_welcome",
         Context::SignIn => "help.tips_sign_in",
@@ -83,5 +105,12 @@ fn tips_id(context: Context) -> &'static str {
         Context::ProveCode => "help.tips_code",
         Context::ProveApproval => "help.tips_approval",
         Context::Done => "help.tips_done",
+        Context::DeskLookup => "help.tips_desk_lookup",
+        Context::DeskAccount | Context::DeskConfirm | Context::DeskSummary => {
+            "help.tips_desk_account"
+        }
+        Context::DeskChecks | Context::DeskEscalate => "help.tips_desk_checks",
+        Context::DeskIssue | Context::DeskPass => "help.tips_desk_pass",
+        Context::DeskWatch => "help.tips_desk_watch",
     }
 }

@@ -83,7 +83,10 @@ impl Admin for TrainingTenant {
             self.call().await?;
             let index = self.caller_index(caller)?;
             let state = self.lock();
-            let account = state.accounts.get(index).ok_or(ProviderError::UnknownUser)?;
+            let account = state
+                .accounts
+                .get(index)
+                .ok_or(ProviderError::UnknownUser)?;
             let mut methods = account.methods.clone();
             methods.sort_by_key(|m| !m.is_default);
             Ok(CallerState {
@@ -156,7 +159,12 @@ impl Admin for TrainingTenant {
         let today = civil_date(self.now());
         let mut state = self.lock();
         if let Some(index) = state.find_account(&caller.id) {
-            state.register(index, MethodKind::AuthenticatorPush, NEW_PHONE_LABEL, &today);
+            state.register(
+                index,
+                MethodKind::AuthenticatorPush,
+                NEW_PHONE_LABEL,
+                &today,
+            );
         }
     }
 }

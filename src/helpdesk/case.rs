@@ -1,0 +1,211 @@
+//! The record of a call: each change as it happened (for the audit log),
+//! and the summary the agent pastes into the ticket. Neither ever holds a
+//! pass, a code or a key: the types below have no field that could.
+
+use super::{Desk, Verification};
+use crate::guide::Guide;
+use crate::provider::MethodKind;
+use crate::timefmt::{civil_minute, rfc3339};
+use serde::Serialize;
+use std::time::{Duration, UNIX_EPOCH};
+
+/// What happened, in the words of the audit log (`"action": "deleted"`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Change {
+    LookedUp,
+    Verified {
+        /// The checks the agent ticked, in the organisation's words.
+        checks: Vec<String>,
+        required: usize,
+    },
+    VerificationFailed {
+        ticked: Vec<String>,
+    },
+    Deleted {
+        kind: MethodKind,
+        label: String,
+    },
+    DeleteFailed {
+        kind: MethodKind,
+        label: String,
+        error: String,
+    },
+    PassIssued {
+        lifetime_minutes: u32,
+        one_time: bool,
+        expires: Option<String>,
+    },
+    PassFailed {
+        error: String,
+    },
+    SessionsRevoked,
+    RevokeFailed {
+        error: String,
+    },
+    NewMethodSeen {
+        kind: MethodKind,
+        label: String,
+    },
+    CaseClosed,
+}
+
+/// One change and when it happened (Unix seconds).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    #[serde(skip)]
+    pub wall: u64,
+    #[serde(flatten)]
+    pub change: Change,
+}
+
+fn at(wall: u64) -> std::time::SystemTime {
+    UNIX_EPOCH + Duration::from_secs(wall)
+}
+
+/// `2026-11-23T09:05:00Z` for the audit log.
+pub fn timestamp(wall: u64) -> String {
+    rfc3339(at(wall))
+}
+
+fn kind_name(guide: &Guide, lang: &str, kind: MethodKind) -> String {
+    guide.text(lang, kind_id(kind)).to_string()
+}
+
+pub fn kind_id(kind: MethodKind) -> &'static str {
+    match kind {
+        MethodKind::AuthenticatorPush => "kind.authenticator_push",
+        MethodKind::AuthenticatorCode => "kind.authenticator_code",
+        MethodKind::Phone => "kind.phone",
+        MethodKind::Email => "kind.email",
+        MethodKind::SecurityKey => "kind.security_key",
+        MethodKind::Passkey => "kind.passkey",
+        MethodKind::TemporaryPass => "kind.temporary_pass",
+        MethodKind::Password => "kind.password",
+        MethodKind::Other => "kind.other",
+    }
+}
+
+/// The case summary for the ticket, in the agent's language. Plain text,
+/// one fact per line, so it pastes cleanly anywhere.
+pub fn summary(desk: &Desk, guide: &Guide) -> String {
+    let lang = desk.language();
+    let t = |id: &str| guide.text(lang, id).to_string();
+    let f = |id: &str, args: &[(&str, &str)]| guide.fill(lang, id, args);
+    let Some(case) = &desk.case else {
+        return String::new();
+    };
+    let mut out = Vec::new();
+    out.push(t("case.title"));
+    out.push(f("case.agent", &[("agent", &desk.settings.agent)]));
+    out.push(f(
+        "case.caller",
+        &[
+            ("name", &case.caller.display_name),
+            ("username", &case.caller.username),
+        ],
+    ));
+    out.push(f(
+        "case.system",
+        &[("system", &desk.settings.provider_name)],
+    ));
+    out.push(f(
+        "case.opened",
+        &[("when", &civil_minute(at(case.opened)))],
+    ));
+    if let Some(closed) = case.closed {
+        out.push(f("case.closed", &[("when", &civil_minute(at(closed)))]));
+    }
+    out.push(String::new());
+    let total = desk.settings.checks.len().to_string();
+    let required = desk.settings.required_checks.to_string();
+    match &case.verification {
+        Verification::NotYet => out.push(t("case.not_verified")),
+        Verification::Failed => out.push(t("case.verification_failed")),
+        Verification::Passed(used) => {
+            out.push(f(
+                "case.verified",
+                &[
+                    ("n", &used.len().to_string()),
+                    ("required", &required),
+                    ("total", &total),
+                ],
+            ));
+            for i in used {
+                if let Some(check) = desk.settings.checks.get(*i) {
+                    out.push(format!("  ✓ {check}"));
+                }
+            }
+        }
+    }
+    out.push(String::new());
+    out.push(t("case.changes"));
+    let mut changed = false;
+    for entry in &case.entries {
+        let line = match &entry.change {
+            Change::LookedUp | Change::CaseClosed => continue,
+            Change::Verified { .. } | Change::VerificationFailed { .. } => continue,
+            Change::Deleted { kind, label } => f(
+                "case.deleted",
+                &[("kind", &kind_name(guide, lang, *kind)), ("label", label)],
+            ),
+            Change::DeleteFailed { kind, label, error } => f(
+                "case.delete_failed",
+                &[
+                    ("kind", &kind_name(guide, lang, *kind)),
+                    ("label", label),
+                    ("error", error),
+                ],
+            ),
+            Change::PassIssued {
+                lifetime_minutes,
+                one_time,
+                expires,
+            } => f(
+                if *one_time {
+                    "case.pass_issued_once"
+                } else {
+                    "case.pass_issued_many"
+                },
+                &[
+                    ("minutes", &lifetime_minutes.to_string()),
+                    ("expires", expires.as_deref().unwrap_or("?")),
+                ],
+            ),
+            Change::PassFailed { error } => f("case.pass_failed", &[("error", error)]),
+            Change::SessionsRevoked => t("case.revoked"),
+            Change::RevokeFailed { error } => f("case.revoke_failed", &[("error", error)]),
+            Change::NewMethodSeen { kind, label } => f(
+                "case.new_method",
+                &[("kind", &kind_name(guide, lang, *kind)), ("label", label)],
+            ),
+        };
+        changed = true;
+        let when = civil_minute(at(entry.wall));
+        let time = when.get(11..16).unwrap_or(&when);
+        out.push(format!("  {time}  {line}"));
+    }
+    if !changed {
+        out.push(format!("  {}", t("case.no_changes")));
+    }
+    if let Some(state) = &case.state {
+        out.push(String::new());
+        out.push(t("case.now_registered"));
+        if state.methods.is_empty() {
+            out.push(format!("  {}", t("case.none")));
+        }
+        for m in &state.methods {
+            let default = if m.is_default {
+                format!(" ({})", t("case.default"))
+            } else {
+                String::new()
+            };
+            out.push(format!(
+                "  • {}: {}{default}",
+                kind_name(guide, lang, m.kind),
+                m.label
+            ));
+        }
+    }
+    out.join("\n")
+}

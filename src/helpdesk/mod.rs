@@ -1,0 +1,479 @@
+//! Helpdesk mode: the agent's side of the call, as a state machine. Pure
+//! like `flow`: no I/O, no async, no clock reads; `update` takes an event
+//! and returns the effects the driver must run.
+//!
+//! The rule that shapes it: nothing that changes the caller's account (a
+//! pass, a delete, a reset, a sign-out) runs before the identity checklist
+//! has passed, and the case record says which checks were used.
+
+mod case;
+mod script;
+mod update;
+
+pub use case::{Change, Entry, summary};
+pub use script::{ScriptLine, script};
+pub use update::update;
+
+use crate::flow::{Answer, Millis, Platform, ReqId, SPINNER_PERIOD_MS};
+use crate::keymap::{Action, Context, Key};
+use crate::provider::admin::{AdminCapabilities, Caller, CallerState, NewPass, PassRequest};
+use crate::provider::{Method, MethodKind, ProviderError};
+use crate::secret::Secret;
+
+/// Longest username the lookup field takes.
+pub const MAX_USERNAME_CHARS: usize = 256;
+/// A pass on screen hides itself after this long, read out or not.
+pub const PASS_SHOWN_MS: u64 = 120_000;
+
+/// Settings from the config and the provider.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeskSettings {
+    pub languages: Vec<String>,
+    /// The organisation's identity checks and how many must pass.
+    pub checks: Vec<String>,
+    pub required_checks: usize,
+    pub escalation: String,
+    pub capabilities: AdminCapabilities,
+    /// Shown in the case summary: which system the changes were made in.
+    pub provider_name: String,
+    pub agent: String,
+    /// Watching for the caller's new method: how often and how long.
+    pub watch_every_ms: u64,
+    pub watch_timeout_ms: u64,
+}
+
+impl Default for DeskSettings {
+    fn default() -> Self {
+        DeskSettings {
+            languages: vec!["en".into()],
+            checks: vec!["Check one".into(), "Check two".into()],
+            required_checks: 1,
+            escalation: "Escalate.".into(),
+            capabilities: AdminCapabilities::default(),
+            provider_name: "training tenant".into(),
+            agent: "agent".into(),
+            watch_every_ms: 3000,
+            watch_timeout_ms: 900_000,
+        }
+    }
+}
+
+/// One event: what happened, when on the monotonic clock, and the wall
+/// clock (Unix seconds) for the case record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeskEvent {
+    pub at: Millis,
+    pub wall: u64,
+    pub kind: DeskEventKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeskEventKind {
+    Key(Key),
+    Paste(String),
+    Tick,
+    Interrupt,
+    LookedUp {
+        req: ReqId,
+        answer: Answer<Caller>,
+    },
+    StateLoaded {
+        req: ReqId,
+        answer: Answer<CallerState>,
+    },
+    Deleted {
+        req: ReqId,
+        answer: Answer<()>,
+    },
+    PassIssued {
+        req: ReqId,
+        answer: Answer<NewPass>,
+    },
+    Revoked {
+        req: ReqId,
+        answer: Answer<()>,
+    },
+    /// One poll while watching the caller register.
+    Watched {
+        req: ReqId,
+        answer: Answer<CallerState>,
+    },
+    /// The case summary file was written (its path), or why not.
+    CaseSaved(Result<String, String>),
+    /// The summary was offered to the terminal's clipboard.
+    Copied,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeskEffect {
+    Lookup {
+        req: ReqId,
+        username: String,
+    },
+    LoadState {
+        req: ReqId,
+        caller: Caller,
+    },
+    Delete {
+        req: ReqId,
+        caller: Caller,
+        method_id: String,
+    },
+    IssuePass {
+        req: ReqId,
+        caller: Caller,
+        request: PassRequest,
+    },
+    Revoke {
+        req: ReqId,
+        caller: Caller,
+    },
+    /// Poll `caller_state` every `every_ms` until `StopWatch` (or a new watch).
+    Watch {
+        req: ReqId,
+        caller: Caller,
+        every_ms: u64,
+    },
+    StopWatch,
+    /// Training: play the caller registering their new phone.
+    SimulateCaller {
+        caller: Caller,
+    },
+    /// Append one record to the audit log (never a secret).
+    Audit {
+        caller: String,
+        entry: Entry,
+    },
+    /// Write the case summary to a file (the driver renders it from the
+    /// desk, which it holds).
+    SaveCase,
+    /// Offer the case summary to the terminal clipboard (OSC 52).
+    CopyCase,
+    /// Clear the screen: a pass was on it.
+    WipeScreen,
+    Quit,
+}
+
+/// What a request in flight is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeskOp {
+    Lookup,
+    Load,
+    Delete,
+    Issue,
+    Revoke,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeskPending {
+    pub req: ReqId,
+    pub op: DeskOp,
+    pub since: Millis,
+}
+
+/// Where identity verification stands for this call.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Verification {
+    #[default]
+    NotYet,
+    /// The checks that were ticked when the agent confirmed.
+    Passed(Vec<usize>),
+    /// The agent could not verify the caller: changes stay locked for this call.
+    Failed,
+}
+
+/// What the confirm screen is about to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pending {
+    Delete(Method),
+    /// Every second factor, in the order they will go (default last).
+    Reset(Vec<Method>),
+    Revoke,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeskScreen {
+    Lookup {
+        username: String,
+    },
+    /// The hub: the caller's methods, passes and the script.
+    Account,
+    Checks {
+        cursor: usize,
+    },
+    Escalate,
+    IssuePass {
+        lifetime: usize,
+        one_time: bool,
+    },
+    /// The new pass, once. `Secret` keeps it out of Debug; leaving the
+    /// screen drops it.
+    PassShown {
+        pass: Secret,
+        expires: Option<String>,
+        one_time: bool,
+        hide_at: Millis,
+    },
+    Confirm(Pending),
+    Watch,
+    Summary,
+}
+
+/// Things to tell the agent, shown until the next key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeskNotice {
+    Failed {
+        op: DeskOp,
+        error: ProviderError,
+    },
+    EmptyUsername,
+    PasteTooLong,
+    /// A change was asked for before the checks passed.
+    VerifyFirst,
+    /// Verification failed earlier in this call.
+    VerificationFailed,
+    /// Fewer checks ticked than required.
+    NotEnoughChecks {
+        ticked: usize,
+    },
+    Deleted {
+        label: String,
+    },
+    NothingToDelete,
+    NothingToReset,
+    Revoked,
+    PassHidden,
+    Busy,
+    WatchTimedOut,
+    Copied,
+    SaveFailed(String),
+}
+
+/// Watching the caller register a new method on their own phone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Watch {
+    pub req: ReqId,
+    /// Method ids the caller had when the watch started.
+    pub known: Vec<String>,
+    pub deadline: Millis,
+    /// New methods seen so far.
+    pub found: Vec<Method>,
+    pub last_error: Option<ProviderError>,
+    pub timed_out: bool,
+}
+
+/// One call: who, what was checked, what changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Case {
+    pub caller: Caller,
+    pub opened: u64,
+    pub state: Option<CallerState>,
+    pub ticked: Vec<bool>,
+    pub verification: Verification,
+    pub entries: Vec<Entry>,
+    pub selected: usize,
+    pub watch: Option<Watch>,
+    /// Methods a reset still has to delete, in order.
+    pub reset_queue: Vec<Method>,
+    /// The pass being issued, until the provider answers.
+    pub pass_request: Option<PassRequest>,
+    /// Set when the summary was written: the file, or why it could not be.
+    pub saved: Option<Result<String, String>>,
+    pub closed: Option<u64>,
+}
+
+impl Case {
+    fn new(caller: Caller, opened: u64, checks: usize) -> Case {
+        Case {
+            caller,
+            opened,
+            state: None,
+            ticked: vec![false; checks],
+            verification: Verification::NotYet,
+            entries: Vec::new(),
+            selected: 0,
+            watch: None,
+            reset_queue: Vec::new(),
+            pass_request: None,
+            saved: None,
+            closed: None,
+        }
+    }
+
+    pub fn methods(&self) -> &[Method] {
+        self.state.as_ref().map_or(&[], |s| s.methods.as_slice())
+    }
+
+    pub fn selected_method(&self) -> Option<&Method> {
+        self.methods().get(self.selected)
+    }
+
+    pub fn verified(&self) -> bool {
+        matches!(self.verification, Verification::Passed(_))
+    }
+
+    pub fn ticked_count(&self) -> usize {
+        self.ticked.iter().filter(|t| **t).count()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Desk {
+    pub settings: DeskSettings,
+    /// The agent's language (index into `settings.languages`).
+    pub lang: usize,
+    /// The caller's language, for the script.
+    pub caller_lang: usize,
+    pub platform: Platform,
+    pub screen: DeskScreen,
+    pub case: Option<Case>,
+    pub help_open: bool,
+    pub pending: Option<DeskPending>,
+    pub notice: Option<DeskNotice>,
+    pub now: Millis,
+    pub wall: u64,
+    next_req: u64,
+}
+
+impl Desk {
+    pub fn new(settings: DeskSettings) -> Desk {
+        Desk {
+            settings,
+            lang: 0,
+            caller_lang: 0,
+            platform: Platform::IPhone,
+            screen: DeskScreen::Lookup {
+                username: String::new(),
+            },
+            case: None,
+            help_open: false,
+            pending: None,
+            notice: None,
+            now: Millis(0),
+            wall: 0,
+            next_req: 1,
+        }
+    }
+
+    fn next_req(&mut self) -> ReqId {
+        let id = ReqId(self.next_req);
+        self.next_req = self.next_req.wrapping_add(1);
+        id
+    }
+
+    pub fn language(&self) -> &str {
+        lang_at(&self.settings.languages, self.lang)
+    }
+
+    pub fn caller_language(&self) -> &str {
+        lang_at(&self.settings.languages, self.caller_lang)
+    }
+
+    pub fn is_busy(&self, op: DeskOp) -> bool {
+        self.pending.is_some_and(|p| p.op == op)
+    }
+
+    pub fn training(&self) -> bool {
+        self.settings.capabilities.training_callers.is_some()
+    }
+
+    pub fn context(&self) -> Context {
+        if self.help_open {
+            return Context::Help;
+        }
+        match &self.screen {
+            DeskScreen::Lookup { .. } => Context::DeskLookup,
+            DeskScreen::Account => Context::DeskAccount,
+            DeskScreen::Checks { .. } => Context::DeskChecks,
+            DeskScreen::Escalate => Context::DeskEscalate,
+            DeskScreen::IssuePass { .. } => Context::DeskIssue,
+            DeskScreen::PassShown { .. } => Context::DeskPass,
+            DeskScreen::Confirm(_) => Context::DeskConfirm,
+            DeskScreen::Watch => Context::DeskWatch,
+            DeskScreen::Summary => Context::DeskSummary,
+        }
+    }
+
+    /// Whether an action means anything right now; the footer and help
+    /// list only these.
+    pub fn action_available(&self, action: Action) -> bool {
+        let caps = &self.settings.capabilities;
+        let case = self.case.as_ref();
+        match action {
+            Action::Language => self.settings.languages.len() > 1,
+            Action::CallerLanguage => self.settings.languages.len() > 1,
+            Action::Revoke => caps.can_revoke_sessions,
+            Action::OneTime => caps.one_time_choice,
+            Action::Up | Action::Down => match &self.screen {
+                DeskScreen::Account => case.is_some_and(|c| c.methods().len() > 1),
+                _ => true,
+            },
+            Action::Delete => case.is_some_and(|c| !c.methods().is_empty()),
+            Action::SimCaller => {
+                self.training()
+                    && case
+                        .and_then(|c| c.watch.as_ref())
+                        .is_some_and(|w| w.found.is_empty() && !w.timed_out)
+            }
+            Action::Next => match &self.screen {
+                DeskScreen::Watch => case
+                    .and_then(|c| c.watch.as_ref())
+                    .is_some_and(|w| !w.found.is_empty() || w.timed_out),
+                DeskScreen::Checks { .. } => {
+                    case.is_some_and(|c| c.ticked_count() >= self.settings.required_checks)
+                }
+                _ => true,
+            },
+            _ => true,
+        }
+    }
+
+    /// When the driver must wake the desk even without input.
+    pub fn next_wakeup(&self) -> Option<Millis> {
+        let mut soonest: Option<Millis> = None;
+        let mut consider = |t: Millis| {
+            soonest = Some(soonest.map_or(t, |s| s.min(t)));
+        };
+        let watching = self
+            .case
+            .as_ref()
+            .and_then(|c| c.watch.as_ref())
+            .filter(|w| w.found.is_empty() && !w.timed_out);
+        if self.pending.is_some() || watching.is_some() {
+            consider(self.now.plus_ms(SPINNER_PERIOD_MS));
+        }
+        if let Some(w) = watching {
+            consider(w.deadline);
+        }
+        if let DeskScreen::PassShown { hide_at, .. } = &self.screen {
+            consider(*hide_at);
+        }
+        soonest
+    }
+
+    /// The kinds `Reset all` deletes: everything that can stand as a
+    /// second factor.
+    pub fn reset_plan(&self) -> Vec<Method> {
+        let Some(case) = &self.case else {
+            return Vec::new();
+        };
+        let mut plan: Vec<Method> = case
+            .methods()
+            .iter()
+            .filter(|m| m.kind.is_sign_in_factor())
+            .cloned()
+            .collect();
+        // The provider refuses to delete the default while others exist.
+        plan.sort_by_key(|m| m.is_default);
+        plan
+    }
+}
+
+fn lang_at(languages: &[String], i: usize) -> &str {
+    languages.get(i).map(String::as_str).unwrap_or("en")
+}
+
+/// Kinds a caller registers themselves while the agent watches.
+pub fn is_new_factor(kind: MethodKind) -> bool {
+    kind.is_sign_in_factor()
+}

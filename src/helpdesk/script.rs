@@ -1,0 +1,157 @@
+//! The script panel: what the agent does next and what to tell the caller,
+//! worked out from the account's live state. The lines are text ids; the
+//! view fills them in, "say" lines in the caller's language and for their
+//! phone.
+
+use super::{Desk, DeskScreen, Verification};
+use crate::flow::Platform;
+use crate::provider::MethodKind;
+use crate::provider::admin::PassName;
+
+/// Who a line is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Who {
+    /// A note for the agent, in the agent's language.
+    Agent,
+    /// Words for the caller, in the caller's language.
+    Caller,
+}
+
+/// A value to fill in: as it is, or another text in the line's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    Plain(String),
+    Text(&'static str),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptLine {
+    pub who: Who,
+    pub id: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+fn agent(id: &'static str) -> ScriptLine {
+    ScriptLine {
+        who: Who::Agent,
+        id,
+        args: Vec::new(),
+    }
+}
+
+fn say(id: &'static str) -> ScriptLine {
+    ScriptLine {
+        who: Who::Caller,
+        id,
+        args: Vec::new(),
+    }
+}
+
+impl ScriptLine {
+    fn with(mut self, name: &'static str, value: impl Into<String>) -> ScriptLine {
+        self.args.push((name, Arg::Plain(value.into())));
+        self
+    }
+
+    fn with_text(mut self, name: &'static str, id: &'static str) -> ScriptLine {
+        self.args.push((name, Arg::Text(id)));
+        self
+    }
+}
+
+fn by_platform(platform: Platform, iphone: &'static str, android: &'static str) -> &'static str {
+    match platform {
+        Platform::IPhone => iphone,
+        Platform::Android => android,
+    }
+}
+
+/// The script for this moment of the call.
+pub fn script(desk: &Desk) -> Vec<ScriptLine> {
+    let Some(case) = &desk.case else {
+        return vec![agent("script.lookup_do"), say("script.lookup_say")];
+    };
+    let caps = &desk.settings.capabilities;
+    let app = caps.push_app.name();
+    let pass_id = match caps.pass_name {
+        PassName::TemporaryAccessPass => "script.pass_tap",
+        PassName::RegistrationCode => "script.pass_code",
+    };
+    match &case.verification {
+        Verification::NotYet => {
+            return vec![agent("script.verify_do"), say("script.verify_say")];
+        }
+        Verification::Failed => {
+            return vec![agent("script.failed_do"), say("script.failed_say")];
+        }
+        Verification::Passed(_) => {}
+    }
+    let watch = case.watch.as_ref();
+    if let Some(found) = watch.and_then(|w| w.found.first()) {
+        let test = if found.kind == MethodKind::AuthenticatorCode {
+            "script.test_code_say"
+        } else {
+            "script.test_push_say"
+        };
+        return vec![
+            agent("script.found_do").with("label", found.label.clone()),
+            say(test).with("app", app),
+            agent("script.finish_do"),
+        ];
+    }
+    if matches!(desk.screen, DeskScreen::Watch) {
+        return vec![
+            agent("script.watch_do"),
+            say(by_platform(
+                desk.platform,
+                "script.scan_say_iphone",
+                "script.scan_say_android",
+            ))
+            .with("app", app),
+        ];
+    }
+    let mut lines = Vec::new();
+    let old_apps: Vec<&str> = case
+        .methods()
+        .iter()
+        .filter(|m| {
+            matches!(
+                m.kind,
+                MethodKind::AuthenticatorPush | MethodKind::AuthenticatorCode
+            )
+        })
+        .map(|m| m.label.as_str())
+        .collect();
+    if let Some(label) = old_apps.first() {
+        lines.push(agent("script.old_app_do").with("label", *label));
+        lines.push(say("script.old_app_say").with("label", *label));
+        return lines;
+    }
+    let has_usable_pass = case
+        .state
+        .as_ref()
+        .is_some_and(|s| s.passes.iter().any(|p| p.usable != Some(false)));
+    if !has_usable_pass {
+        lines.push(agent("script.pass_do").with_text("pass", pass_id));
+        lines.push(say("script.pass_say").with_text("pass", pass_id));
+        return lines;
+    }
+    lines.push(
+        say(by_platform(
+            desk.platform,
+            "script.install_say_iphone",
+            "script.install_say_android",
+        ))
+        .with("app", app),
+    );
+    match &caps.self_service_url {
+        Some(url) => lines.push(
+            say("script.register_url_say")
+                .with("url", url.clone())
+                .with_text("pass", pass_id),
+        ),
+        None => lines.push(say("script.register_kiosk_say").with_text("pass", pass_id)),
+    }
+    lines.push(agent("script.watch_start_do"));
+    lines
+}
