@@ -40,6 +40,11 @@ enum Msg {
 pub trait Screen: Send {
     /// Clear the scrollback too, so nothing of this person survives above the screen.
     fn wipe_scrollback(&mut self) -> io::Result<()>;
+
+    /// Offer text to the terminal's clipboard (OSC 52).
+    fn copy(&mut self, _text: &str) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Headless runs (tests) have no scrollback.
@@ -432,7 +437,7 @@ fn no_session(req: ReqId) -> Msg {
 }
 
 /// A provider call that gives up after `REQUEST_TIMEOUT`.
-async fn bounded<T>(
+pub(crate) async fn bounded<T>(
     call: impl Future<Output = Result<T, ProviderError>>,
 ) -> Result<T, ProviderError> {
     tokio::time::timeout(REQUEST_TIMEOUT, call)
@@ -440,7 +445,7 @@ async fn bounded<T>(
         .unwrap_or(Err(ProviderError::Timeout))
 }
 
-async fn sleep_until(at: Option<Instant>) {
+pub(crate) async fn sleep_until(at: Option<Instant>) {
     match at {
         Some(at) => tokio::time::sleep_until(at).await,
         None => std::future::pending().await,

@@ -12,6 +12,22 @@ const BUILT_IN: &[(&str, &str)] = &[
 
 pub const FALLBACK: &str = "en";
 
+/// The text id naming a method kind.
+pub fn kind_id(kind: crate::provider::MethodKind) -> &'static str {
+    use crate::provider::MethodKind as K;
+    match kind {
+        K::AuthenticatorPush => "kind.authenticator_push",
+        K::AuthenticatorCode => "kind.authenticator_code",
+        K::Phone => "kind.phone",
+        K::Email => "kind.email",
+        K::SecurityKey => "kind.security_key",
+        K::Passkey => "kind.passkey",
+        K::TemporaryPass => "kind.temporary_pass",
+        K::Password => "kind.password",
+        K::Other => "kind.other",
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Guide {
     languages: HashMap<String, HashMap<String, String>>,

@@ -3,7 +3,10 @@
 //! `flow` decides, `app` executes, `ui` draws, `provider` talks.
 
 pub mod app;
+pub mod audit;
+pub mod clipboard;
 pub mod config;
+pub mod desk_app;
 pub mod flow;
 pub mod guide;
 pub mod helpdesk;
@@ -33,6 +36,36 @@ pub async fn run(config: config::Config, scenario: Option<&Path>) -> Result<(), 
     );
 
     let mut guard = terminal::TerminalGuard::enter(config.kiosk.enabled)
+        .map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let input = crossterm::event::EventStream::new();
+    let result = app
+        .run(
+            &mut guard.terminal,
+            &mut terminal::RealScreen,
+            input,
+            interrupts(),
+        )
+        .await;
+    drop(guard);
+    result.map_err(|e: io::Error| format!("terminal error: {e}"))
+}
+
+/// Runs helpdesk mode on the real terminal until the agent quits.
+pub async fn run_helpdesk(config: config::Config, scenario: Option<&Path>) -> Result<(), String> {
+    let admin = setup::admin(&config, scenario).await?;
+    let paths = setup::desk_paths(&config)?;
+    let mut desk = helpdesk::Desk::new(setup::desk_settings(&config, admin.as_ref()));
+    desk.lang = setup::start_language(&config);
+    desk.caller_lang = desk.lang;
+    let mut app = desk_app::DeskApp::new(
+        desk,
+        admin,
+        guide::Guide::built_in(),
+        setup::look(&config).branding,
+    );
+    app.open_records(&paths.audit_log, &paths.case_dir)?;
+
+    let mut guard = terminal::TerminalGuard::enter(false)
         .map_err(|e| format!("cannot open the terminal: {e}"))?;
     let input = crossterm::event::EventStream::new();
     let result = app

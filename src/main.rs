@@ -23,6 +23,11 @@ struct Cli {
     #[arg(long)]
     kiosk: bool,
 
+    /// Helpdesk mode: the agent's side of the call (look up a caller, verify,
+    /// issue a pass, reset methods, write a case summary)
+    #[arg(long, conflicts_with = "kiosk")]
+    helpdesk: bool,
+
     /// Start in this language (en, sv, fi)
     #[arg(long, value_name = "CODE")]
     lang: Option<String>,
@@ -39,6 +44,13 @@ fn main() -> ExitCode {
     };
     if cli.kiosk {
         config.kiosk.enabled = true;
+    }
+    if cli.helpdesk {
+        config.helpdesk.enabled = true;
+    }
+    if config.helpdesk.enabled && config.kiosk.enabled {
+        eprintln!("mfa-assist: helpdesk mode cannot run on a kiosk; turn one of them off");
+        return ExitCode::from(2);
     }
     if let Some(lang) = cli.lang {
         if !config.ui.languages.contains(&lang) {
@@ -65,7 +77,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(mfa_assist::run(config, cli.scenario.as_deref())) {
+    let run = async {
+        if config.helpdesk.enabled {
+            mfa_assist::run_helpdesk(config, cli.scenario.as_deref()).await
+        } else {
+            mfa_assist::run(config, cli.scenario.as_deref()).await
+        }
+    };
+    match runtime.block_on(run) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("mfa-assist: {e}");

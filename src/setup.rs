@@ -3,6 +3,7 @@
 use crate::app::Look;
 use crate::config::{AddKindConfig, Config, ProviderKind, QrStyleConfig};
 use crate::flow::Settings;
+use crate::helpdesk::DeskSettings;
 use crate::provider::admin::Admin;
 use crate::provider::graph::{GraphProvider, GraphSettings};
 use crate::provider::http::HttpConfig;
@@ -11,7 +12,7 @@ use crate::provider::training::TrainingTenant;
 use crate::provider::{MethodKind, Provider, Wait};
 use crate::ui::Branding;
 use crate::ui::qr::QrStyle;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -122,5 +123,79 @@ pub async fn admin(config: &Config, scenario: Option<&Path>) -> Result<Arc<dyn A
             Err("helpdesk mode on privacyIDEA is not available yet".into())
         }
         ProviderKind::Entra => Err("helpdesk mode on Entra ID is not available yet".into()),
+    }
+}
+
+/// Where helpdesk mode keeps its records.
+pub struct DeskPaths {
+    pub audit_log: PathBuf,
+    pub case_dir: PathBuf,
+}
+
+/// The configured paths, else the OS data directory
+/// (`~/.local/share/mfa-assist` on Linux).
+pub fn desk_paths(config: &Config) -> Result<DeskPaths, String> {
+    let hd = &config.helpdesk;
+    let data = || {
+        directories::ProjectDirs::from("", "", "mfa-assist")
+            .map(|d| d.data_dir().to_path_buf())
+            .ok_or_else(|| {
+                "no data directory for the audit log: set helpdesk.audit_log and helpdesk.case_dir"
+                    .to_string()
+            })
+    };
+    let audit_log = match &hd.audit_log {
+        Some(p) => p.clone(),
+        None => data()?.join("audit.jsonl"),
+    };
+    let case_dir = match &hd.case_dir {
+        Some(p) => p.clone(),
+        None => data()?.join("cases"),
+    };
+    Ok(DeskPaths {
+        audit_log,
+        case_dir,
+    })
+}
+
+/// The agent's name: the config's, else the login name.
+pub fn agent_name(config: &Config) -> String {
+    let configured = config.helpdesk.agent.trim();
+    if !configured.is_empty() {
+        return configured.to_string();
+    }
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .ok()
+        .map(|u| {
+            u.chars()
+                .filter(|c| !c.is_control())
+                .take(64)
+                .collect::<String>()
+        })
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "agent".into())
+}
+
+/// Which system the changes are made in, for the case summary.
+pub fn provider_name(config: &Config) -> String {
+    match config.provider.kind {
+        ProviderKind::Training => "training tenant (practice only)".into(),
+        ProviderKind::Privacyidea => format!("privacyIDEA {}", config.privacyidea.base_url.trim()),
+        ProviderKind::Entra => format!("Entra ID tenant {}", config.entra.tenant.trim()),
+    }
+}
+
+pub fn desk_settings(config: &Config, admin: &dyn Admin) -> DeskSettings {
+    let hd = &config.helpdesk;
+    DeskSettings {
+        languages: config.ui.languages.clone(),
+        checks: hd.checks.iter().map(|c| c.trim().to_string()).collect(),
+        required_checks: hd.required_checks,
+        escalation: hd.escalation.clone(),
+        capabilities: admin.capabilities(),
+        provider_name: provider_name(config),
+        agent: agent_name(config),
+        ..DeskSettings::default()
     }
 }

@@ -105,4 +105,10 @@ impl crate::app::Screen for RealScreen {
         let mut out = io::stdout();
         execute!(out, Clear(ClearType::Purge))
     }
+
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        let mut out = io::stdout();
+        out.write_all(crate::clipboard::osc52(text).as_bytes())?;
+        out.flush()
+    }
 }

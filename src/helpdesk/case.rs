@@ -69,21 +69,7 @@ pub fn timestamp(wall: u64) -> String {
 }
 
 fn kind_name(guide: &Guide, lang: &str, kind: MethodKind) -> String {
-    guide.text(lang, kind_id(kind)).to_string()
-}
-
-pub fn kind_id(kind: MethodKind) -> &'static str {
-    match kind {
-        MethodKind::AuthenticatorPush => "kind.authenticator_push",
-        MethodKind::AuthenticatorCode => "kind.authenticator_code",
-        MethodKind::Phone => "kind.phone",
-        MethodKind::Email => "kind.email",
-        MethodKind::SecurityKey => "kind.security_key",
-        MethodKind::Passkey => "kind.passkey",
-        MethodKind::TemporaryPass => "kind.temporary_pass",
-        MethodKind::Password => "kind.password",
-        MethodKind::Other => "kind.other",
-    }
+    guide.text(lang, crate::guide::kind_id(kind)).to_string()
 }
 
 /// The case summary for the ticket, in the agent's language. Plain text,

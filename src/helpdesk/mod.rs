@@ -7,10 +7,10 @@
 //! has passed, and the case record says which checks were used.
 
 mod case;
-mod script;
+pub mod script;
 mod update;
 
-pub use case::{Change, Entry, summary};
+pub use case::{Change, Entry, summary, timestamp};
 pub use script::{ScriptLine, script};
 pub use update::update;
 
@@ -102,6 +102,8 @@ pub enum DeskEventKind {
     CaseSaved(Result<String, String>),
     /// The summary was offered to the terminal's clipboard.
     Copied,
+    /// The audit log could not be written.
+    RecordFailed(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

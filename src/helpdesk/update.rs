@@ -32,6 +32,10 @@ pub fn update(desk: &mut Desk, event: DeskEvent) -> Vec<DeskEffect> {
             }
             Vec::new()
         }
+        DeskEventKind::RecordFailed(why) => {
+            desk.notice = Some(DeskNotice::SaveFailed(why));
+            Vec::new()
+        }
         DeskEventKind::Copied => {
             desk.notice = Some(DeskNotice::Copied);
             Vec::new()

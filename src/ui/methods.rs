@@ -178,17 +178,7 @@ fn is_authenticator(m: &Method) -> bool {
 }
 
 pub fn kind_name<'a>(view: &'a View, kind: MethodKind) -> &'a str {
-    view.t(match kind {
-        MethodKind::AuthenticatorPush => "kind.authenticator_push",
-        MethodKind::AuthenticatorCode => "kind.authenticator_code",
-        MethodKind::Phone => "kind.phone",
-        MethodKind::Email => "kind.email",
-        MethodKind::SecurityKey => "kind.security_key",
-        MethodKind::Passkey => "kind.passkey",
-        MethodKind::TemporaryPass => "kind.temporary_pass",
-        MethodKind::Password => "kind.password",
-        MethodKind::Other => "kind.other",
-    })
+    view.t(crate::guide::kind_id(kind))
 }
 
 /// Kind names short enough for the table column.

@@ -2,11 +2,12 @@
 //! what happens next.
 
 mod add;
-mod chrome;
+pub mod chrome;
 mod delete;
+pub mod desk;
 mod device;
 mod done;
-mod help;
+pub mod help;
 mod methods;
 mod notice;
 mod prove;

@@ -1,0 +1,244 @@
+//! What surrounds every agent screen: a header naming the caller and the
+//! identity state, the keys footer, notices, and the help overlay.
+
+use super::DeskView;
+use crate::flow::SPINNER_PERIOD_MS;
+use crate::helpdesk::{DeskNotice, DeskOp, Verification};
+use crate::keymap;
+use crate::provider::ProviderError;
+use crate::ui::chrome::{key_units, unit_lines};
+use crate::ui::help::{key_lines, overlay, tips_id};
+use crate::ui::{MIN_HEIGHT, MIN_WIDTH, theme};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
+
+/// Draws header and footer; returns the area left for the screen.
+pub fn frame(frame: &mut Frame, view: &DeskView, area: Rect) -> Rect {
+    let footer = footer_lines(view, area.width);
+    let footer_height = u16::try_from(footer.len().clamp(1, 3)).unwrap_or(1);
+    let [header, _gap, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(footer_height),
+    ])
+    .areas(area);
+    draw_header(frame, view, header);
+    frame.render_widget(Paragraph::new(footer), foot);
+    body.inner(Margin::new(2, 0))
+}
+
+fn draw_header(frame: &mut Frame, view: &DeskView, area: Rect) {
+    let desk = view.desk;
+    let mut left = vec![
+        Span::styled(" mfa-assist ", theme::title()),
+        Span::styled(format!(" {} ", view.t("desk.mode")), theme::key()),
+    ];
+    if let Some(case) = &desk.case {
+        left.push(Span::styled(
+            format!(" {} ({})", case.caller.display_name, case.caller.username),
+            theme::strong(),
+        ));
+    }
+    let (state, style) = match desk.case.as_ref().map(|c| &c.verification) {
+        None => (String::new(), theme::dim()),
+        Some(Verification::NotYet) => {
+            (view.t("desk.id_not_verified").to_string(), theme::warning())
+        }
+        Some(Verification::Passed(_)) => (view.t("desk.id_verified").to_string(), theme::ok()),
+        Some(Verification::Failed) => (view.t("desk.id_failed").to_string(), theme::error()),
+    };
+    let mut right = vec![Span::styled(state, style)];
+    if desk.training() {
+        right.push(Span::raw(" "));
+        right.push(Span::styled(
+            format!(" {} ", view.t("chrome.training")),
+            theme::training(),
+        ));
+    }
+    let right = Line::from(right);
+    let width = u16::try_from(right.width()).unwrap_or(u16::MAX);
+    let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(width + 1)])
+        .spacing(1)
+        .areas(area);
+    frame.render_widget(Line::from(left), l);
+    frame.render_widget(right, r);
+}
+
+fn footer_lines(view: &DeskView, width: u16) -> Vec<Line<'static>> {
+    let desk = view.desk;
+    unit_lines(
+        key_units(
+            desk.context(),
+            |action| desk.action_available(action),
+            |binding| view.t(binding.label).to_string(),
+        ),
+        width,
+    )
+}
+
+pub fn too_small(frame: &mut Frame, view: &DeskView, area: Rect) {
+    let text = view.f(
+        "chrome.too_small",
+        &[
+            ("w", &area.width.to_string()),
+            ("h", &area.height.to_string()),
+            ("min_w", &MIN_WIDTH.to_string()),
+            ("min_h", &MIN_HEIGHT.to_string()),
+        ],
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+pub fn help(frame: &mut Frame, view: &DeskView, area: Rect) {
+    let desk = view.desk;
+    let screen = match desk.context() {
+        keymap::Context::Help => {
+            // The overlay describes the screen underneath it.
+            let mut under = desk.clone();
+            under.help_open = false;
+            under.context()
+        }
+        other => other,
+    };
+    let mut under = desk.clone();
+    under.help_open = false;
+    let mut text = vec![Line::styled(
+        view.t("help.keys").to_string(),
+        theme::strong(),
+    )];
+    text.extend(key_lines(
+        screen,
+        |action| under.action_available(action),
+        |binding| view.t(binding.label).to_string(),
+    ));
+    text.push(Line::raw(""));
+    text.push(Line::styled(
+        view.t("help.trouble").to_string(),
+        theme::strong(),
+    ));
+    text.extend(crate::ui::chrome::lines(view.t(tips_id(screen))));
+    overlay(
+        frame,
+        area,
+        text,
+        view.t("help.title"),
+        view.t("help.close"),
+    );
+}
+
+fn spinner(view: &DeskView) -> &'static str {
+    let desk = view.desk;
+    let since = desk.pending.map_or(desk.now.0, |p| desk.now.since(p.since));
+    let i = usize::try_from(since / SPINNER_PERIOD_MS).unwrap_or(0) % SPINNER.len();
+    SPINNER.get(i).copied().unwrap_or("*")
+}
+
+/// The line under a screen: what is in flight, else the notice.
+pub fn status(view: &DeskView) -> Vec<Line<'static>> {
+    let desk = view.desk;
+    if let Some(p) = desk.pending {
+        let id = match p.op {
+            DeskOp::Lookup => "desk.busy_lookup",
+            DeskOp::Load => "desk.busy_load",
+            DeskOp::Delete => "desk.busy_delete",
+            DeskOp::Issue => "desk.busy_issue",
+            DeskOp::Revoke => "desk.busy_revoke",
+        };
+        return vec![Line::from(vec![
+            Span::styled(format!("{} ", spinner(view)), theme::title()),
+            Span::raw(view.t(id).to_string()),
+        ])];
+    }
+    let Some(notice) = &desk.notice else {
+        return Vec::new();
+    };
+    let (text, style) = describe(view, notice);
+    text.lines()
+        .map(|l| Line::styled(l.to_string(), style))
+        .collect()
+}
+
+fn describe(view: &DeskView, notice: &DeskNotice) -> (String, Style) {
+    let desk = view.desk;
+    match notice {
+        DeskNotice::Failed { op, error } => {
+            let what = match op {
+                DeskOp::Lookup => "desk.failed_lookup",
+                DeskOp::Load => "desk.failed_load",
+                DeskOp::Delete => "desk.failed_delete",
+                DeskOp::Issue => "desk.failed_issue",
+                DeskOp::Revoke => "desk.failed_revoke",
+            };
+            let why = error_words(view, error);
+            (view.f(what, &[("why", &why)]), theme::error())
+        }
+        DeskNotice::EmptyUsername => (view.t("desk.empty_username").into(), theme::warning()),
+        DeskNotice::PasteTooLong => (view.t("desk.paste_too_long").into(), theme::warning()),
+        DeskNotice::VerifyFirst => (view.t("desk.verify_first").into(), theme::warning()),
+        DeskNotice::VerificationFailed => (view.t("desk.locked_failed").into(), theme::error()),
+        DeskNotice::NotEnoughChecks { ticked } => (
+            view.f(
+                "desk.not_enough_checks",
+                &[
+                    ("ticked", &ticked.to_string()),
+                    ("required", &desk.settings.required_checks.to_string()),
+                ],
+            ),
+            theme::warning(),
+        ),
+        DeskNotice::Deleted { label } => (view.f("desk.deleted", &[("label", label)]), theme::ok()),
+        DeskNotice::NothingToDelete => (view.t("desk.nothing_to_delete").into(), theme::warning()),
+        DeskNotice::NothingToReset => (view.t("desk.nothing_to_reset").into(), theme::warning()),
+        DeskNotice::Revoked => (view.t("desk.revoked").into(), theme::ok()),
+        DeskNotice::PassHidden => (view.t("desk.pass_hidden").into(), theme::ok()),
+        DeskNotice::Busy => (view.t("notice.busy").into(), theme::warning()),
+        DeskNotice::WatchTimedOut => (view.t("desk.watch_timed_out").into(), theme::warning()),
+        DeskNotice::Copied => (view.t("desk.copied").into(), theme::ok()),
+        DeskNotice::SaveFailed(why) => {
+            (view.f("desk.save_failed", &[("why", why)]), theme::error())
+        }
+    }
+}
+
+/// Provider errors in the agent's words: what happened and what to do.
+pub fn error_words(view: &DeskView, error: &ProviderError) -> String {
+    match error {
+        ProviderError::UnknownUser => view.t("desk.err_unknown_user").into(),
+        ProviderError::NotAllowed(why) => view.f("desk.err_not_allowed", &[("why", why)]),
+        ProviderError::NotFound => view.t("desk.err_not_found").into(),
+        ProviderError::DefaultMethod => view.t("desk.err_default_method").into(),
+        ProviderError::Conflict(why) => view.f("desk.err_conflict", &[("why", why)]),
+        ProviderError::RateLimited {
+            retry_after: Some(wait),
+        } => view.f(
+            "desk.err_rate_limited_for",
+            &[("secs", &wait.as_secs().max(1).to_string())],
+        ),
+        ProviderError::RateLimited { retry_after: None } => view.t("desk.err_rate_limited").into(),
+        ProviderError::SessionExpired | ProviderError::WrongPass { .. } => {
+            view.t("desk.err_session_expired").into()
+        }
+        ProviderError::Server {
+            status,
+            code,
+            reference,
+        } => view.f(
+            "desk.err_server",
+            &[
+                ("status", &status.to_string()),
+                ("code", code),
+                ("reference", reference.as_deref().unwrap_or("–")),
+            ],
+        ),
+        ProviderError::Unreachable => view.t("desk.err_unreachable").into(),
+        ProviderError::Timeout => view.t("desk.err_timeout").into(),
+        ProviderError::Protocol(what) => view.f("desk.err_protocol", &[("what", what)]),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,62 @@
+//! Helpdesk views: pure functions from the desk to a frame.
+
+mod account;
+mod checks;
+mod confirm;
+mod frame;
+mod lookup;
+mod pass;
+mod script;
+mod summary;
+mod watch;
+
+use super::Branding;
+use crate::guide::Guide;
+use crate::helpdesk::{Desk, DeskScreen};
+use ratatui::Frame;
+
+/// Everything a helpdesk frame is drawn from.
+pub struct DeskView<'a> {
+    pub desk: &'a Desk,
+    pub guide: &'a Guide,
+    pub branding: &'a Branding,
+}
+
+impl DeskView<'_> {
+    /// A text in the agent's language.
+    pub fn t(&self, id: &'static str) -> &str {
+        self.guide.text(self.desk.language(), id)
+    }
+
+    pub fn f(&self, id: &str, args: &[(&str, &str)]) -> String {
+        self.guide.fill(self.desk.language(), id, args)
+    }
+
+    /// A text in the caller's language.
+    pub fn ct<'b>(&'b self, id: &'b str) -> &'b str {
+        self.guide.text(self.desk.caller_language(), id)
+    }
+}
+
+pub fn draw(frame: &mut Frame, view: &DeskView) {
+    let area = frame.area();
+    if area.width < super::MIN_WIDTH || area.height < super::MIN_HEIGHT {
+        frame::too_small(frame, view, area);
+        return;
+    }
+    let body = frame::frame(frame, view, area);
+    match &view.desk.screen {
+        DeskScreen::Lookup { .. } => lookup::draw(frame, view, body),
+        DeskScreen::Account => account::draw(frame, view, body),
+        DeskScreen::Checks { .. } | DeskScreen::Escalate => checks::draw(frame, view, body),
+        DeskScreen::IssuePass { .. } | DeskScreen::PassShown { .. } => {
+            pass::draw(frame, view, body)
+        }
+        DeskScreen::Confirm(_) => confirm::draw(frame, view, body),
+        DeskScreen::Watch => watch::draw(frame, view, body),
+        DeskScreen::Summary => summary::draw(frame, view, body),
+    }
+    if view.desk.help_open {
+        frame::help(frame, view, area);
+    }
+}

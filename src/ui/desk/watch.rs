@@ -1,0 +1,82 @@
+//! Watching, live, while the caller registers on their own phone. The agent
+//! sees the method appear, never the caller's QR code or key.
+
+use super::account::{methods_table, split};
+use super::{DeskView, frame::error_words, frame::status, script};
+use crate::ui::chrome::lines;
+use crate::ui::theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
+    let desk = view.desk;
+    let Some(case) = &desk.case else {
+        return;
+    };
+    let Some(watch) = &case.watch else {
+        return;
+    };
+    let (main, side) = split(area);
+    script::draw(frame, view, side);
+    let rows = u16::try_from(case.methods().len().max(1)).unwrap_or(u16::MAX);
+    let [head, table, below] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(
+            rows.saturating_add(3)
+                .min(main.height.saturating_sub(7).max(4)),
+        ),
+        Constraint::Min(1),
+    ])
+    .areas(main);
+    let mut top = vec![Line::styled(
+        view.f("desk.watch_title", &[("name", &case.caller.display_name)]),
+        theme::title(),
+    )];
+    if let Some(found) = watch.found.first() {
+        top.push(Line::styled(
+            view.f(
+                "desk.watch_found",
+                &[
+                    ("kind", view.t(crate::guide::kind_id(found.kind))),
+                    ("label", &found.label),
+                ],
+            ),
+            theme::ok(),
+        ));
+    } else if watch.timed_out {
+        top.push(Line::styled(
+            view.t("desk.watch_timed_out").to_string(),
+            theme::warning(),
+        ));
+    } else {
+        let secs = watch.deadline.since(desk.now) / 1000;
+        top.push(Line::raw(view.f(
+            "desk.watch_waiting",
+            &[
+                (
+                    "every",
+                    &(desk.settings.watch_every_ms / 1000).max(1).to_string(),
+                ),
+                ("min", &secs.div_ceil(60).to_string()),
+            ],
+        )));
+    }
+    frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), head);
+    methods_table(frame, view, case, table, None);
+    let mut text = Vec::new();
+    if let Some(error) = &watch.last_error {
+        text.push(Line::styled(
+            view.f("desk.watch_error", &[("why", &error_words(view, error))]),
+            theme::warning(),
+        ));
+    }
+    if !watch.found.is_empty() {
+        text.extend(lines(view.t("desk.watch_next")));
+    } else if !watch.timed_out {
+        text.extend(lines(view.t("desk.watch_never_secret")));
+    }
+    text.extend(status(view));
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), below);
+}
