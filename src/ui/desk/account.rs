@@ -110,8 +110,8 @@ pub fn methods_table(
     let table = Table::new(
         rows,
         [
-            Constraint::Length(24),
-            Constraint::Min(14),
+            Constraint::Length(20),
+            Constraint::Min(16),
             Constraint::Length(10),
             Constraint::Length(10),
         ],
@@ -214,5 +214,16 @@ fn lock_line(view: &DeskView, case: &Case) -> Vec<Line<'static>> {
             view.t("desk.locked_failed").to_string(),
             theme::error(),
         )],
+    }
+}
+
+/// Kind names short enough for the table column.
+fn short_kind<'a>(view: &'a DeskView, kind: crate::provider::MethodKind) -> &'a str {
+    use crate::provider::MethodKind as K;
+    match kind {
+        K::AuthenticatorPush => view.t("kind.short_authenticator_push"),
+        K::AuthenticatorCode => view.t("kind.short_authenticator_code"),
+        K::TemporaryPass => view.t("kind.short_temporary_pass"),
+        other => view.t(crate::guide::kind_id(other)),
     }
 }
