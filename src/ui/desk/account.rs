@@ -150,7 +150,7 @@ fn row(view: &DeskView, m: &Method, new: bool) -> Row<'static> {
         None => view.t("methods.never").to_string(),
     };
     Row::new(vec![
-        Cell::from(format!("{star} {}", view.t(crate::guide::kind_id(m.kind)))),
+        Cell::from(format!("{star} {}", short_kind(view, m.kind))),
         Cell::from(label),
         Cell::from(date(&m.added)),
         Cell::from(date(&m.last_used)),
