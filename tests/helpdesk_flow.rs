@@ -4,207 +4,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use mfa_assist::flow::{Millis, ReqId};
+#[path = "support/desk.rs"]
+mod desk;
+
+use desk::*;
+use mfa_assist::flow::ReqId;
 use mfa_assist::guide::Guide;
 use mfa_assist::helpdesk::{
-    self, Change, Desk, DeskEffect, DeskEvent, DeskEventKind, DeskNotice, DeskScreen,
-    DeskSettings, PASS_SHOWN_MS, Pending, Verification,
+    self, Change, DeskEffect, DeskEventKind, DeskNotice, DeskScreen, PASS_SHOWN_MS, Pending,
+    Verification,
 };
 use mfa_assist::keymap::Key;
-use mfa_assist::provider::admin::{
-    AdminCapabilities, Caller, CallerState, NewPass, PassInfo, PassName,
-};
-use mfa_assist::provider::{Method, MethodKind, ProviderError, PushApp, UsedFor};
+use mfa_assist::provider::admin::{NewPass, PassInfo, PassName};
+use mfa_assist::provider::{MethodKind, ProviderError};
 use mfa_assist::secret::Secret;
-
-const PASS: &str = "Xq7+Lm2K9pZw";
-
-fn caps() -> AdminCapabilities {
-    AdminCapabilities {
-        pass_name: PassName::TemporaryAccessPass,
-        pass_lifetimes: vec![60, 480],
-        one_time_choice: true,
-        can_revoke_sessions: true,
-        push_app: PushApp::MicrosoftAuthenticator,
-        self_service_url: Some("https://aka.ms/mysecurityinfo".into()),
-        training_callers: None,
-    }
-}
-
-fn settings() -> DeskSettings {
-    DeskSettings {
-        checks: vec![
-            "Name and username match".into(),
-            "Date of birth matches".into(),
-            "Code sent to private email read back".into(),
-        ],
-        required_checks: 2,
-        escalation: "Call back on the number in the record.".into(),
-        capabilities: caps(),
-        agent: "jdoe".into(),
-        watch_every_ms: 2000,
-        watch_timeout_ms: 60_000,
-        ..DeskSettings::default()
-    }
-}
-
-fn method(id: &str, kind: MethodKind, label: &str, default: bool) -> Method {
-    Method {
-        id: id.into(),
-        kind,
-        label: label.into(),
-        added: Some("2024-01-01".into()),
-        last_used: Some("2025-01-01".into()),
-        is_default: default,
-        used_for: UsedFor {
-            sign_in: true,
-            password_reset: false,
-        },
-    }
-}
-
-fn old_state() -> CallerState {
-    CallerState {
-        methods: vec![
-            method("m-phone", MethodKind::Phone, "+1 555 0142", true),
-            method("m-app", MethodKind::AuthenticatorPush, "Pixel 7", false),
-            method("m-mail", MethodKind::Email, "kim@home.example", false),
-        ],
-        passes: vec![],
-    }
-}
-
-fn caller() -> Caller {
-    Caller {
-        id: "obj-1".into(),
-        username: "kim@example.edu".into(),
-        display_name: "Kim Berg".into(),
-        enabled: Some(true),
-    }
-}
-
-struct Harness {
-    desk: Desk,
-    at: u64,
-}
-
-impl Harness {
-    fn new(settings: DeskSettings) -> Harness {
-        Harness {
-            desk: Desk::new(settings),
-            at: 0,
-        }
-    }
-
-    fn send(&mut self, kind: DeskEventKind) -> Vec<DeskEffect> {
-        self.at += 10;
-        helpdesk::update(
-            &mut self.desk,
-            DeskEvent {
-                at: Millis(self.at),
-                wall: 1_800_000_000 + self.at / 1000,
-                kind,
-            },
-        )
-    }
-
-    fn key(&mut self, key: Key) -> Vec<DeskEffect> {
-        self.send(DeskEventKind::Key(key))
-    }
-
-    fn ch(&mut self, c: char) -> Vec<DeskEffect> {
-        self.key(Key::Char(c))
-    }
-
-    fn type_text(&mut self, text: &str) {
-        for c in text.chars() {
-            self.ch(c);
-        }
-    }
-
-    fn advance(&mut self, ms: u64) -> Vec<DeskEffect> {
-        self.at += ms;
-        self.send(DeskEventKind::Tick)
-    }
-
-    /// Looks the caller up and loads `state`; returns on the Account screen.
-    fn with_caller(settings: DeskSettings, state: CallerState) -> Harness {
-        let mut h = Harness::new(settings);
-        h.type_text("kim");
-        let effects = h.key(Key::Enter);
-        let req = lookup_req(&effects);
-        let effects = h.send(DeskEventKind::LookedUp {
-            req,
-            answer: Ok(caller()),
-        });
-        let load = load_req(&effects);
-        h.send(DeskEventKind::StateLoaded {
-            req: load,
-            answer: Ok(state),
-        });
-        assert_eq!(h.desk.screen, DeskScreen::Account);
-        h
-    }
-
-    fn verified(settings: DeskSettings, state: CallerState) -> Harness {
-        let mut h = Harness::with_caller(settings, state);
-        h.ch('v');
-        h.ch(' ');
-        h.key(Key::Down);
-        h.ch(' ');
-        h.key(Key::Enter);
-        assert!(matches!(
-            h.desk.case.as_ref().unwrap().verification,
-            Verification::Passed(_)
-        ));
-        h
-    }
-}
-
-fn lookup_req(effects: &[DeskEffect]) -> ReqId {
-    effects
-        .iter()
-        .find_map(|e| match e {
-            DeskEffect::Lookup { req, .. } => Some(*req),
-            _ => None,
-        })
-        .expect("a lookup")
-}
-
-fn load_req(effects: &[DeskEffect]) -> ReqId {
-    effects
-        .iter()
-        .find_map(|e| match e {
-            DeskEffect::LoadState { req, .. } => Some(*req),
-            _ => None,
-        })
-        .expect("a load")
-}
-
-fn delete_of(effects: &[DeskEffect]) -> Option<(ReqId, String)> {
-    effects.iter().find_map(|e| match e {
-        DeskEffect::Delete { req, method_id, .. } => Some((*req, method_id.clone())),
-        _ => None,
-    })
-}
-
-fn changes(effects: &[DeskEffect]) -> Vec<Change> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            DeskEffect::Audit { entry, .. } => Some(entry.change.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Would run something on the caller's account.
-fn is_change(effect: &DeskEffect) -> bool {
-    matches!(
-        effect,
-        DeskEffect::Delete { .. } | DeskEffect::IssuePass { .. } | DeskEffect::Revoke { .. }
-    )
-}
 
 #[test]
 fn nothing_changes_before_the_checklist_passes() {
@@ -305,7 +118,10 @@ fn reset_all_deletes_one_at_a_time_with_the_default_last() {
     let effects = h.key(Key::Enter);
     let (req, id) = delete_of(&effects).unwrap();
     assert_eq!(id, "m-app");
-    let effects = h.send(DeskEventKind::Deleted { req, answer: Ok(()) });
+    let effects = h.send(DeskEventKind::Deleted {
+        req,
+        answer: Ok(()),
+    });
     let (req, id) = delete_of(&effects).unwrap();
     assert_eq!(id, "m-phone");
     // Already gone counts as deleted.
@@ -477,7 +293,10 @@ fn revoking_is_offered_only_where_the_provider_can() {
             _ => None,
         })
         .unwrap();
-    let effects = h.send(DeskEventKind::Revoked { req, answer: Ok(()) });
+    let effects = h.send(DeskEventKind::Revoked {
+        req,
+        answer: Ok(()),
+    });
     assert_eq!(changes(&effects), vec![Change::SessionsRevoked]);
 }
 

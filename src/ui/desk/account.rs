@@ -19,23 +19,29 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
     };
     let (main, side) = split(area);
     script::draw(frame, view, side);
-    let rows = u16::try_from(case.methods().len().max(1)).unwrap_or(u16::MAX);
-    let [head, table, below] = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Length(
-            rows.saturating_add(3)
-                .min(main.height.saturating_sub(7).max(4)),
-        ),
-        Constraint::Min(1),
-    ])
-    .areas(main);
-    frame.render_widget(Paragraph::new(header(view, case)), head);
+    let head_lines = header(view, case);
+    let [head, table, below] = rows_layout(main, head_lines.len(), case.methods().len());
+    frame.render_widget(Paragraph::new(head_lines), head);
     methods_table(frame, view, case, table, Some(case.selected));
     let mut text = passes(view, case);
     text.push(Line::raw(""));
     text.extend(lock_line(view, case));
     text.extend(status(view));
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), below);
+}
+
+/// Heading, methods table (as tall as its rows, leaving room below), and
+/// the rest.
+pub fn rows_layout(area: Rect, head: usize, methods: usize) -> [Rect; 3] {
+    let head = u16::try_from(head).unwrap_or(2);
+    let rows = u16::try_from(methods.max(1)).unwrap_or(u16::MAX);
+    let room = area.height.saturating_sub(head + 4).max(4);
+    Layout::vertical([
+        Constraint::Length(head),
+        Constraint::Length(rows.saturating_add(3).min(room)),
+        Constraint::Min(1),
+    ])
+    .areas(area)
 }
 
 /// Main area and script panel.
@@ -47,38 +53,22 @@ pub fn split(area: Rect) -> (Rect, Rect) {
                 .areas(area);
         (main, side)
     } else {
+        let script = if area.height < 26 { 7 } else { 9 };
         let [main, side] =
-            Layout::vertical([Constraint::Min(8), Constraint::Length(9)]).areas(area);
+            Layout::vertical([Constraint::Min(8), Constraint::Length(script)]).areas(area);
         (main, side)
     }
 }
 
 fn header(view: &DeskView, case: &Case) -> Vec<Line<'static>> {
-    let caller = &case.caller;
-    let mut lines = vec![Line::styled(
-        view.f(
-            "desk.account_title",
-            &[
-                ("name", &caller.display_name),
-                ("username", &caller.username),
-            ],
-        ),
-        theme::title(),
-    )];
-    if caller.enabled == Some(false) {
-        lines.push(Line::styled(
-            view.t("desk.disabled").to_string(),
-            theme::error(),
-        ));
+    let text = if case.caller.enabled == Some(false) {
+        Line::styled(view.t("desk.disabled").to_string(), theme::error())
     } else if case.state.is_none() {
-        lines.push(Line::styled(
-            view.t("desk.loading").to_string(),
-            theme::dim(),
-        ));
+        Line::styled(view.t("desk.loading").to_string(), theme::dim())
     } else {
-        lines.push(Line::raw(view.t("desk.methods_intro").to_string()));
-    }
-    lines
+        Line::styled(view.t("desk.methods_intro").to_string(), theme::title())
+    };
+    vec![text, Line::raw("")]
 }
 
 /// The caller's methods as a table; `selected` highlights a row.

@@ -1,12 +1,12 @@
 //! Watching, live, while the caller registers on their own phone. The agent
 //! sees the method appear, never the caller's QR code or key.
 
-use super::account::{methods_table, split};
+use super::account::{methods_table, rows_layout, split};
 use super::{DeskView, frame::error_words, frame::status, script};
 use crate::ui::chrome::lines;
 use crate::ui::theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -20,16 +20,6 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
     };
     let (main, side) = split(area);
     script::draw(frame, view, side);
-    let rows = u16::try_from(case.methods().len().max(1)).unwrap_or(u16::MAX);
-    let [head, table, below] = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Length(
-            rows.saturating_add(3)
-                .min(main.height.saturating_sub(7).max(4)),
-        ),
-        Constraint::Min(1),
-    ])
-    .areas(main);
     let mut top = vec![Line::styled(
         view.f("desk.watch_title", &[("name", &case.caller.display_name)]),
         theme::title(),
@@ -63,6 +53,7 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
             ],
         )));
     }
+    let [head, table, below] = rows_layout(main, 2, case.methods().len());
     frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), head);
     methods_table(frame, view, case, table, None);
     let mut text = Vec::new();
