@@ -81,24 +81,19 @@ pub fn summary(desk: &Desk, guide: &Guide) -> String {
     let Some(case) = &desk.case else {
         return String::new();
     };
-    let mut out = Vec::new();
-    out.push(t("case.title"));
-    out.push(f("case.agent", &[("agent", &desk.settings.agent)]));
-    out.push(f(
-        "case.caller",
-        &[
-            ("name", &case.caller.display_name),
-            ("username", &case.caller.username),
-        ],
-    ));
-    out.push(f(
-        "case.system",
-        &[("system", &desk.settings.provider_name)],
-    ));
-    out.push(f(
-        "case.opened",
-        &[("when", &civil_minute(at(case.opened)))],
-    ));
+    let mut out = vec![
+        t("case.title"),
+        f("case.agent", &[("agent", &desk.settings.agent)]),
+        f(
+            "case.caller",
+            &[
+                ("name", &case.caller.display_name),
+                ("username", &case.caller.username),
+            ],
+        ),
+        f("case.system", &[("system", &desk.settings.provider_name)]),
+        f("case.opened", &[("when", &civil_minute(at(case.opened)))]),
+    ];
     if let Some(closed) = case.closed {
         out.push(f("case.closed", &[("when", &civil_minute(at(closed)))]));
     }

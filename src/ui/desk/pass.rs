@@ -125,7 +125,7 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
 }
 
 fn lifetime_words(view: &DeskView, minutes: u32) -> String {
-    if minutes >= 60 && minutes % 60 == 0 {
+    if minutes >= 60 && minutes.is_multiple_of(60) {
         view.f("desk.hours", &[("n", &(minutes / 60).to_string())])
     } else {
         view.f("desk.minutes", &[("n", &minutes.to_string())])
