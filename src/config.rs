@@ -213,7 +213,19 @@ pub struct PrivacyIdeaConfig {
     pub registration_timeout_secs: u64,
     /// How long the test notification waits for an answer.
     pub approval_timeout_secs: u64,
+    /// Helpdesk mode: the privacyIDEA administrator the agent acts as.
+    /// Empty (the default): no helpdesk mode.
+    pub admin_user: String,
+    /// The environment variable holding that administrator's password.
+    pub admin_password_env: String,
+    /// A file holding the password instead (not readable by other users).
+    /// A relative path has been resolved against the config file's
+    /// directory. The password is never taken from the command line.
+    pub admin_password_file: Option<PathBuf>,
 }
+
+/// Where the privacyIDEA admin password is looked for by default.
+pub const DEFAULT_PI_ADMIN_PASSWORD_ENV: &str = "MFA_ASSIST_PI_ADMIN_PASSWORD";
 
 impl Default for PrivacyIdeaConfig {
     fn default() -> Self {
@@ -225,6 +237,9 @@ impl Default for PrivacyIdeaConfig {
             methods: vec![AddKindConfig::Push, AddKindConfig::Code],
             registration_timeout_secs: 300,
             approval_timeout_secs: 120,
+            admin_user: String::new(),
+            admin_password_env: DEFAULT_PI_ADMIN_PASSWORD_ENV.into(),
+            admin_password_file: None,
         }
     }
 }
@@ -704,12 +719,17 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
     {
         config.provider.scenario = Some(dir.join(scenario));
     }
-    if let Some(bundle) = &config.privacyidea.ca_bundle
-        && bundle.is_relative()
-        && !bundle.as_os_str().is_empty()
-        && let Some(dir) = origin.parent()
-    {
-        config.privacyidea.ca_bundle = Some(dir.join(bundle));
+    for path in [
+        &mut config.privacyidea.ca_bundle,
+        &mut config.privacyidea.admin_password_file,
+    ] {
+        if let Some(given) = path.as_ref()
+            && given.is_relative()
+            && !given.as_os_str().is_empty()
+            && let Some(dir) = origin.parent()
+        {
+            *path = Some(dir.join(given));
+        }
     }
     for path in [
         &mut config.helpdesk.case_dir,
@@ -903,6 +923,40 @@ impl PrivacyIdeaConfig {
                 ),
             )
             .with_hint("a PEM file with your organisation's CA certificate(s)"));
+        }
+        self.validate_admin()
+    }
+
+    /// The helpdesk's administrator settings. Whether they are needed at
+    /// all is known only when helpdesk mode starts; here only their form.
+    fn validate_admin(&self) -> Result<(), ConfigError> {
+        check_text("privacyidea.admin_user", &self.admin_user, false)?;
+        let name = &self.admin_password_env;
+        let env_name = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !env_name {
+            return Err(ConfigError::invalid(
+                "privacyidea.admin_password_env",
+                // The value is not repeated: it may be the password itself,
+                // typed into the wrong key.
+                "`privacyidea.admin_password_env` is not an environment variable name",
+            )
+            .with_hint(format!(
+                "letters, digits and _, e.g. \"{DEFAULT_PI_ADMIN_PASSWORD_ENV}\"; the password itself \
+                 goes in that variable or in admin_password_file, never in this file"
+            )));
+        }
+        if let Some(file) = &self.admin_password_file
+            && file.as_os_str().is_empty()
+        {
+            return Err(ConfigError::invalid(
+                "privacyidea.admin_password_file",
+                "`privacyidea.admin_password_file` is an empty path",
+            )
+            .with_hint("leave the key out to read the password from admin_password_env"));
         }
         Ok(())
     }

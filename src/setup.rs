@@ -7,7 +7,8 @@ use crate::helpdesk::DeskSettings;
 use crate::provider::admin::Admin;
 use crate::provider::graph::{GraphProvider, GraphSettings};
 use crate::provider::http::HttpConfig;
-use crate::provider::privacyidea::{PiSettings, PrivacyIdea};
+use crate::provider::privacyidea::{PiAdmin, PiSettings, PrivacyIdea};
+use crate::provider::secret_source::SecretSource;
 use crate::provider::training::TrainingTenant;
 use crate::provider::{MethodKind, Provider, Wait};
 use crate::ui::Branding;
@@ -21,29 +22,7 @@ use std::time::Duration;
 pub fn provider(config: &Config, scenario: Option<&Path>) -> Result<Arc<dyn Provider>, String> {
     match config.provider.kind {
         ProviderKind::Training => Ok(Arc::new(training_tenant(config, scenario)?)),
-        ProviderKind::Privacyidea => {
-            let pi = &config.privacyidea;
-            let settings = PiSettings {
-                base_url: pi.base_url.clone(),
-                realm: pi.realm.clone(),
-                http: HttpConfig {
-                    timeout: Duration::from_secs(pi.request_timeout_secs),
-                    ca_bundle: pi.ca_bundle.clone(),
-                    ..HttpConfig::default()
-                },
-                add_kinds: pi.methods.iter().map(|m| add_kind(*m)).collect(),
-                registration_wait: Wait {
-                    timeout: Duration::from_secs(pi.registration_timeout_secs),
-                    ..PiSettings::default().registration_wait
-                },
-                approval_wait: Wait {
-                    timeout: Duration::from_secs(pi.approval_timeout_secs),
-                    ..PiSettings::default().approval_wait
-                },
-                ..PiSettings::default()
-            };
-            Ok(Arc::new(PrivacyIdea::new(settings)?))
-        }
+        ProviderKind::Privacyidea => Ok(Arc::new(PrivacyIdea::new(pi_settings(config))?)),
         ProviderKind::Entra => {
             let entra = &config.entra;
             let mut settings = GraphSettings::new(entra.tenant.trim(), entra.client_id.trim());
@@ -55,6 +34,52 @@ pub fn provider(config: &Config, scenario: Option<&Path>) -> Result<Arc<dyn Prov
             Ok(Arc::new(GraphProvider::new(settings)?))
         }
     }
+}
+
+fn pi_settings(config: &Config) -> PiSettings {
+    let pi = &config.privacyidea;
+    PiSettings {
+        base_url: pi.base_url.clone(),
+        realm: pi.realm.clone(),
+        http: HttpConfig {
+            timeout: Duration::from_secs(pi.request_timeout_secs),
+            ca_bundle: pi.ca_bundle.clone(),
+            ..HttpConfig::default()
+        },
+        add_kinds: pi.methods.iter().map(|m| add_kind(*m)).collect(),
+        registration_wait: Wait {
+            timeout: Duration::from_secs(pi.registration_timeout_secs),
+            ..PiSettings::default().registration_wait
+        },
+        approval_wait: Wait {
+            timeout: Duration::from_secs(pi.approval_timeout_secs),
+            ..PiSettings::default().approval_wait
+        },
+        ..PiSettings::default()
+    }
+}
+
+/// The helpdesk's privacyIDEA administrator, signed in. The password comes
+/// from the environment or a private file, never the command line.
+async fn pi_admin(config: &Config) -> Result<PiAdmin, String> {
+    let pi = &config.privacyidea;
+    if pi.admin_user.trim().is_empty() {
+        return Err(
+            "helpdesk mode on privacyIDEA needs an administrator: set `admin_user` \
+                    in [privacyidea] of the config file"
+                .into(),
+        );
+    }
+    let source = match &pi.admin_password_file {
+        Some(file) => SecretSource::File(file.clone()),
+        None => SecretSource::Env(pi.admin_password_env.clone()),
+    };
+    let password = source
+        .load()
+        .map_err(|e| format!("the privacyIDEA administrator's password: {e}"))?;
+    PiAdmin::connect(pi_settings(config), &pi.admin_user, password)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// The training tenant; a scenario from `--scenario` beats the config's.
@@ -119,9 +144,7 @@ pub fn look(config: &Config) -> Look {
 pub async fn admin(config: &Config, scenario: Option<&Path>) -> Result<Arc<dyn Admin>, String> {
     match config.provider.kind {
         ProviderKind::Training => Ok(Arc::new(training_tenant(config, scenario)?)),
-        ProviderKind::Privacyidea => {
-            Err("helpdesk mode on privacyIDEA is not available yet".into())
-        }
+        ProviderKind::Privacyidea => Ok(Arc::new(pi_admin(config).await?)),
         ProviderKind::Entra => Err("helpdesk mode on Entra ID is not available yet".into()),
     }
 }

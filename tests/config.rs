@@ -743,3 +743,137 @@ fn entra_needs_a_tenant_and_a_client_id() {
         mfa_assist::provider::SignInKind::DeviceCode
     );
 }
+
+#[test]
+fn privacyidea_admin_settings_default_and_are_documented() {
+    let c = Config::default();
+    assert_eq!(c.privacyidea.admin_user, "");
+    assert_eq!(
+        c.privacyidea.admin_password_env,
+        "MFA_ASSIST_PI_ADMIN_PASSWORD"
+    );
+    assert_eq!(c.privacyidea.admin_password_file, None);
+    for key in ["admin_user", "admin_password_env", "admin_password_file"] {
+        assert!(
+            EXAMPLE.contains(key),
+            "config.example.toml does not mention {key}"
+        );
+    }
+    let c = parse_ok(
+        "[provider]\nkind = \"privacyidea\"\n[privacyidea]\nbase_url = \"https://mfa.example.edu\"\n\
+         admin_user = \"helpdesk\"\nadmin_password_env = \"PI_HELPDESK_PW\"\n",
+    );
+    assert_eq!(c.privacyidea.admin_user, "helpdesk");
+    assert_eq!(c.privacyidea.admin_password_env, "PI_HELPDESK_PW");
+}
+
+#[test]
+fn the_privacyidea_admin_password_never_goes_in_the_file() {
+    let e = parse_err(
+        "[provider]\nkind = \"privacyidea\"\n[privacyidea]\nbase_url = \"https://x.example\"\n\
+         admin_password = \"hunter2\"\n",
+    );
+    assert_eq!(e.kind(), ConfigErrorKind::Schema);
+    assert_eq!(e.line(), Some(5));
+    assert!(e.to_string().contains("admin_password"), "{e}");
+    assert!(!e.to_string().contains("hunter2"), "{e}");
+
+    // Written into the variable-name key by mistake: refused, and the
+    // message says where the password belongs.
+    let e = parse_err(
+        "[provider]\nkind = \"privacyidea\"\n[privacyidea]\nbase_url = \"https://x.example\"\n\
+         admin_password_env = \"s3cret pass!\"\n",
+    );
+    assert_eq!(e.key(), Some("privacyidea.admin_password_env"));
+    assert_eq!(e.line(), Some(5));
+    assert!(
+        e.to_string().contains("not an environment variable name"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("never in this file"), "{e}");
+    assert!(
+        !e.to_string().contains("s3cret"),
+        "the value is not repeated: {e}"
+    );
+    assert_printable(&e.to_string());
+    for bad in ["", "1ABC", "A-B", "A B"] {
+        let e = parse_err(&format!(
+            "[provider]\nkind = \"privacyidea\"\n[privacyidea]\nbase_url = \"https://x.example\"\n\
+             admin_password_env = \"{bad}\"\n"
+        ));
+        assert_eq!(e.key(), Some("privacyidea.admin_password_env"), "{bad:?}");
+    }
+}
+
+#[test]
+fn privacyidea_admin_user_and_file_are_checked() {
+    let e = parse_err(
+        "[provider]\nkind = \"privacyidea\"\n[privacyidea]\nbase_url = \"https://x.example\"\n\
+         admin_user = \"help\\u001b[2Jdesk\"\n",
+    );
+    assert_eq!(e.key(), Some("privacyidea.admin_user"));
+    assert_eq!(e.line(), Some(5));
+    assert_printable(&e.to_string());
+
+    let e = parse_err(
+        "[provider]\nkind = \"privacyidea\"\n[privacyidea]\nbase_url = \"https://x.example\"\n\
+         admin_password_file = \"\"\n",
+    );
+    assert_eq!(e.key(), Some("privacyidea.admin_password_file"));
+    assert!(e.to_string().contains("empty path"), "{e}");
+
+    // A relative file is read from the config file's directory.
+    let c = config::parse(
+        "[privacyidea]\nadmin_password_file = \"secrets/pi-admin\"\n",
+        Path::new("/srv/mfa/config.toml"),
+    )
+    .unwrap();
+    assert_eq!(
+        c.privacyidea.admin_password_file,
+        Some(PathBuf::from("/srv/mfa/secrets/pi-admin"))
+    );
+}
+
+#[tokio::test]
+async fn helpdesk_on_privacyidea_explains_what_is_missing() {
+    let mut c = parse_ok(
+        "[provider]\nkind = \"privacyidea\"\n[privacyidea]\nbase_url = \"https://mfa.example.edu\"\n",
+    );
+    let e = setup_admin_error(&c).await;
+    assert!(e.contains("admin_user"), "{e}");
+    assert!(!e.contains('\n'), "one line: {e}");
+
+    c.privacyidea.admin_user = "helpdesk".into();
+    c.privacyidea.admin_password_env = "MFA_ASSIST_CONFIG_TEST_UNSET_VARIABLE".into();
+    let e = setup_admin_error(&c).await;
+    assert!(
+        e.contains("MFA_ASSIST_CONFIG_TEST_UNSET_VARIABLE") && e.contains("not set"),
+        "{e}"
+    );
+
+    let dir = TempDir::new("pi-admin");
+    let missing = dir.path().join("no-such-file");
+    c.privacyidea.admin_password_file = Some(missing.clone());
+    let e = setup_admin_error(&c).await;
+    assert!(e.contains(&missing.display().to_string()), "{e}");
+    assert!(!e.contains('\n'), "one line: {e}");
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let open = dir.write("open-pw", "pw-everyone-can-read\n");
+        fs::set_permissions(&open, fs::Permissions::from_mode(0o644)).unwrap();
+        c.privacyidea.admin_password_file = Some(open);
+        let e = setup_admin_error(&c).await;
+        assert!(e.contains("chmod 600"), "{e}");
+        assert!(!e.contains("pw-everyone-can-read"), "{e}");
+    }
+}
+
+/// Why helpdesk mode cannot start with `config` (it must not).
+async fn setup_admin_error(config: &mfa_assist::config::Config) -> String {
+    match mfa_assist::setup::admin(config, None).await {
+        Ok(_) => panic!("helpdesk mode started, but should have been refused"),
+        Err(e) => e,
+    }
+}

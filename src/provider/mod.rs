@@ -7,6 +7,7 @@ pub mod graph;
 pub mod http;
 pub mod privacyidea;
 pub mod scenario;
+pub mod secret_source;
 pub mod training;
 
 use crate::secret::Secret;

@@ -172,10 +172,18 @@ impl Api {
         read(http::send_once(request).await?).await
     }
 
-    pub async fn delete(&self, path: &str, jwt: &Secret) -> Result<Answer, ProviderError> {
+    /// `query` narrows what the server may delete (an admin names the
+    /// token's owner, so another user's token is never hit).
+    pub async fn delete(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        jwt: &Secret,
+    ) -> Result<Answer, ProviderError> {
         let request = self
             .client
             .delete(self.url(path)?)
+            .query(query)
             .header(AUTHORIZATION, jwt_header(jwt)?);
         read(http::send_once(request).await?).await
     }

@@ -6,9 +6,16 @@
 //! methods. TOTP is confirmed with verify-enrollment; push (poll-only) is
 //! registered by the phone, then proven by a real challenge:
 //! `/validate/check` → `/validate/polltransaction` → finalize.
+//!
+//! [`PiAdmin`] is the helpdesk's side: an administrator's JWT, acting for
+//! the caller.
 
+mod admin;
 mod api;
 mod tokens;
+mod validity;
+
+pub use admin::{PiAdmin, PiConnectError};
 
 use super::http::{self, HttpConfig};
 use super::{
@@ -86,16 +93,8 @@ pub struct PrivacyIdea {
 impl PrivacyIdea {
     /// The error is a sentence for whoever wrote the configuration.
     pub fn new(settings: PiSettings) -> Result<Self, String> {
-        let base = http::check_base_url(&settings.base_url)
-            .map_err(|e| format!("provider.base_url: {e}"))?;
-        // A server on this machine is never reached through a proxy.
-        let http_config = HttpConfig {
-            direct: settings.http.direct || http::is_loopback(&base),
-            ..settings.http.clone()
-        };
-        let client = http::build_client(&http_config)?;
         Ok(PrivacyIdea {
-            api: Api::new(client, base),
+            api: api_for(&settings)?,
             settings,
             pending: Mutex::new(HashMap::new()),
         })
@@ -133,28 +132,23 @@ impl PrivacyIdea {
     }
 
     async fn list(&self, session: &Session) -> Result<Vec<Method>, ProviderError> {
-        let mut methods = Vec::new();
-        let mut page = 1u64;
-        loop {
-            let number = page.to_string();
+        let tokens = all_tokens(|page| async move {
             let answer = self
                 .api
                 .get(
                     "token/",
-                    &[("page", &number), ("pagesize", PAGE_SIZE)],
+                    &[("page", &page), ("pagesize", PAGE_SIZE)],
                     session.token(),
                 )
                 .await?;
-            if !answer.ok() {
-                return Err(answer.into_error());
+            if answer.ok() {
+                Ok(answer.envelope.result.value)
+            } else {
+                Err(answer.into_error())
             }
-            let (tokens, next) = tokens::parse_page(answer.envelope.result.value)?;
-            methods.extend(tokens.into_iter().map(tokens::Token::into_method));
-            match next {
-                Some(n) if n > page && n <= MAX_PAGES => page = n,
-                _ => return Ok(methods),
-            }
-        }
+        })
+        .await?;
+        Ok(tokens.into_iter().map(tokens::Token::into_method).collect())
     }
 
     async fn token_state(&self, session: &Session, serial: &str) -> Result<String, ProviderError> {
@@ -175,7 +169,7 @@ impl PrivacyIdea {
 
     async fn delete(&self, session: &Session, serial: &str) -> Result<(), ProviderError> {
         let path = token_path(serial)?;
-        let answer = self.api.delete(&path, session.token()).await?;
+        let answer = self.api.delete(&path, &[], session.token()).await?;
         if answer.ok() {
             return Ok(());
         }
@@ -508,6 +502,38 @@ impl std::fmt::Debug for PrivacyIdea {
             .field("base_url", &self.settings.base_url)
             .field("realm", &self.settings.realm)
             .finish_non_exhaustive()
+    }
+}
+
+/// The server's API client, for the kiosk and the helpdesk alike. The error
+/// is a sentence for whoever wrote the configuration.
+fn api_for(settings: &PiSettings) -> Result<Api, String> {
+    let base =
+        http::check_base_url(&settings.base_url).map_err(|e| format!("provider.base_url: {e}"))?;
+    // A server on this machine is never reached through a proxy.
+    let http_config = HttpConfig {
+        direct: settings.http.direct || http::is_loopback(&base),
+        ..settings.http.clone()
+    };
+    Ok(Api::new(http::build_client(&http_config)?, base))
+}
+
+/// Every token of a `GET /token/` listing, following `next` page by page.
+/// `fetch` asks for one page (its number) and gives `result.value`.
+async fn all_tokens<F, Fut>(mut fetch: F) -> Result<Vec<tokens::Token>, ProviderError>
+where
+    F: FnMut(String) -> Fut,
+    Fut: std::future::Future<Output = Result<Value, ProviderError>>,
+{
+    let mut all = Vec::new();
+    let mut page = 1u64;
+    loop {
+        let (tokens, next) = tokens::parse_page(fetch(page.to_string()).await?)?;
+        all.extend(tokens);
+        match next {
+            Some(n) if n > page && n <= MAX_PAGES => page = n,
+            _ => return Ok(all),
+        }
     }
 }
 
