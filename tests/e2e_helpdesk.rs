@@ -218,3 +218,145 @@ fn helpdesk_escalation_when_the_caller_cannot_be_verified() {
         ["looked_up", "verification_failed", "case_closed"]
     );
 }
+
+#[path = "support/privacyidea/mod.rs"]
+#[allow(dead_code)]
+mod pi;
+
+fn block_on<T>(work: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(work)
+}
+
+/// The caller, on their own: signs in at a kiosk with the registration code
+/// the agent read out and adds a code app (the real kiosk provider, the
+/// code computed from the key as a phone would).
+fn caller_registers(server: &pi::PiServer, user: &str, code: &str) -> String {
+    use mfa_assist::provider::privacyidea::{PiSettings, PrivacyIdea};
+    use mfa_assist::provider::{MethodKind, Provider};
+    use mfa_assist::secret::Secret;
+    block_on(async {
+        let kiosk = PrivacyIdea::new(PiSettings {
+            base_url: server.url.clone(),
+            realm: server.realm.clone(),
+            ..PiSettings::default()
+        })
+        .unwrap();
+        let session = kiosk
+            .sign_in(user, &Secret::new(code.to_string()))
+            .await
+            .unwrap_or_else(|e| panic!("the code read off the screen did not sign in: {e}"));
+        let enrollment = kiosk
+            .begin_enrollment(&session, MethodKind::AuthenticatorCode)
+            .await
+            .unwrap();
+        let key: String = enrollment.manual_key.expose().split_whitespace().collect();
+        assert!(
+            kiosk
+                .check_code(&session, &enrollment.id, &pi::totp_now(&key))
+                .await
+                .unwrap(),
+            "the new token did not accept its code"
+        );
+        enrollment.id
+    })
+}
+
+#[test]
+fn helpdesk_call_against_privacyidea_as_admin() {
+    let server = pi::PiServer::from_env();
+    let (user, old) = block_on(async {
+        let user = server.create_user("desk").await;
+        let (old, _) = server.enroll_totp_for(&user, "lost phone").await;
+        (user, old)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let provider = format!(
+        "[provider]\nkind = \"privacyidea\"\n\n[privacyidea]\nbase_url = \"{}\"\nrealm = \"{}\"\n\
+         admin_user = \"{}\"\nadmin_password_file = \"{}\"\n",
+        server.url,
+        server.realm,
+        std::env::var("MFA_ASSIST_PI_ADMIN").unwrap_or_else(|_| "admin".into()),
+        std::env::var("MFA_ASSIST_PI_ADMIN_PASSWORD_FILE").unwrap(),
+    );
+    let t = Tmux::start_with_config(
+        "desk-pi",
+        110,
+        40,
+        &desk_config(dir.path(), &provider),
+        &["--helpdesk"],
+    );
+    let screen = t.wait_for("Who is calling?");
+    t.expect_not(
+        &screen,
+        "TRAINING",
+        "a real server is not the training tenant",
+    );
+    t.type_text(&user);
+    t.keys(&["Enter"]);
+    t.wait_for("lost phone");
+    t.wait_for("No registration code issued.");
+    t.keys(&["d"]);
+    t.wait_for_flat("Verify the caller's identity first");
+    verify(&t);
+
+    // The old token goes.
+    t.keys(&["d"]);
+    t.wait_for("lost phone");
+    t.wait_for("Delete “");
+    t.keys(&["y"]);
+    t.wait_for("No sign-in methods registered.");
+    let left = block_on(server.tokens(&user));
+    assert!(
+        left.iter().all(|tok| tok["serial"] != old.as_str()),
+        "the old token is still on the server: {left:?}"
+    );
+
+    // A registration code, read off the screen: privacyIDEA's are always one use.
+    t.keys(&["p"]);
+    let screen = t.wait_for("Valid for:");
+    t.expect_not(&screen, "o  One use", "privacyIDEA codes work once only");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Read this registration code");
+    let code = read_pass(&t, &screen);
+    t.keys(&["Enter"]);
+    t.wait_for("registration code issued, valid until");
+
+    t.keys(&["w"]);
+    t.wait_for("Checking every");
+    let serial = caller_registers(&server, &user, &code);
+    let screen = t.wait_for("New: Authenticator");
+    t.expect(&screen, "New: Authenticator app (6-digit code)");
+    let _ = serial;
+
+    let (case, records) = finish(&t, dir.path());
+    assert_no_secret(&t, "the case file", &case, &code);
+    assert_no_secret(
+        &t,
+        "the audit log",
+        &serde_json::to_string(&records).unwrap(),
+        &code,
+    );
+    assert!(
+        case.contains("Deleted Authenticator app (6-digit code): lost phone"),
+        "{case}"
+    );
+    assert!(
+        case.contains("System: privacyIDEA http://127.0.0.1"),
+        "{case}"
+    );
+    assert_eq!(
+        actions(&records),
+        [
+            "looked_up",
+            "verified",
+            "deleted",
+            "pass_issued",
+            "new_method_seen",
+            "case_closed"
+        ]
+    );
+}
