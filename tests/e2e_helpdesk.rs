@@ -220,7 +220,6 @@ fn helpdesk_escalation_when_the_caller_cannot_be_verified() {
 }
 
 #[path = "support/privacyidea/mod.rs"]
-#[allow(dead_code)]
 mod pi;
 
 fn block_on<T>(work: impl std::future::Future<Output = T>) -> T {
