@@ -124,7 +124,34 @@ pub struct EntraConfig {
     /// Overrides for national clouds, or a local test server.
     pub authority_base: String,
     pub graph_base: String,
+    /// Helpdesk mode: the environment variable holding the app's client
+    /// secret (never the command line: other users can read a process's
+    /// arguments).
+    pub client_secret_env: String,
+    /// Helpdesk mode: a file holding the client secret instead; when set,
+    /// it is used and the variable is not read. A relative path has been
+    /// resolved against the config file's directory.
+    pub client_secret_file: Option<PathBuf>,
+    /// Never set: present only to refuse a secret written into the file
+    /// with words that say where it belongs. Holds nothing of the value.
+    #[serde(default)]
+    pub client_secret: Option<Refused>,
 }
+
+/// A key whose value must not be in the config file. Reading it keeps
+/// nothing of the value, so no copy of a secret outlives parsing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Refused;
+
+impl<'de> Deserialize<'de> for Refused {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer).map(|_| Refused)
+    }
+}
+
+/// The variable helpdesk mode reads the Entra app's client secret from,
+/// unless `entra.client_secret_env` names another.
+pub const DEFAULT_CLIENT_SECRET_ENV: &str = "MFA_ASSIST_ENTRA_CLIENT_SECRET";
 
 impl Default for EntraConfig {
     fn default() -> Self {
@@ -135,6 +162,9 @@ impl Default for EntraConfig {
             registration_timeout_secs: 900,
             authority_base: "https://login.microsoftonline.com".into(),
             graph_base: "https://graph.microsoft.com/v1.0".into(),
+            client_secret_env: DEFAULT_CLIENT_SECRET_ENV.into(),
+            client_secret_file: None,
+            client_secret: None,
         }
     }
 }
@@ -177,6 +207,86 @@ impl EntraConfig {
             "entra.registration_timeout_secs",
             self.registration_timeout_secs,
             PHONE_WAIT_SECS,
+        )?;
+        self.validate_client_secret()
+    }
+
+    /// Where helpdesk mode finds the client secret. Checked here for its
+    /// form only: whether the variable is set or the file readable matters
+    /// only when helpdesk mode starts, and is reported then.
+    fn validate_client_secret(&self) -> Result<(), ConfigError> {
+        self.refuse_written_secret()?;
+        let name = &self.client_secret_env;
+        if !is_env_var_name(name) {
+            return Err(ConfigError::invalid(
+                "entra.client_secret_env",
+                format!(
+                    "`entra.client_secret_env` is {}, which is not the name of an environment \
+                     variable",
+                    quoted_redacted(name)
+                ),
+            )
+            .with_hint(format!(
+                "give the variable's name (letters, digits and _), not the secret itself; \
+                 e.g. {DEFAULT_CLIENT_SECRET_ENV}"
+            )));
+        }
+        if let Some(file) = &self.client_secret_file
+            && file.as_os_str().is_empty()
+        {
+            return Err(ConfigError::invalid(
+                "entra.client_secret_file",
+                "`entra.client_secret_file` is an empty path",
+            )
+            .with_hint("leave the key out to read the secret from the environment variable"));
+        }
+        Ok(())
+    }
+
+    /// A secret in the config file is refused whichever provider is chosen:
+    /// config files get copied, backed up and shared.
+    fn refuse_written_secret(&self) -> Result<(), ConfigError> {
+        if self.client_secret.is_some() {
+            return Err(ConfigError::invalid(
+                "entra.client_secret",
+                "the client secret must not be written in the config file",
+            )
+            .with_hint(format!(
+                "delete this line; put the secret in the environment variable named by \
+                 `entra.client_secret_env` (default {DEFAULT_CLIENT_SECRET_ENV}) or in a file \
+                 only this account can read, named by `entra.client_secret_file`"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A portable environment variable name: a letter or `_`, then letters,
+/// digits and `_`; at most 128 characters.
+fn is_env_var_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    name.len() <= 128
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A value that may be a secret pasted into the wrong key: quoted only when
+/// it is short and looks like a name, otherwise described, never echoed.
+fn quoted_redacted(value: &str) -> String {
+    let name_like = value.len() <= 40
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ' ');
+    if name_like && !value.trim().is_empty() {
+        quoted(value)
+    } else if value.trim().is_empty() {
+        "empty".to_string()
+    } else {
+        format!(
+            "a value of {} characters (not shown)",
+            value.chars().count()
         )
     }
 }
@@ -745,6 +855,13 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
             *path = dir.join(&*path);
         }
     }
+    if let Some(file) = &config.entra.client_secret_file
+        && file.is_relative()
+        && !file.as_os_str().is_empty()
+        && let Some(dir) = origin.parent()
+    {
+        config.entra.client_secret_file = Some(dir.join(file));
+    }
     let org = &mut config.organisation;
     for text in [&mut org.name, &mut org.no_pass_help, &mut org.helpdesk] {
         if text.contains("\r\n") {
@@ -787,6 +904,7 @@ impl Config {
             .with_hint("leave the key out to use the built-in scenario"));
         }
 
+        self.entra.refuse_written_secret()?;
         match self.provider.kind {
             ProviderKind::Privacyidea => self.privacyidea.validate()?,
             ProviderKind::Entra => self.entra.validate()?,

@@ -1,16 +1,18 @@
 //! Builds the running app's parts from the configuration.
 
 use crate::app::Look;
-use crate::config::{AddKindConfig, Config, ProviderKind, QrStyleConfig};
+use crate::config::{AddKindConfig, Config, EntraConfig, ProviderKind, QrStyleConfig};
 use crate::flow::Settings;
 use crate::helpdesk::DeskSettings;
 use crate::provider::admin::Admin;
-use crate::provider::graph::{GraphProvider, GraphSettings};
+use crate::provider::graph::{
+    ClientSecretSource, ConnectError, GraphAdmin, GraphDesk, GraphProvider, GraphSettings,
+};
 use crate::provider::http::HttpConfig;
 use crate::provider::privacyidea::{PiAdmin, PiSettings, PrivacyIdea};
 use crate::provider::secret_source::SecretSource;
 use crate::provider::training::TrainingTenant;
-use crate::provider::{MethodKind, Provider, Wait};
+use crate::provider::{MethodKind, Provider, ProviderError, Wait};
 use crate::ui::Branding;
 use crate::ui::qr::QrStyle;
 use std::path::{Path, PathBuf};
@@ -23,17 +25,17 @@ pub fn provider(config: &Config, scenario: Option<&Path>) -> Result<Arc<dyn Prov
     match config.provider.kind {
         ProviderKind::Training => Ok(Arc::new(training_tenant(config, scenario)?)),
         ProviderKind::Privacyidea => Ok(Arc::new(PrivacyIdea::new(pi_settings(config))?)),
-        ProviderKind::Entra => {
-            let entra = &config.entra;
-            let mut settings = GraphSettings::new(entra.tenant.trim(), entra.client_id.trim());
-            settings.authority_base = entra.authority_base.clone();
-            settings.graph_base = entra.graph_base.clone();
-            settings.timeout = Duration::from_secs(entra.request_timeout_secs);
-            settings.registration_wait.timeout =
-                Duration::from_secs(entra.registration_timeout_secs);
-            Ok(Arc::new(GraphProvider::new(settings)?))
-        }
+        ProviderKind::Entra => Ok(Arc::new(GraphProvider::new(graph_settings(&config.entra))?)),
     }
+}
+
+fn graph_settings(entra: &EntraConfig) -> GraphSettings {
+    let mut settings = GraphSettings::new(entra.tenant.trim(), entra.client_id.trim());
+    settings.authority_base = entra.authority_base.clone();
+    settings.graph_base = entra.graph_base.clone();
+    settings.timeout = Duration::from_secs(entra.request_timeout_secs);
+    settings.registration_wait.timeout = Duration::from_secs(entra.registration_timeout_secs);
+    settings
 }
 
 fn pi_settings(config: &Config) -> PiSettings {
@@ -145,7 +147,7 @@ pub async fn admin(config: &Config, scenario: Option<&Path>) -> Result<Arc<dyn A
     match config.provider.kind {
         ProviderKind::Training => Ok(Arc::new(training_tenant(config, scenario)?)),
         ProviderKind::Privacyidea => Ok(Arc::new(pi_admin(config).await?)),
-        ProviderKind::Entra => Err("helpdesk mode on Entra ID is not available yet".into()),
+        ProviderKind::Entra => Ok(Arc::new(graph_desk(&config.entra).await?)),
     }
 }
 
@@ -221,4 +223,60 @@ pub fn desk_settings(config: &Config, admin: &dyn Admin) -> DeskSettings {
         agent: agent_name(config),
         ..DeskSettings::default()
     }
+}
+
+/// Where helpdesk mode reads the Entra app's client secret: the file when
+/// one is named, else the environment variable.
+pub fn client_secret_source(entra: &EntraConfig) -> ClientSecretSource {
+    match &entra.client_secret_file {
+        Some(path) => ClientSecretSource::File(path.clone()),
+        None => ClientSecretSource::Env(entra.client_secret_env.clone()),
+    }
+}
+
+/// Signs in as the helpdesk app. Every failure is one line that says what
+/// to fix and where.
+async fn graph_desk(entra: &EntraConfig) -> Result<GraphDesk, String> {
+    let source = client_secret_source(entra);
+    let secret = source
+        .load()
+        .map_err(|why| format!("Entra ID helpdesk: {why} (the app's client secret)"))?;
+    let admin = GraphAdmin::connect(graph_settings(entra), secret)
+        .await
+        .map_err(|e| connect_failure(&e, &source, entra))?;
+    Ok(GraphDesk::new(admin))
+}
+
+fn connect_failure(e: &ConnectError, source: &ClientSecretSource, entra: &EntraConfig) -> String {
+    let secret_from = match source {
+        ClientSecretSource::Env(name) => format!("the environment variable {name}"),
+        ClientSecretSource::File(path) => format!("the file {}", path.display()),
+    };
+    let fix = match e {
+        ConnectError::Config(_) => "check [entra] in the config file".to_string(),
+        ConnectError::Provider(ProviderError::NotAllowed(why)) if why.contains("client secret") => {
+            format!(
+                "put a current client secret of app {} in {secret_from}",
+                entra.client_id.trim()
+            )
+        }
+        ConnectError::Provider(ProviderError::NotAllowed(_)) => format!(
+            "check entra.tenant and entra.client_id, and that app {} has its application \
+             permissions with admin consent (see the README)",
+            entra.client_id.trim()
+        ),
+        ConnectError::Provider(ProviderError::Unreachable | ProviderError::Timeout) => format!(
+            "check the network, a proxy, and entra.authority_base ({})",
+            entra.authority_base
+        ),
+        ConnectError::Provider(_) => "try again; if it persists, give the reference to \
+                                      whoever runs the Entra tenant"
+            .to_string(),
+    };
+    one_line(&format!("Entra ID helpdesk: {e}; {fix}"))
+}
+
+/// Messages go to a terminal's single error line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -1,6 +1,7 @@
 //! Dates and times as the screens, case notes and audit log write them
 //! (UTC). A date crate for three formats is not worth its weight.
 
+use crate::provider::calendar::civil_from_days;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Whole seconds since the Unix epoch (0 before it).
@@ -62,21 +63,6 @@ pub fn rfc3339(t: SystemTime) -> String {
 pub fn after_minutes(t: SystemTime, minutes: u32) -> SystemTime {
     t.checked_add(Duration::from_secs(u64::from(minutes) * 60))
         .unwrap_or(t)
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's method).
-pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    (y, m as u32, d as u32)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use mfa_assist::config::{
     self, Config, ConfigError, ConfigErrorKind, ConfigSource, KioskConfig, ProviderKind,
     QrStyleConfig,
 };
+use mfa_assist::provider::graph::ClientSecretSource;
 use proptest::prelude::*;
 
 const EXAMPLE: &str = include_str!("../config.example.toml");
@@ -876,4 +877,101 @@ async fn setup_admin_error(config: &mfa_assist::config::Config) -> String {
         Ok(_) => panic!("helpdesk mode started, but should have been refused"),
         Err(e) => e,
     }
+}
+
+const ENTRA: &str = "[provider]\nkind = \"entra\"\n[entra]\ntenant = \"contoso.onmicrosoft.com\"\n\
+                     client_id = \"00000000-0000-0000-0000-000000000001\"\n";
+
+#[test]
+fn entra_client_secret_comes_from_a_variable_by_default() {
+    let c = parse_ok(ENTRA);
+    assert_eq!(c.entra.client_secret_env, "MFA_ASSIST_ENTRA_CLIENT_SECRET");
+    assert_eq!(c.entra.client_secret_env, config::DEFAULT_CLIENT_SECRET_ENV);
+    assert_eq!(c.entra.client_secret_file, None);
+    assert_eq!(
+        mfa_assist::setup::client_secret_source(&c.entra),
+        ClientSecretSource::Env("MFA_ASSIST_ENTRA_CLIENT_SECRET".into())
+    );
+    for key in ["client_secret_env", "client_secret_file"] {
+        assert!(EXAMPLE.contains(key), "config.example.toml lacks {key}");
+    }
+
+    let c = parse_ok(&format!(
+        "{ENTRA}client_secret_env = \"HELPDESK_GRAPH_SECRET\"\n"
+    ));
+    assert_eq!(
+        mfa_assist::setup::client_secret_source(&c.entra),
+        ClientSecretSource::Env("HELPDESK_GRAPH_SECRET".into())
+    );
+}
+
+#[test]
+fn entra_client_secret_file_wins_and_is_read_from_the_config_dir() {
+    let c = config::parse(
+        &format!("{ENTRA}client_secret_file = \"secrets/graph\"\n"),
+        Path::new("/srv/mfa/config.toml"),
+    )
+    .unwrap();
+    let expected = PathBuf::from("/srv/mfa/secrets/graph");
+    assert_eq!(
+        c.entra.client_secret_file.as_deref(),
+        Some(expected.as_path())
+    );
+    assert_eq!(
+        mfa_assist::setup::client_secret_source(&c.entra),
+        ClientSecretSource::File(expected)
+    );
+    let c = parse_ok(&format!("{ENTRA}client_secret_file = \"/etc/mfa/graph\"\n"));
+    assert_eq!(
+        c.entra.client_secret_file,
+        Some(PathBuf::from("/etc/mfa/graph"))
+    );
+
+    let e = parse_err(&format!("{ENTRA}client_secret_file = \"\"\n"));
+    assert_eq!(e.key(), Some("entra.client_secret_file"));
+    assert_eq!(e.line(), Some(6));
+}
+
+#[test]
+fn entra_client_secret_env_must_be_a_variable_name() {
+    for bad in ["", "MY VAR", "1ST", "A=B", "$SECRET"] {
+        let e = parse_err(&format!("{ENTRA}client_secret_env = \"{bad}\"\n"));
+        assert_eq!(e.key(), Some("entra.client_secret_env"), "{bad:?}: {e}");
+        assert_eq!(e.line(), Some(6), "{e}");
+        assert!(e.to_string().contains("not the secret itself"), "{e}");
+        assert_printable(&e.to_string());
+    }
+    // The secret itself pasted here is not echoed back to the screen.
+    let pasted = "Abc8Q~x1YzW.vT_5uR-4sQ3pO2nM1lK0jI9hG8fE";
+    let e = parse_err(&format!("{ENTRA}client_secret_env = \"{pasted}\"\n"));
+    assert!(!e.to_string().contains(pasted), "{e}");
+    assert!(!e.to_string().contains("Abc8Q"), "{e}");
+    assert!(!format!("{e:?}").contains("Abc8Q"), "{e:?}");
+    // Only checked when Entra is the provider.
+    parse_ok("[entra]\nclient_secret_env = \"MY VAR\"\n");
+}
+
+#[test]
+fn entra_client_secret_is_refused_in_the_file_without_echoing_it() {
+    let secret = "Zz9Q~verysecretvalue.abc";
+    let e = parse_err(&format!("{ENTRA}client_secret = \"{secret}\"\n"));
+    assert_eq!(e.key(), Some("entra.client_secret"));
+    assert_eq!(e.line(), Some(6));
+    let text = e.to_string();
+    assert!(
+        text.contains("must not be written in the config file"),
+        "{text}"
+    );
+    assert!(text.contains("MFA_ASSIST_ENTRA_CLIENT_SECRET"), "{text}");
+    assert!(text.contains("client_secret_file"), "{text}");
+    assert!(!text.contains("verysecret"), "{text}");
+    assert!(!format!("{e:?}").contains("verysecret"));
+    // Any shape of value, even under another provider: never kept.
+    let e = parse_err("[entra]\nclient_secret = { value = \"verysecret\" }\n");
+    assert_eq!(e.key(), Some("entra.client_secret"), "{e}");
+    let c = config::parse(
+        "[entra]\nclient_secret = \"verysecret\"\n",
+        Path::new("/etc/mfa-assist/config.toml"),
+    );
+    assert!(!format!("{c:?}").contains("verysecret"));
 }

@@ -796,3 +796,180 @@ fn privacyidea_push_flow_approved_by_the_phone() {
     assert_eq!(tokens[0]["tokentype"], "push");
     assert_eq!(tokens[0]["rollout_state"], "enrolled");
 }
+
+// ============================================================================
+// Against Microsoft Entra ID as played by the fake Graph server
+// (tests/support/fake_graph), hosted by this test process
+// ============================================================================
+
+#[path = "support/fake_graph/mod.rs"]
+mod fake_graph;
+
+/// The fake Graph and identity platform on 127.0.0.1, served by a runtime
+/// of this process while the test thread drives tmux.
+struct GraphServer {
+    fake: fake_graph::FakeGraph,
+    // Dropped after the fake: its server task runs on this runtime.
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl GraphServer {
+    fn start() -> GraphServer {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let fake = runtime.block_on(fake_graph::FakeGraph::start());
+        GraphServer {
+            fake,
+            _runtime: runtime,
+        }
+    }
+
+    fn config(&self) -> String {
+        format!(
+            "[provider]\nkind = \"entra\"\n\n[entra]\ntenant = \"{}\"\nclient_id = \"{}\"\n\
+             authority_base = \"{}\"\ngraph_base = \"{}\"\nregistration_timeout_secs = 120\n\n\
+             [kiosk]\ndone_countdown_secs = {DONE_COUNTDOWN_SECS}\n",
+            fake_graph::TENANT,
+            fake_graph::CLIENT_ID,
+            self.fake.authority_base(),
+            self.fake.graph_base()
+        )
+    }
+}
+
+/// The code the device-code screen tells the person to type on their phone.
+fn user_code_on(screen: &str) -> Option<String> {
+    screen
+        .lines()
+        .find_map(|l| l.split_once("Your code:"))
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .map(str::to_string)
+}
+
+/// Moves the selection (`▶`) down the method list to the row with `label`.
+fn select_row(t: &Tmux, label: &str) {
+    let selected = |s: &str| {
+        s.lines()
+            .find(|l| l.contains('▶'))
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    for _ in 0..20 {
+        let now = selected(&t.screen());
+        if now.contains(label) {
+            return;
+        }
+        t.keys(&["Down"]);
+        t.wait_until("the selection to move down", tmux::TIMEOUT, |s| {
+            selected(s) != now
+        });
+    }
+    t.fail(&format!("could not select the row {label:?}"));
+}
+
+/// Test: the release binary as an Entra ID kiosk against the fake Graph.
+/// Device-code sign-in (the test plays the person signing in on their
+/// phone with the code read off the screen), the methods Graph lists, the
+/// old Authenticator deleted, "add Microsoft Authenticator" with the My
+/// Security Info QR decoded off the screen, the new Authenticator appearing
+/// on the account (the test registers it on the fake), Done, sign-out.
+#[test]
+fn entra_device_code_flow_welcome_to_done() {
+    const OLD_APP: &str = "Kim's old iPhone";
+    const NEW_APP: &str = "Kim's new iPhone";
+    let graph = GraphServer::start();
+    let fake = &graph.fake;
+    // Polls every second; the person has not signed in until the test says.
+    fake.device_interval(1);
+    fake.script_device(&[]);
+    // The old Authenticator is not the default, so Graph lets it go.
+    fake.set_default_method(fake_graph::KIM, Some(fake_graph::MOBILE_ID));
+
+    let t = Tmux::start_with_config("entra", 110, 48, &graph.config(), &[]);
+    t.wait_for(WELCOME);
+    t.expect_not(&t.screen(), "TRAINING", "Entra is not the training tenant");
+    t.keys(&["Enter"]);
+    let shown = t.wait_until("a device code to type", tmux::TIMEOUT, |s| {
+        user_code_on(s).is_some() && flat(s).contains("Waiting for you to finish signing in")
+    });
+    t.expect(&shown, "https://microsoft.com/devicelogin");
+    let user_code = user_code_on(&shown).unwrap();
+    // The kiosk polls and keeps waiting while nobody has signed in.
+    t.wait_until(
+        "the kiosk to poll the token endpoint",
+        tmux::TIMEOUT,
+        |_| fake.state().device_polls.len() >= 2,
+    );
+    t.expect(&t.screen(), &user_code);
+    assert!(
+        fake.complete_device_sign_in(&user_code),
+        "the screen shows {user_code:?}, which the sign-in service never handed out"
+    );
+
+    t.wait_for("Signed in as Kim Akers");
+    let methods = t.wait_for(OLD_APP);
+    // Graph's list, as the kiosk maps it: the phone, the pass and the key too.
+    for row in ["+1 2065555555 (mobile)", "Red key", "Temporary Access Pass"] {
+        t.expect(&methods, row);
+    }
+
+    select_row(&t, OLD_APP);
+    t.keys(&["d"]);
+    t.wait_until("the delete confirmation", tmux::TIMEOUT, |s| {
+        s.lines()
+            .any(|l| l.contains("Delete") && l.contains(OLD_APP))
+            && flat(s).contains("Press y to delete")
+    });
+    t.keys(&["y"]);
+    t.wait_for_flat(&format!("Deleted “{OLD_APP}”"));
+    t.wait_gone("Loading");
+    assert!(
+        !fake
+            .methods(fake_graph::KIM)
+            .iter()
+            .any(|m| m["displayName"] == OLD_APP),
+        "the old Authenticator is deleted on the server"
+    );
+    assert_eq!(
+        fake.calls(
+            "DELETE",
+            "/me/authentication/microsoftAuthenticatorMethods/"
+        ),
+        1
+    );
+
+    let scan = add_until_qr(&t, "Authenticator app (notification)", 0);
+    t.expect_flat(&scan, "Work or school account");
+    assert_eq!(
+        read_qr(&t),
+        "https://mysignins.microsoft.com/security-info",
+        "the QR opens My Security Info"
+    );
+    t.wait_for_flat("Waiting for your phone to add the account");
+    // The person adds their work account in Microsoft Authenticator.
+    fake.register_authenticator(fake_graph::KIM, NEW_APP);
+    // The kiosk polls every 5 s (its own cadence, not the server's).
+    t.wait_until(
+        "the new Authenticator to be noticed",
+        Duration::from_secs(20),
+        |s| s.contains("All done"),
+    );
+    let done = t.wait_for(NEW_APP);
+    t.expect_not(&done, OLD_APP, "the old app was deleted");
+
+    t.wait_until(
+        "the countdown to return to Welcome",
+        Duration::from_secs(DONE_COUNTDOWN_SECS + 7),
+        |s| s.contains(WELCOME),
+    );
+    let all = t.screen_and_scrollback();
+    for needle in ["Kim Akers", fake_graph::KIM, NEW_APP, user_code.as_str()] {
+        assert!(
+            !all.contains(needle),
+            "{needle:?} left on screen after sign-out"
+        );
+    }
+}

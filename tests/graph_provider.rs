@@ -7,16 +7,14 @@
 mod fake_graph;
 
 use fake_graph::{
-    ALT_MOBILE_ID, CLIENT_ID, CLIENT_SECRET, DeviceStep, FakeGraph, FaultReply, GUEST, KIM,
-    OFFICE_ID, TENANT,
+    ALT_MOBILE_ID, CLIENT_SECRET, DeviceStep, FakeGraph, FaultReply, GUEST, KIM, OFFICE_ID,
 };
 use mfa_assist::provider::graph::client_secret::{from_file, from_lookup};
 use mfa_assist::provider::graph::{
-    ClientSecretSource, ConnectError, GraphAdmin, GraphProvider, GraphSettings, MethodType,
-    PhoneNumber, PhoneType,
+    ClientSecretSource, ConnectError, GraphAdmin, GraphProvider, MethodType, PhoneNumber, PhoneType,
 };
 use mfa_assist::provider::{
-    Confirm, DevicePoll, MethodKind, Provider, ProviderError, Session, SignInKind, Wait,
+    Confirm, DevicePoll, MethodKind, Provider, ProviderError, Session, SignInKind,
 };
 use mfa_assist::secret::Secret;
 use std::collections::HashSet;
@@ -25,21 +23,8 @@ use std::time::{Duration, Instant};
 const OLD_AUTHENTICATOR: &str = "6a8c4e2d-9a3b-4f1e-8d2c-1b5e7f9a0c31";
 const SECURITY_INFO: &str = "https://mysignins.microsoft.com/security-info";
 
-fn settings(fake: &FakeGraph) -> GraphSettings {
-    GraphSettings {
-        authority_base: fake.authority_base(),
-        graph_base: fake.graph_base(),
-        timeout: Duration::from_secs(5),
-        registration_wait: Wait {
-            poll_every: Duration::from_millis(100),
-            timeout: Duration::from_secs(60),
-        },
-        ..GraphSettings::new(TENANT, CLIENT_ID)
-    }
-}
-
 fn provider(fake: &FakeGraph) -> GraphProvider {
-    GraphProvider::new(settings(fake)).unwrap()
+    GraphProvider::new(fake.settings()).unwrap()
 }
 
 async fn sign_in(fake: &FakeGraph, p: &GraphProvider) -> Session {
@@ -52,7 +37,7 @@ async fn sign_in(fake: &FakeGraph, p: &GraphProvider) -> Session {
 }
 
 async fn admin(fake: &FakeGraph) -> GraphAdmin {
-    GraphAdmin::connect(settings(fake), Secret::new(CLIENT_SECRET))
+    GraphAdmin::connect(fake.settings(), Secret::new(CLIENT_SECRET))
         .await
         .unwrap()
 }
@@ -144,7 +129,7 @@ async fn device_code_expired_declined_and_bad_code() {
 #[tokio::test]
 async fn device_code_refusals_speak_to_the_admin() {
     let fake = FakeGraph::start().await;
-    let mut s = settings(&fake);
+    let mut s = fake.settings();
     s.client_id = "99999999-0000-0000-0000-000000000000".into();
     let p = GraphProvider::new(s).unwrap();
     match p.begin_device_sign_in().await.unwrap_err() {
@@ -194,11 +179,11 @@ async fn pass_sign_in_is_not_offered() {
 #[tokio::test]
 async fn plain_http_only_to_loopback() {
     let fake = FakeGraph::start().await;
-    let mut s = settings(&fake);
+    let mut s = fake.settings();
     s.graph_base = "http://graph.example.com/v1.0".into();
     let e = GraphProvider::new(s).unwrap_err();
     assert!(e.contains("https"), "{e}");
-    let mut s = settings(&fake);
+    let mut s = fake.settings();
     s.ca_bundle = Some("/nonexistent/bundle.pem".into());
     let e = GraphProvider::new(s).unwrap_err();
     assert!(e.contains("/nonexistent/bundle.pem"), "{e}");
@@ -608,7 +593,7 @@ async fn delete_and_post_are_never_retried() {
 #[tokio::test]
 async fn timeouts_retry_reads_but_not_writes() {
     let fake = FakeGraph::start().await;
-    let mut s = settings(&fake);
+    let mut s = fake.settings();
     s.timeout = Duration::from_millis(300);
     let p = GraphProvider::new(s).unwrap();
     let session = sign_in(&fake, &p).await;
@@ -647,7 +632,7 @@ async fn nobody_listening_is_unreachable() {
     let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = free.local_addr().unwrap().port();
     drop(free);
-    let mut s = settings(&fake);
+    let mut s = fake.settings();
     s.graph_base = format!("http://127.0.0.1:{port}/v1.0");
     let offline = GraphProvider::new(s).unwrap();
     assert_eq!(
@@ -671,7 +656,7 @@ async fn registration_is_seen_when_a_new_authenticator_appears() {
     assert_eq!(e.qr_payload.expose(), SECURITY_INFO);
     assert!(e.manual_key.is_empty());
     assert_eq!(e.confirm, Confirm::Appears);
-    assert_eq!(e.registration, Some(settings(&fake).registration_wait));
+    assert_eq!(e.registration, Some(fake.settings().registration_wait));
     assert_eq!(e.account_name, KIM);
 
     // Two more looks at the list before the phone's registration lands.
@@ -828,7 +813,7 @@ async fn admin_token_is_renewed_before_it_expires() {
 async fn admin_wrong_secret_is_explained_without_the_secret() {
     let fake = FakeGraph::start().await;
     let wrong = "wrong~secret~value~123";
-    let e = GraphAdmin::connect(settings(&fake), Secret::new(wrong))
+    let e = GraphAdmin::connect(fake.settings(), Secret::new(wrong))
         .await
         .unwrap_err();
     let text = e.to_string();
@@ -838,7 +823,7 @@ async fn admin_wrong_secret_is_explained_without_the_secret() {
         e,
         ConnectError::Provider(ProviderError::NotAllowed(_))
     ));
-    let mut s = settings(&fake);
+    let mut s = fake.settings();
     s.tenant = String::new();
     assert!(matches!(
         GraphAdmin::connect(s, Secret::new(CLIENT_SECRET))
@@ -934,9 +919,12 @@ async fn admin_issues_a_pass_shown_once_and_never_in_debug() {
     let issued = a.create_tap(KIM, Some(60), true).await.unwrap();
     let value = fake.state().user(KIM).unwrap().issued_passes[0].clone();
     assert_eq!(issued.pass.expose(), value);
-    assert_eq!(issued.lifetime_minutes, Some(60));
-    assert_eq!(issued.is_usable_once, Some(true));
-    assert_eq!(issued.usability_reason.as_deref(), Some("EnabledByPolicy"));
+    assert_eq!(issued.status.lifetime_minutes, Some(60));
+    assert_eq!(issued.status.is_usable_once, Some(true));
+    assert_eq!(
+        issued.status.usability_reason.as_deref(),
+        Some("EnabledByPolicy")
+    );
     assert!(!format!("{issued:?}").contains(&value), "pass in Debug");
     // Graph keeps one pass per user, and never shows its value again.
     let passes: Vec<_> = fake

@@ -200,7 +200,7 @@ pub fn parse_http_date(value: &str) -> Option<SystemTime> {
     if hms.next().is_some() || h > 23 || m > 59 || s > 60 || !(1..=31).contains(&day) {
         return None;
     }
-    let days = days_from_civil(year, month, day);
+    let days = super::calendar::days_from_civil(year, month, day);
     let secs = u64::try_from(days).ok()?.checked_mul(86_400)? + h * 3600 + m * 60 + s;
     UNIX_EPOCH.checked_add(Duration::from_secs(secs))
 }
@@ -213,17 +213,6 @@ fn month_number(name: &str) -> Option<u32> {
         .iter()
         .position(|m| *m == name)
         .and_then(|i| u32::try_from(i + 1).ok())
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
-pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// How reads are retried. Writes are never retried here: a POST or DELETE

@@ -3,6 +3,7 @@
 //! calls the trait.
 
 pub mod admin;
+pub(crate) mod calendar;
 pub mod graph;
 pub mod http;
 pub mod privacyidea;

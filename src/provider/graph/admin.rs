@@ -6,8 +6,9 @@
 //! whoever wraps this must record which agent did what.
 
 use super::errors::{Caller, Op, clean};
-use super::methods::{self, GraphMethod};
+use super::methods::{self, GraphMethod, MethodType};
 use super::oauth::{self, TokenReply};
+use super::pass::PassStatus;
 use super::rest::Graph;
 use super::settings::{self, Endpoints, GraphSettings};
 use crate::provider::ProviderError;
@@ -67,14 +68,8 @@ pub struct DirectoryUser {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IssuedPass {
     pub pass: Secret,
-    pub method_id: String,
-    pub created: Option<String>,
-    pub start: Option<String>,
-    pub lifetime_minutes: Option<u32>,
-    pub is_usable_once: Option<bool>,
-    pub is_usable: Option<bool>,
-    /// `EnabledByPolicy`, `DisabledByPolicy`, `Expired`, `NotYetValid`, `OneTimeUsed`.
-    pub usability_reason: Option<String>,
+    /// What Graph says about it (its method id, lifetime, use once…).
+    pub status: PassStatus,
 }
 
 struct AppToken {
@@ -253,11 +248,32 @@ impl GraphAdmin {
 
     /// Every registered method of a user (object id or UPN).
     pub async fn list_methods(&self, user_id: &str) -> Result<Vec<GraphMethod>, ProviderError> {
+        Ok(self.list_methods_and_passes(user_id).await?.0)
+    }
+
+    /// Every registered method of a user, and the details of their
+    /// Temporary Access Pass (if any) from the same answer: the pass is
+    /// listed among the methods too.
+    pub async fn list_methods_and_passes(
+        &self,
+        user_id: &str,
+    ) -> Result<(Vec<GraphMethod>, Vec<PassStatus>), ProviderError> {
         let url = self
             .graph
             .url(&["users", user_ref(user_id)?, "authentication", "methods"]);
         let values = self.get_all(&url, Op::ListMethods).await?;
-        Ok(values.iter().filter_map(methods::parse_method).collect())
+        let mut listed = Vec::new();
+        let mut passes = Vec::new();
+        for value in &values {
+            let Some(method) = methods::parse_method(value) else {
+                continue;
+            };
+            if method.method_type == MethodType::TemporaryAccessPass {
+                passes.push(PassStatus::from_graph(value));
+            }
+            listed.push(method);
+        }
+        Ok((listed, passes))
     }
 
     /// Deletes one method through its type's endpoint.
@@ -266,13 +282,25 @@ impl GraphAdmin {
         user_id: &str,
         method: &GraphMethod,
     ) -> Result<(), ProviderError> {
-        let collection = methods::delete_collection(&method.method_type)?;
+        self.delete_method_of_type(user_id, &method.method.id, &method.method_type)
+            .await
+    }
+
+    /// Deletes the method `method_id` of the given type (Graph has no
+    /// delete by id alone).
+    pub async fn delete_method_of_type(
+        &self,
+        user_id: &str,
+        method_id: &str,
+        method_type: &MethodType,
+    ) -> Result<(), ProviderError> {
+        let collection = methods::delete_collection(method_type)?;
         let url = self.graph.url(&[
             "users",
             user_ref(user_id)?,
             "authentication",
             collection,
-            &method.method.id,
+            method_id,
         ]);
         self.delete(&url, Op::DeleteMethod).await
     }
@@ -315,24 +343,8 @@ impl GraphAdmin {
                 ));
             }
         };
-        let text = |name: &str| {
-            answer
-                .get(name)
-                .and_then(Value::as_str)
-                .map(|s| clean(s, 80))
-                .filter(|s| !s.is_empty())
-        };
         Ok(IssuedPass {
-            method_id: text("id").unwrap_or_default(),
-            created: text("createdDateTime"),
-            start: text("startDateTime"),
-            lifetime_minutes: answer
-                .get("lifetimeInMinutes")
-                .and_then(Value::as_u64)
-                .and_then(|m| u32::try_from(m).ok()),
-            is_usable_once: answer.get("isUsableOnce").and_then(Value::as_bool),
-            is_usable: answer.get("isUsable").and_then(Value::as_bool),
-            usability_reason: text("methodUsabilityReason"),
+            status: PassStatus::from_graph(&answer),
             pass,
         })
     }

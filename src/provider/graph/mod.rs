@@ -12,11 +12,13 @@
 
 mod admin;
 pub mod client_secret;
+mod desk;
 mod device_code;
 mod errors;
 mod id_token;
 mod methods;
 mod oauth;
+mod pass;
 mod phone;
 mod registration;
 mod rest;
@@ -24,7 +26,9 @@ mod settings;
 
 pub use admin::{ConnectError, DirectoryUser, GraphAdmin, IssuedPass, PASS_LIFETIME_MINUTES};
 pub use client_secret::ClientSecretSource;
+pub use desk::{GraphDesk, PASS_LIFETIMES, SELF_SERVICE_URL};
 pub use methods::{GraphMethod, MethodType, parse_method};
+pub use pass::PassStatus;
 pub use phone::{PhoneNumber, PhoneNumberError, PhoneType};
 pub use settings::{
     DEFAULT_AUTHORITY, DEFAULT_GRAPH, DEFAULT_REGISTRATION_WAIT, DEFAULT_SECURITY_INFO,

@@ -2,8 +2,7 @@
 //! server stores them as `%Y-%m-%dT%H:%M%z`, e.g. `2026-11-23T16:54+0000`,
 //! to the minute.
 
-use crate::provider::http::days_from_civil;
-use crate::timefmt::civil_from_days;
+use crate::provider::calendar::{civil_from_days, days_from_civil};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// `t` in privacyIDEA's format, UTC. Rounded *up* to the next whole minute

@@ -67,6 +67,9 @@ pub fn device_code(state: &mut State, tenant: &str, body: &[u8]) -> Response {
     let device_code = format!("DAQABAAEAAAD--DLA3VO7QrddgJg7WevrFAKE{n:04}");
     state.device_codes.push(device_code.clone());
     let user_code = format!("F7KQ{n:04}");
+    state
+        .user_codes
+        .push((user_code.clone(), device_code.clone()));
     reply::json(
         state,
         200,
@@ -113,10 +116,17 @@ fn device_poll(state: &mut State, form: &HashMap<String, String>) -> Response {
             "The provided value for the input parameter 'device_code' is not valid.",
         );
     }
-    let step = state
-        .device_script
-        .pop_front()
-        .unwrap_or(DeviceStep::Pending);
+    let approved = form
+        .get("device_code")
+        .is_some_and(|c| state.device_approved.contains(c));
+    let step = if approved {
+        DeviceStep::Success
+    } else {
+        state
+            .device_script
+            .pop_front()
+            .unwrap_or(DeviceStep::Pending)
+    };
     match step {
         DeviceStep::Pending => reply::oauth_error(
             state,

@@ -95,6 +95,20 @@ impl FakeGraph {
         format!("http://{}/v1.0", self.addr)
     }
 
+    /// Provider settings pointing at this server, with short waits.
+    pub fn settings(&self) -> mfa_assist::provider::graph::GraphSettings {
+        mfa_assist::provider::graph::GraphSettings {
+            authority_base: self.authority_base(),
+            graph_base: self.graph_base(),
+            timeout: Duration::from_secs(5),
+            registration_wait: mfa_assist::provider::Wait {
+                poll_every: Duration::from_millis(100),
+                timeout: Duration::from_secs(60),
+            },
+            ..mfa_assist::provider::graph::GraphSettings::new(TENANT, CLIENT_ID)
+        }
+    }
+
     pub fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -163,6 +177,35 @@ impl FakeGraph {
     /// Every access token issued so far stops working (as if expired).
     pub fn expire_tokens(&self) {
         self.state().tokens.clear();
+    }
+
+    /// Plays the person who typed `user_code` on the sign-in page and
+    /// signed in: the kiosk's next poll with its device code gets tokens.
+    /// `false` when no device-code request handed out that user code.
+    pub fn complete_device_sign_in(&self, user_code: &str) -> bool {
+        let mut s = self.state();
+        let Some(device_code) = s
+            .user_codes
+            .iter()
+            .find(|(u, _)| u == user_code)
+            .map(|(_, d)| d.clone())
+        else {
+            return false;
+        };
+        s.device_approved.push(device_code);
+        true
+    }
+
+    /// The polling interval (seconds) handed out with the next device codes.
+    pub fn device_interval(&self, secs: u64) {
+        self.state().device_interval = secs;
+    }
+
+    pub fn set_account_enabled(&self, upn: &str, enabled: bool) {
+        self.state()
+            .user_mut(upn)
+            .expect("no such user")
+            .account_enabled = enabled;
     }
 
     /// Lists page after this many entries, with `@odata.nextLink`.

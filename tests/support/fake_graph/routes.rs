@@ -236,7 +236,7 @@ fn graph(
                     "userPrincipalName": user.upn,
                     "displayName": user.display_name,
                     "userType": user.user_type,
-                    "accountEnabled": true
+                    "accountEnabled": user.account_enabled
                 }),
             )
         }

@@ -73,6 +73,7 @@ pub struct User {
     pub upn: String,
     pub display_name: String,
     pub user_type: String,
+    pub account_enabled: bool,
     pub methods: Vec<Value>,
     /// Graph v1.0 does not list it, but enforces it on DELETE.
     pub default_method: Option<String>,
@@ -95,6 +96,11 @@ pub struct State {
     pub device_user: String,
     pub device_script: VecDeque<DeviceStep>,
     pub device_codes: Vec<String>,
+    /// `(user code, device code)` of every device-code request.
+    pub user_codes: Vec<(String, String)>,
+    /// Device codes whose person has finished signing in on their phone:
+    /// the next poll for one of them succeeds.
+    pub device_approved: Vec<String>,
     pub device_interval: u64,
     pub device_polls: Vec<Instant>,
     /// The `scope` of the last device-code request.
@@ -121,6 +127,8 @@ impl State {
             device_user: super::KIM.into(),
             device_script: [DeviceStep::Pending, DeviceStep::Success].into(),
             device_codes: Vec::new(),
+            user_codes: Vec::new(),
+            device_approved: Vec::new(),
             device_interval: 5,
             device_polls: Vec::new(),
             device_scope: None,
@@ -140,6 +148,7 @@ impl State {
             upn: super::KIM.into(),
             display_name: "Kim Akers".into(),
             user_type: "Member".into(),
+            account_enabled: true,
             methods: every_method_type(),
             default_method: Some("6a8c4e2d-9a3b-4f1e-8d2c-1b5e7f9a0c31".into()),
             revocations: 0,
@@ -151,6 +160,7 @@ impl State {
             upn: super::GUEST.into(),
             display_name: "Alex Wilber (Fabrikam)".into(),
             user_type: "Guest".into(),
+            account_enabled: true,
             methods: vec![json!({
                 "@odata.type": "#microsoft.graph.passwordAuthenticationMethod",
                 "id": "28c10230-6103-485e-b985-444c60001490",
