@@ -24,5 +24,5 @@ fi
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo build --release --locked
-MFA_ASSIST_BIN="$PWD/target/release/mfa-assist" \
+MFA_ASSIST_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/mfa-assist" \
   scripts/privacyidea/with-server.sh cargo test --locked
