@@ -17,7 +17,7 @@ pub use update::update;
 use crate::flow::{Answer, Millis, Platform, ReqId, SPINNER_PERIOD_MS};
 use crate::keymap::{Action, Context, Key};
 use crate::provider::admin::{AdminCapabilities, Caller, CallerState, NewPass, PassRequest};
-use crate::provider::{Method, MethodKind, ProviderError};
+use crate::provider::{Method, ProviderError};
 use crate::secret::Secret;
 
 /// Longest username the lookup field takes.
@@ -371,10 +371,6 @@ impl Desk {
         lang_at(&self.settings.languages, self.caller_lang)
     }
 
-    pub fn is_busy(&self, op: DeskOp) -> bool {
-        self.pending.is_some_and(|p| p.op == op)
-    }
-
     pub fn training(&self) -> bool {
         self.settings.capabilities.training_callers.is_some()
     }
@@ -473,9 +469,4 @@ impl Desk {
 
 fn lang_at(languages: &[String], i: usize) -> &str {
     languages.get(i).map(String::as_str).unwrap_or("en")
-}
-
-/// Kinds a caller registers themselves while the agent watches.
-pub fn is_new_factor(kind: MethodKind) -> bool {
-    kind.is_sign_in_factor()
 }

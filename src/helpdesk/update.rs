@@ -709,7 +709,7 @@ fn on_watched(desk: &mut Desk, req: ReqId, answer: Answer<CallerState>) -> Vec<D
             let found: Vec<Method> = state
                 .methods
                 .iter()
-                .filter(|m| !watch.known.contains(&m.id) && is_new_factor(m.kind))
+                .filter(|m| !watch.known.contains(&m.id) && m.kind.is_sign_in_factor())
                 .cloned()
                 .collect();
             case.selected = case.selected.min(state.methods.len().saturating_sub(1));

@@ -4,7 +4,6 @@
 use super::DeskView;
 use crate::flow::SPINNER_PERIOD_MS;
 use crate::helpdesk::{DeskNotice, DeskOp, Verification};
-use crate::keymap;
 use crate::provider::ProviderError;
 use crate::ui::chrome::{key_units, unit_lines};
 use crate::ui::help::{key_lines, overlay, tips_id};
@@ -14,6 +13,7 @@ use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
 
@@ -39,12 +39,6 @@ fn draw_header(frame: &mut Frame, view: &DeskView, area: Rect) {
         Span::styled(" mfa-assist ", theme::title()),
         Span::styled(format!(" {} ", view.t("desk.mode")), theme::key()),
     ];
-    if let Some(case) = &desk.case {
-        left.push(Span::styled(
-            format!(" {} ({})", case.caller.display_name, case.caller.username),
-            theme::strong(),
-        ));
-    }
     let (state, style) = match desk.case.as_ref().map(|c| &c.verification) {
         None => (String::new(), theme::dim()),
         Some(Verification::NotYet) => {
@@ -66,6 +60,16 @@ fn draw_header(frame: &mut Frame, view: &DeskView, area: Rect) {
     let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(width + 1)])
         .spacing(1)
         .areas(area);
+    // The caller, whole: with the username when it fits, else the name alone.
+    if let Some(case) = &desk.case {
+        let used: usize = left.iter().map(Span::width).sum();
+        let full = format!(" {} ({})", case.caller.display_name, case.caller.username);
+        let short = format!(" {}", case.caller.display_name);
+        let room = usize::from(l.width).saturating_sub(used);
+        if let Some(who) = [full, short].into_iter().find(|w| w.width() <= room) {
+            left.push(Span::styled(who, theme::strong()));
+        }
+    }
     frame.render_widget(Line::from(left), l);
     frame.render_widget(right, r);
 }
@@ -97,17 +101,10 @@ pub fn too_small(frame: &mut Frame, view: &DeskView, area: Rect) {
 
 pub fn help(frame: &mut Frame, view: &DeskView, area: Rect) {
     let desk = view.desk;
-    let screen = match desk.context() {
-        keymap::Context::Help => {
-            // The overlay describes the screen underneath it.
-            let mut under = desk.clone();
-            under.help_open = false;
-            under.context()
-        }
-        other => other,
-    };
+    // The overlay lists the keys of the screen underneath it.
     let mut under = desk.clone();
     under.help_open = false;
+    let screen = under.context();
     let mut text = vec![Line::styled(
         view.t("help.keys").to_string(),
         theme::strong(),

@@ -31,11 +31,6 @@ impl DeskView<'_> {
     pub fn f(&self, id: &str, args: &[(&str, &str)]) -> String {
         self.guide.fill(self.desk.language(), id, args)
     }
-
-    /// A text in the caller's language.
-    pub fn ct<'b>(&'b self, id: &'b str) -> &'b str {
-        self.guide.text(self.desk.caller_language(), id)
-    }
 }
 
 pub fn draw(frame: &mut Frame, view: &DeskView) {
