@@ -168,7 +168,7 @@ install_step() {
   local before
   before=$(dpkg-query -W -f='${Status}' mfa-assist 2>/dev/null || true)
   if [ "$before" != "install ok installed" ]; then
-    trap 'dpkg -r mfa-assist >/dev/null 2>&1 || true; cleanup_dirs' EXIT
+    trap 'dpkg --purge mfa-assist >/dev/null 2>&1 || true; cleanup_dirs' EXIT
   fi
   dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; fail "dpkg -i"; }
   [ "$(command -v mfa-assist)" = /usr/bin/mfa-assist ] || fail "mfa-assist is not /usr/bin/mfa-assist on PATH"
@@ -199,8 +199,8 @@ install_step() {
     verify_unit --man=no /usr/lib/systemd/system/mfa-assist-kiosk.service
   fi
   if [ "$before" != "install ok installed" ]; then
-    dpkg -r mfa-assist >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; fail "dpkg -r"; }
-    [ ! -e /usr/bin/mfa-assist ] || fail "dpkg -r left /usr/bin/mfa-assist"
+    dpkg --purge mfa-assist >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log" >&2; fail "dpkg --purge"; }
+    [ ! -e /usr/bin/mfa-assist ] || fail "dpkg --purge left /usr/bin/mfa-assist"
   fi
 }
 install_step
