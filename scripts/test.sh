@@ -2,7 +2,8 @@
 # Runs every test: format and lint checks, unit and flow tests, screen
 # snapshots, the QR decode test, the training tenant, the privacyIDEA
 # provider against a real privacyIDEA server, and the end-to-end tests that
-# drive the release binary in a real pseudo-terminal (tmux).
+# drive the release binary in a real pseudo-terminal (tmux), and the Debian
+# package built from it (tests/package.sh).
 #
 # The privacyIDEA server (3.14 from PyPI, in a cached venv) is installed,
 # seeded and started on a free loopback port by
@@ -26,3 +27,5 @@ cargo clippy --all-targets --locked -- -D warnings
 cargo build --release --locked
 MFA_ASSIST_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/mfa-assist" \
   scripts/privacyidea/with-server.sh cargo test --locked
+# The Debian package from that release build (skips loudly without cargo-deb).
+tests/package.sh

@@ -5,10 +5,14 @@
 //! 2. the `MFA_ASSIST_CONFIG` environment variable,
 //! 3. `config.toml` in the OS config directory (for example
 //!    `~/.config/mfa-assist/config.toml` on Linux), only if it exists,
-//! 4. the built-in defaults (the training tenant).
+//! 4. `/etc/mfa-assist/config.toml`, the system-wide file an IT department
+//!    installs on every kiosk and desk, only if it exists,
+//! 5. the built-in defaults (the training tenant).
 //!
 //! A path named by the flag or the variable must exist: the person asked
-//! for it, so silently running on defaults would hide their mistake.
+//! for it, so silently running on defaults would hide their mistake. The
+//! first file found wins whole: files are never merged, so what runs is
+//! exactly what one file says.
 //!
 //! Nothing here panics. Every problem becomes a [`ConfigError`] whose
 //! message names the file, the key and the line, and says what is wrong.
@@ -28,6 +32,8 @@ use toml::de::{DeTable, DeValue};
 pub const ENV_VAR: &str = "MFA_ASSIST_CONFIG";
 /// File name looked for in the OS config directory.
 pub const FILE_NAME: &str = "config.toml";
+/// System-wide config directory, read when the user has no config file.
+pub const SYSTEM_DIR: &str = "/etc/mfa-assist";
 /// Languages the guide texts exist in.
 pub const SUPPORTED_LANGUAGES: &[&str] = &["en", "sv", "fi"];
 /// Largest config file we read; real ones are a few kilobytes.
@@ -554,6 +560,8 @@ pub enum ConfigSource {
     Env(PathBuf),
     /// `config.toml` in the OS config directory.
     UserDir(PathBuf),
+    /// `config.toml` in [`SYSTEM_DIR`].
+    SystemDir(PathBuf),
     /// No file: the built-in defaults.
     BuiltIn,
 }
@@ -562,7 +570,10 @@ impl ConfigSource {
     /// The file read, if any.
     pub fn path(&self) -> Option<&Path> {
         match self {
-            ConfigSource::Flag(p) | ConfigSource::Env(p) | ConfigSource::UserDir(p) => Some(p),
+            ConfigSource::Flag(p)
+            | ConfigSource::Env(p)
+            | ConfigSource::UserDir(p)
+            | ConfigSource::SystemDir(p) => Some(p),
             ConfigSource::BuiltIn => None,
         }
     }
@@ -577,7 +588,9 @@ impl fmt::Display for ConfigSource {
             ConfigSource::Env(p) => {
                 write!(f, "{} (from ${ENV_VAR})", clean(&p.display().to_string()))
             }
-            ConfigSource::UserDir(p) => write!(f, "{}", clean(&p.display().to_string())),
+            ConfigSource::UserDir(p) | ConfigSource::SystemDir(p) => {
+                write!(f, "{}", clean(&p.display().to_string()))
+            }
             ConfigSource::BuiltIn => f.write_str("built-in defaults"),
         }
     }
@@ -704,16 +717,32 @@ impl std::error::Error for ConfigError {}
 pub fn load(flag: Option<&Path>) -> Result<(Config, ConfigSource), ConfigError> {
     let env = std::env::var_os(ENV_VAR);
     let dirs = directories::ProjectDirs::from("", "", "mfa-assist");
-    load_with(flag, env.as_deref(), dirs.as_ref().map(|d| d.config_dir()))
+    load_in(
+        flag,
+        env.as_deref(),
+        dirs.as_ref().map(|d| d.config_dir()),
+        Some(Path::new(SYSTEM_DIR)),
+    )
 }
 
-/// [`load`] without reading the environment: `env` is the value of
-/// `$MFA_ASSIST_CONFIG` (empty counts as unset), `user_dir` the OS config
-/// directory that may hold `config.toml`.
+/// [`load_in`] with no system-wide directory.
 pub fn load_with(
     flag: Option<&Path>,
     env: Option<&OsStr>,
     user_dir: Option<&Path>,
+) -> Result<(Config, ConfigSource), ConfigError> {
+    load_in(flag, env, user_dir, None)
+}
+
+/// [`load`] without reading the environment or the real `/etc`: `env` is
+/// the value of `$MFA_ASSIST_CONFIG` (empty counts as unset), `user_dir`
+/// the OS config directory and `system_dir` the system-wide directory that
+/// may hold `config.toml` (tests point it at a temporary directory).
+pub fn load_in(
+    flag: Option<&Path>,
+    env: Option<&OsStr>,
+    user_dir: Option<&Path>,
+    system_dir: Option<&Path>,
 ) -> Result<(Config, ConfigSource), ConfigError> {
     if let Some(path) = flag {
         let config = load_file(path, "given with --config")?;
@@ -724,24 +753,32 @@ pub fn load_with(
         let config = load_file(&path, &format!("named by ${ENV_VAR}"))?;
         return Ok((config, ConfigSource::Env(path)));
     }
-    if let Some(dir) = user_dir {
-        let path = dir.join(FILE_NAME);
-        match path.try_exists() {
-            Ok(false) => {}
-            Ok(true) => {
-                let config = load_file(&path, "in the user config directory")?;
-                return Ok((config, ConfigSource::UserDir(path)));
-            }
-            Err(e) => {
-                return Err(ConfigError::new(
-                    ConfigErrorKind::Unreadable,
-                    format!("cannot check whether it exists: {}", io_reason(&e)),
-                )
-                .with_file(&path));
-            }
-        }
+    if let Some(path) = existing(user_dir)? {
+        let config = load_file(&path, "in the user config directory")?;
+        return Ok((config, ConfigSource::UserDir(path)));
+    }
+    if let Some(path) = existing(system_dir)? {
+        let config = load_file(&path, "in the system config directory")?;
+        return Ok((config, ConfigSource::SystemDir(path)));
     }
     Ok((Config::default(), ConfigSource::BuiltIn))
+}
+
+/// `dir/config.toml` if it exists. A file we cannot even check is an error
+/// rather than a silent fall-through to a less specific config.
+fn existing(dir: Option<&Path>) -> Result<Option<PathBuf>, ConfigError> {
+    let Some(dir) = dir else {
+        return Ok(None);
+    };
+    let path = dir.join(FILE_NAME);
+    match path.try_exists() {
+        Ok(found) => Ok(found.then_some(path)),
+        Err(e) => Err(ConfigError::new(
+            ConfigErrorKind::Unreadable,
+            format!("cannot check whether it exists: {}", io_reason(&e)),
+        )
+        .with_file(&path)),
+    }
 }
 
 /// Read and [`parse`] one file. `named_by` says who asked for it.

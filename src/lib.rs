@@ -12,6 +12,7 @@ pub mod guide;
 pub mod helpdesk;
 pub mod input;
 pub mod keymap;
+pub mod manual;
 pub mod provider;
 pub mod secret;
 pub mod setup;

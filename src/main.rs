@@ -1,6 +1,7 @@
 //! Command line: parse flags, load the config, run. Nothing else.
 
-use clap::Parser;
+use clap::{CommandFactory, Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -11,7 +12,8 @@ use std::process::ExitCode;
 #[derive(Parser, Debug)]
 #[command(name = "mfa-assist", version, about, long_about = None)]
 struct Cli {
-    /// Config file (default: $MFA_ASSIST_CONFIG, then the OS config dir, then built-in defaults)
+    /// Config file (default: $MFA_ASSIST_CONFIG, then the OS config dir, then
+    /// /etc/mfa-assist/config.toml, then built-in defaults)
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 
@@ -31,10 +33,48 @@ struct Cli {
     /// Start in this language (en, sv, fi)
     #[arg(long, value_name = "CODE")]
     lang: Option<String>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// Tasks other than running the assistant.
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Print the shell completion script for SHELL
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff; view it with `mfa-assist man | man -l -`)
+    Man,
+}
+
+/// Writes generated documentation to stdout; a closed pipe is not a crash.
+fn print_doc(command: &Command) -> ExitCode {
+    let bytes = match command {
+        Command::Completions { shell } => mfa_assist::manual::completions(*shell, Cli::command()),
+        Command::Man => match mfa_assist::manual::man_page(Cli::command()) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                eprintln!("mfa-assist: cannot render the man page: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(&bytes).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mfa-assist: cannot write: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(command) = &cli.command {
+        return print_doc(command);
+    }
     let (mut config, _source) = match mfa_assist::config::load(cli.config.as_deref()) {
         Ok(loaded) => loaded,
         Err(e) => {
