@@ -223,7 +223,7 @@ impl GraphAdmin {
     /// Finds a user by sign-in name (UPN) or object id.
     pub async fn lookup_user(&self, upn: &str) -> Result<DirectoryUser, ProviderError> {
         let who = user_ref(upn)?;
-        let mut url = self.graph.url(&["users", who]);
+        let mut url = self.user_url(who, &[])?;
         url.set_query(Some(
             "$select=id,userPrincipalName,displayName,userType,accountEnabled",
         ));
@@ -258,9 +258,7 @@ impl GraphAdmin {
         &self,
         user_id: &str,
     ) -> Result<(Vec<GraphMethod>, Vec<PassStatus>), ProviderError> {
-        let url = self
-            .graph
-            .url(&["users", user_ref(user_id)?, "authentication", "methods"]);
+        let url = self.user_url(user_id, &["authentication", "methods"])?;
         let values = self.get_all(&url, Op::ListMethods).await?;
         let mut listed = Vec::new();
         let mut passes = Vec::new();
@@ -294,14 +292,12 @@ impl GraphAdmin {
         method_id: &str,
         method_type: &MethodType,
     ) -> Result<(), ProviderError> {
-        let collection = methods::delete_collection(method_type)?;
-        let url = self.graph.url(&[
-            "users",
-            user_ref(user_id)?,
-            "authentication",
-            collection,
-            method_id,
-        ]);
+        let collection = methods::delete_collection(method_type, false)?;
+        let mut path = vec!["authentication", collection];
+        if method_type.deleted_by_id() {
+            path.push(method_id);
+        }
+        let url = self.user_url(user_id, &path)?;
         self.delete(&url, Op::DeleteMethod).await
     }
 
@@ -323,12 +319,7 @@ impl GraphAdmin {
             }
             body["lifetimeInMinutes"] = json!(minutes);
         }
-        let url = self.graph.url(&[
-            "users",
-            user_ref(user_id)?,
-            "authentication",
-            "temporaryAccessPassMethods",
-        ]);
+        let url = self.user_url(user_id, &["authentication", "temporaryAccessPassMethods"])?;
         let mut raw = self.post(&url, Some(&body), Op::CreatePass).await?;
         let parsed = serde_json::from_slice::<Value>(&raw);
         raw.zeroize();
@@ -353,9 +344,7 @@ impl GraphAdmin {
     /// stop working within minutes. Access tokens already issued live on
     /// until they expire.
     pub async fn revoke_sessions(&self, user_id: &str) -> Result<(), ProviderError> {
-        let url = self
-            .graph
-            .url(&["users", user_ref(user_id)?, "revokeSignInSessions"]);
+        let url = self.user_url(user_id, &["revokeSignInSessions"])?;
         let raw = self.post(&url, None, Op::RevokeSessions).await?;
         // Any 2xx counts (a known issue: the status may differ from the
         // documented 200); only an explicit `false` is a refusal.
@@ -380,6 +369,24 @@ impl GraphAdmin {
             .into_iter()
             .filter(|m| !known_ids.contains(&m.method.id))
             .collect())
+    }
+}
+
+impl GraphAdmin {
+    /// `/users/{id or UPN}/…`. A UPN that starts with `$` is written
+    /// `/users('$x@y')` instead (user-get.md): after a slash OData would
+    /// read `$…` as one of its own segments.
+    fn user_url(&self, user: &str, rest: &[&str]) -> Result<Url, ProviderError> {
+        let user = user_ref(user)?;
+        let quoted;
+        let mut path: Vec<&str> = if user.starts_with('$') {
+            quoted = format!("users('{}')", user.replace('\'', "''"));
+            vec![quoted.as_str()]
+        } else {
+            vec!["users", user]
+        };
+        path.extend_from_slice(rest);
+        Ok(self.graph.url(&path))
     }
 }
 

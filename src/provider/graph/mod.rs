@@ -146,7 +146,7 @@ impl GraphProvider {
                     .ok_or(ProviderError::NotFound)?
             }
         };
-        let collection = methods::delete_collection(&method_type)?;
+        let collection = methods::delete_collection(&method_type, true)?;
         let url = self.me(&[collection, method_id]);
         self.graph
             .delete(session.token(), &url, Op::DeleteMethod)

@@ -27,11 +27,12 @@
 )]
 
 mod identity;
+mod permissions;
 mod reply;
 mod routes;
 pub mod state;
 
-pub use state::{DeviceStep, Fault, FaultReply, Principal, State, User};
+pub use state::{DeviceStep, Fault, FaultReply, Principal, State, TapPolicy, User};
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -177,6 +178,27 @@ impl FakeGraph {
     /// Every access token issued so far stops working (as if expired).
     pub fn expire_tokens(&self) {
         self.state().tokens.clear();
+    }
+
+    /// Tokens issued from now on carry only these application permissions.
+    pub fn grant_app_roles(&self, roles: &[&str]) {
+        self.state().app_roles = roles.iter().map(|r| r.to_string()).collect();
+    }
+
+    /// The delegated permissions an administrator consented to.
+    pub fn consent_delegated(&self, scopes: &[&str]) {
+        self.state().delegated_consented = scopes.iter().map(|r| r.to_string()).collect();
+    }
+
+    /// Every sign-in so far becomes older than the re-authentication window.
+    pub fn age_sign_ins(&self) {
+        let mut s = self.state();
+        let old = s.reauth_window + Duration::from_secs(1);
+        for at in s.signed_in_at.values_mut() {
+            if let Some(earlier) = at.checked_sub(old) {
+                *at = earlier;
+            }
+        }
     }
 
     /// Plays the person who typed `user_code` on the sign-in page and
