@@ -1,6 +1,6 @@
 //! Command line: parse flags, load the config, run. Nothing else.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -31,10 +31,28 @@ struct Cli {
     /// Start in this language (en, sv, fi)
     #[arg(long, value_name = "CODE")]
     lang: Option<String>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Prove the deployment before the first caller: one line per check,
+    /// ✓ or ✗ with the fix; exits 1 on any ✗. With --helpdesk, checks the
+    /// agent's side.
+    Check {
+        /// One JSON document, for monitoring
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Check { json }) = cli.command {
+        return check(cli.config.as_deref(), cli.helpdesk, json);
+    }
     let (mut config, _source) = match mfa_assist::config::load(cli.config.as_deref()) {
         Ok(loaded) => loaded,
         Err(e) => {
@@ -90,5 +108,30 @@ fn main() -> ExitCode {
             eprintln!("mfa-assist: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn check(config: Option<&std::path::Path>, helpdesk: bool, json: bool) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("mfa-assist: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let loaded = mfa_assist::config::load(config);
+    let report = runtime.block_on(mfa_assist::check::run(loaded, helpdesk));
+    if json {
+        println!("{}", report.json());
+    } else {
+        print!("{}", report.text());
+    }
+    if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

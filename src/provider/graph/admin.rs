@@ -398,3 +398,88 @@ fn user_ref(user: &str) -> Result<&str, ProviderError> {
     }
     Ok(user)
 }
+
+/// The application permissions a helpdesk token must carry, each with the
+/// narrower ones Graph also accepts (permissions tables in
+/// docs/graph-facts.md). Any one of a row will do.
+pub const REQUIRED_APP_ROLES: &[(&str, &[&str])] = &[
+    (
+        "UserAuthenticationMethod.ReadWrite.All",
+        &["UserAuthenticationMethod.ReadWrite.All"],
+    ),
+    (
+        "User.Read.All",
+        &[
+            "User.Read.All",
+            "User.ReadWrite.All",
+            "Directory.Read.All",
+            "Directory.ReadWrite.All",
+        ],
+    ),
+    (
+        "User.RevokeSessions.All",
+        &[
+            "User.RevokeSessions.All",
+            "User.ReadWrite.All",
+            "Directory.ReadWrite.All",
+        ],
+    ),
+];
+
+/// What the tenant's Temporary Access Pass policy says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TapPolicy {
+    pub enabled: bool,
+    pub is_usable_once: bool,
+    pub default_minutes: Option<u64>,
+    pub minimum_minutes: Option<u64>,
+    pub maximum_minutes: Option<u64>,
+    /// How many groups (or "all users") the policy targets.
+    pub targets: usize,
+}
+
+impl GraphAdmin {
+    /// The application permissions in the app token (its `roles` claim).
+    /// Graph's access tokens are JWTs; this only reads what the token says
+    /// about itself, to tell an administrator what is missing.
+    pub async fn granted_roles(&self) -> Result<Vec<String>, ProviderError> {
+        let token = self.token().await?;
+        let claims = super::id_token::claims(&token).ok_or_else(|| {
+            ProviderError::Protocol("the app's access token cannot be read".into())
+        })?;
+        Ok(claims
+            .get("roles")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(|s| clean(s, 80))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass`
+    /// (needs `Policy.Read.All` or `Policy.Read.AuthenticationMethod`).
+    pub async fn tap_policy(&self) -> Result<TapPolicy, ProviderError> {
+        let url = self.graph.url(&[
+            "policies",
+            "authenticationMethodsPolicy",
+            "authenticationMethodConfigurations",
+            "TemporaryAccessPass",
+        ]);
+        let p = self.get(&url, Op::ReadPolicy).await?;
+        let minutes = |k: &str| p.get(k).and_then(Value::as_u64);
+        Ok(TapPolicy {
+            enabled: p.get("state").and_then(Value::as_str) == Some("enabled"),
+            is_usable_once: p.get("isUsableOnce").and_then(Value::as_bool) == Some(true),
+            default_minutes: minutes("defaultLifetimeInMinutes"),
+            minimum_minutes: minutes("minimumLifetimeInMinutes"),
+            maximum_minutes: minutes("maximumLifetimeInMinutes"),
+            targets: p
+                .get("includeTargets")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len),
+        })
+    }
+}

@@ -25,6 +25,7 @@ pub(crate) enum Op {
     LookupUser,
     CreatePass,
     RevokeSessions,
+    ReadPolicy,
 }
 
 #[derive(Deserialize)]
@@ -229,6 +230,10 @@ fn refusal_hint(op: Op, caller: Caller) -> &'static str {
         (Caller::Delegated, Op::CreatePass) => {
             "issuing a Temporary Access Pass needs UserAuthenticationMethod.ReadWrite.All and \
              the Authentication Administrator role; nobody can issue one to themselves"
+        }
+        (_, Op::ReadPolicy) => {
+            "reading the Temporary Access Pass policy needs the permission Policy.Read.All \
+             (or Policy.Read.AuthenticationMethod) with admin consent"
         }
         (_, Op::RevokeSessions) => {
             "the app registration needs the permission User.RevokeSessions.All with admin consent"
