@@ -40,7 +40,11 @@ fn check_required() -> Vec<(&'static str, &'static str, Option<&'static str>)> {
         ("enrollment", "verify_enrollment", Some("totp hotp")),
         ("enrollment", "registration.length", None),
         ("enrollment", "registration.contents", None),
-        ("enrollment", "push_firebase_configuration", Some("poll only")),
+        (
+            "enrollment",
+            "push_firebase_configuration",
+            Some("poll only"),
+        ),
         ("enrollment", "push_registration_url", None),
         ("enrollment", "push_ttl", None),
         ("user", "enrollTOTP", None),
@@ -102,7 +106,12 @@ async fn every_policy_is_checked_and_each_missing_one_is_named() {
     }
     let report = run(&server).await;
     assert!(report.ok, "{}", report.text());
-    let version = &report.checks.iter().find(|l| l.check == "privacyIDEA").unwrap().found;
+    let version = &report
+        .checks
+        .iter()
+        .find(|l| l.check == "privacyIDEA")
+        .unwrap()
+        .found;
     assert!(version.contains("privacyIDEA 3."), "{version}");
 
     for (name, scope, action) in &all {
@@ -116,7 +125,11 @@ async fn every_policy_is_checked_and_each_missing_one_is_named() {
         assert_eq!(failed[0].check, format!("policy {scope}: {key}"));
         assert_eq!(failed[0].found, "missing");
         assert!(
-            failed[0].fix.as_deref().unwrap().contains(&format!("\"scope\":\"{scope}\"")),
+            failed[0]
+                .fix
+                .as_deref()
+                .unwrap()
+                .contains(&format!("\"scope\":\"{scope}\"")),
             "{}",
             report.text()
         );
@@ -125,6 +138,10 @@ async fn every_policy_is_checked_and_each_missing_one_is_named() {
     // A wrong value is named too.
     set(&server, "chk_login_mode", "webui", "login_mode=userstore").await;
     let report = run(&server).await;
-    let l = report.checks.iter().find(|l| l.check == "policy webui: login_mode").unwrap();
+    let l = report
+        .checks
+        .iter()
+        .find(|l| l.check == "policy webui: login_mode")
+        .unwrap();
     assert!(!l.ok && l.found.contains("userstore"), "{}", report.text());
 }

@@ -69,6 +69,9 @@ async fn a_good_kiosk_and_desk_pass() {
     );
     let desk = run(&fake, TENANT, true, CLIENT_SECRET).await;
     assert!(desk.ok, "{}", desk.text());
+    // The README shows these two.
+    println!("{}", kiosk.text());
+    println!("{}", desk.text());
     assert!(
         line(&desk, "helpdesk app permissions")
             .found
@@ -115,6 +118,7 @@ async fn a_missing_application_permission_is_named() {
     let l = line(&r, "helpdesk app permissions");
     assert!(!l.ok, "{}", r.text());
     assert_eq!(l.found, "missing: User.RevokeSessions.All");
+    println!("{}", r.text());
     assert!(l.fix.as_deref().unwrap().contains("Grant admin consent"));
 }
 

@@ -19,12 +19,13 @@ pub async fn checks(config: &Config, helpdesk: bool) -> Vec<Line> {
             format!("{tenant} exists (issuer {issuer})"),
         )),
         Err(e) => {
-            lines.push(Line::fail(
-                "Entra tenant",
-                format!("{tenant}: {e}"),
+            let fix = if e.is_transient() {
+                "check the network, any proxy (*_proxy variables) and entra.authority_base"
+            } else {
                 "set entra.tenant to the directory (tenant) id or a verified domain of your \
-                 tenant (Entra admin center → Overview)",
-            ));
+                 tenant (Entra admin center → Overview)"
+            };
+            lines.push(Line::fail("Entra tenant", format!("{tenant}: {e}"), fix));
             return lines;
         }
     }

@@ -21,7 +21,7 @@ pub enum MethodType {
     External,
     /// Beta only.
     HardwareOath,
-    /// Beta singleton (frontline shared devices), not the Authenticator.
+    /// A singleton (frontline shared devices), not the Authenticator; v1.0.
     QrCodePin,
     /// Beta, deprecated.
     PasswordlessMicrosoftAuthenticator,

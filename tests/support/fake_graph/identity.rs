@@ -1,5 +1,5 @@
 //! `/{tenant}/oauth2/v2.0/devicecode` and `/{tenant}/oauth2/v2.0/token`
-//! (device code and client credentials), answering as graph.md §3 shows.
+//! (device code and client credentials), answering as docs/graph-facts.md shows.
 
 use super::reply;
 use super::state::{DeviceStep, Principal, State};
@@ -218,7 +218,7 @@ fn device_poll(state: &mut State, form: &HashMap<String, String>) -> Response {
                 "access_token": token,
                 "id_token": id_token
             });
-            // A refresh token only comes with offline_access (graph.md §3.1).
+            // A refresh token only comes with offline_access (docs/graph-facts.md).
             if scope.contains("offline_access") {
                 body["refresh_token"] = json!(format!("fake-refresh-{}", state.next_number()));
             }

@@ -1,5 +1,5 @@
 //! A local stand-in for Microsoft Graph and the Microsoft identity platform,
-//! serving the shapes documented in `research/graph.md`: device-code and
+//! serving the shapes Microsoft documents (sources: `docs/graph-facts.md`): device-code and
 //! client-credentials sign-in, `/me` and `/users/{id}` authentication
 //! methods with per-type DELETE, phone creation, Temporary Access Passes,
 //! `revokeSignInSessions` and user lookup, with Graph's error bodies
@@ -46,7 +46,7 @@ pub const CLIENT_SECRET: &str = "fake~client~secret~Q8x2";
 pub const KIM: &str = "kim@contoso.example";
 /// A guest, to exercise `#EXT#` in paths and the no-pass-for-guests rule.
 pub const GUEST: &str = "alex_fabrikam.example#EXT#@contoso.onmicrosoft.com";
-/// Phone method ids are the same for everyone (graph.md §1.2).
+/// Phone method ids are the same for everyone (docs/graph-facts.md).
 pub const MOBILE_ID: &str = "3179e48a-750b-4051-897c-87b9720928f7";
 pub const ALT_MOBILE_ID: &str = "b6332ec1-7057-4abe-9331-3d72feddfe41";
 pub const OFFICE_ID: &str = "e37fc753-ff3b-4958-9484-eaa9425c82bc";

@@ -1,4 +1,4 @@
-//! Answers in the documented shapes: Graph JSON and error bodies (graph.md
+//! Answers in the documented shapes: Graph JSON and error bodies (docs/graph-facts.md;
 //! §5.1) and the identity platform's AADSTS error bodies (§3.1).
 
 use super::state::State;

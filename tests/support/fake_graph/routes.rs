@@ -589,7 +589,7 @@ fn delete(s: &mut State, subject: &str, collection: &str, id: &str) -> Response 
         .filter(|m| m["id"] != *id && type_collection(m) != Some("passwordMethods"))
         .count();
     if user.default_method.as_deref() == Some(id) && others > 0 {
-        // The two wordings seen in the wild (graph.md §5.2).
+        // The two wordings seen in the wild (docs/graph-facts.md).
         let message = if collection == "phoneMethods" {
             format!(
                 "The requested authentication method id of [{id}] matches the user's current default authentication method, and cannot be deleted until the default authentication method is changed"
@@ -754,7 +754,7 @@ fn create_pass(s: &mut State, principal: &Principal, subject: &str, body: &[u8])
         "methodUsabilityReason": "EnabledByPolicy"
     });
     let user = s.user_mut(subject).unwrap();
-    // One pass per user: a new one replaces the old (graph.md §2.1).
+    // One pass per user: a new one replaces the old (docs/graph-facts.md).
     user.methods
         .retain(|m| type_collection(m) != Some("temporaryAccessPassMethods"));
     user.methods.push(stored.clone());

@@ -193,7 +193,7 @@ impl State {
             log: Vec::new(),
             page_size: None,
             last_error_request_id: None,
-            // Portal defaults: 1 to 8 hours, 1 hour by default (graph.md §2.3).
+            // Portal defaults: 1 to 8 hours, 1 hour by default (docs/graph-facts.md).
             tap_policy_minutes: (60, 480),
             tap_default_minutes: 60,
             next: 0,
@@ -270,12 +270,12 @@ pub fn authenticator(id: &str, device: &str) -> Value {
         "displayName": device,
         "deviceTag": "SoftwareTokenActivated",
         "phoneAppVersion": "6.2401.0119",
-        // null unless registered for passwordless phone sign-in (graph.md §1.2).
+        // null unless registered for passwordless phone sign-in (docs/graph-facts.md).
         "createdDateTime": null
     })
 }
 
-/// One of every v1.0 type, with the fields graph.md lists, plus one type
+/// One of every v1.0 type, with the fields docs/graph-facts.md lists, plus one type
 /// this program cannot know (Microsoft adds them).
 fn every_method_type() -> Vec<Value> {
     vec![
@@ -363,7 +363,7 @@ fn every_method_type() -> Vec<Value> {
     ]
 }
 
-/// `@odata.type` → collection, as Graph routes DELETE (graph.md §1.2).
+/// `@odata.type` → collection, as Graph routes DELETE (docs/graph-facts.md).
 pub fn collection_of(odata_type: &str) -> Option<&'static str> {
     let name = odata_type.trim_start_matches("#microsoft.graph.");
     Some(match name {
