@@ -18,8 +18,11 @@ const REALM: &str = "checkrealm";
 /// The resolver seed.py makes (scripts/privacyidea/seed.py).
 const RESOLVER: &str = "localusers";
 
-/// The README's table, one policy per action so each can go alone.
-fn policies() -> Vec<(String, &'static str, String)> {
+/// The README's table, one policy per action so each can go alone. Values
+/// match seed.py's: privacyIDEA refuses to pick between policies that give
+/// the same action different values, even across realms (the push poll
+/// has no realm), and other test crates share this server.
+fn policies(server: &PiServer) -> Vec<(String, &'static str, String)> {
     check_required()
         .into_iter()
         .map(|(scope, action, value)| {
@@ -27,7 +30,7 @@ fn policies() -> Vec<(String, &'static str, String)> {
             let action = match value {
                 Some(v) => format!("{action}={v}"),
                 None if scope == "user" => action.to_string(),
-                None => format!("{action}={}", default_value(action)),
+                None => format!("{action}={}", default_value(server, action)),
             };
             (name, scope, action)
         })
@@ -54,12 +57,12 @@ fn check_required() -> Vec<(&'static str, &'static str, Option<&'static str>)> {
     ]
 }
 
-fn default_value(action: &str) -> &'static str {
+fn default_value(server: &PiServer, action: &str) -> String {
     match action {
-        "registration.length" => "12",
-        "registration.contents" => "-s",
-        "push_registration_url" => "https://mfa.example.edu/ttype/push",
-        _ => "10",
+        "registration.length" => "12".into(),
+        "registration.contents" => "-s".into(),
+        "push_registration_url" => format!("{}/ttype/push", server.url),
+        _ => "10".into(),
     }
 }
 
@@ -100,7 +103,7 @@ async fn every_policy_is_checked_and_each_missing_one_is_named() {
             Some(&json!({"resolvers": RESOLVER})),
         )
         .await;
-    let all = policies();
+    let all = policies(&server);
     for (name, scope, action) in &all {
         set(&server, name, scope, action).await;
     }
@@ -144,4 +147,10 @@ async fn every_policy_is_checked_and_each_missing_one_is_named() {
         .find(|l| l.check == "policy webui: login_mode")
         .unwrap();
     assert!(!l.ok && l.found.contains("userstore"), "{}", report.text());
+    // Leave the shared server as it was for the crates that run next.
+    for (name, _, _) in &all {
+        server
+            .admin_call(Method::DELETE, &format!("/policy/{name}"), &[], None)
+            .await;
+    }
 }
