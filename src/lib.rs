@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod check;
 pub mod clipboard;
 pub mod config;
 pub mod desk_app;

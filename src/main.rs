@@ -45,12 +45,22 @@ enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff; view it with `mfa-assist man | man -l -`)
     Man,
+    /// Prove the deployment before the first caller: one line per check,
+    /// ✓ or ✗ with the fix; exits 1 on any ✗. With --helpdesk, checks the
+    /// agent's side.
+    Check {
+        /// One JSON document, for monitoring
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Writes generated documentation to stdout; a closed pipe is not a crash.
 fn print_doc(command: &Command) -> ExitCode {
     let bytes = match command {
         Command::Completions { shell } => mfa_assist::manual::completions(*shell, Cli::command()),
+        // `main` runs `check` itself; it is not a document.
+        Command::Check { .. } => return ExitCode::FAILURE,
         Command::Man => match mfa_assist::manual::man_page(Cli::command()) {
             Ok(bytes) => bytes,
             Err(e) => {
@@ -72,6 +82,9 @@ fn print_doc(command: &Command) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Check { json }) = cli.command {
+        return check(cli.config.as_deref(), cli.helpdesk, json);
+    }
     if let Some(command) = &cli.command {
         return print_doc(command);
     }
@@ -130,5 +143,30 @@ fn main() -> ExitCode {
             eprintln!("mfa-assist: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn check(config: Option<&std::path::Path>, helpdesk: bool, json: bool) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("mfa-assist: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let loaded = mfa_assist::config::load(config);
+    let report = runtime.block_on(mfa_assist::check::run(loaded, helpdesk));
+    if json {
+        println!("{}", report.json());
+    } else {
+        print!("{}", report.text());
+    }
+    if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

@@ -29,7 +29,7 @@ pub fn provider(config: &Config, scenario: Option<&Path>) -> Result<Arc<dyn Prov
     }
 }
 
-fn graph_settings(entra: &EntraConfig) -> GraphSettings {
+pub fn graph_settings(entra: &EntraConfig) -> GraphSettings {
     let mut settings = GraphSettings::new(entra.tenant.trim(), entra.client_id.trim());
     settings.authority_base = entra.authority_base.clone();
     settings.graph_base = entra.graph_base.clone();

@@ -48,13 +48,19 @@ pub fn update(flow: &mut Flow, event: Event) -> Vec<Effect> {
 /// again; everything of theirs is cleared on the way out.
 fn expired<T>(flow: &mut Flow, op: Op, answer: &Answer<T>) -> Option<Vec<Effect>> {
     match answer {
-        Err(ProviderError::SessionExpired) if flow.account.is_some() => Some(sign_out(
-            flow,
-            Some(Notice::Failed {
-                op,
-                error: ProviderError::SessionExpired,
-            }),
-        )),
+        // A fresh sign-in is asked for: start the sign-in again (the notice
+        // says to use the same pass while it lasts).
+        Err(error @ (ProviderError::SessionExpired | ProviderError::ReauthRequired))
+            if flow.account.is_some() =>
+        {
+            Some(sign_out(
+                flow,
+                Some(Notice::Failed {
+                    op,
+                    error: error.clone(),
+                }),
+            ))
+        }
         _ => None,
     }
 }

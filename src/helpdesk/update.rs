@@ -331,7 +331,8 @@ fn account(desk: &mut Desk, action: Action) -> Vec<DeskEffect> {
             if gate(desk) {
                 desk.screen = DeskScreen::IssuePass {
                     lifetime: 0,
-                    one_time: true,
+                    one_time: desk.settings.capabilities.one_time_default
+                        || !desk.settings.capabilities.one_time_choice,
                 };
             }
             Vec::new()

@@ -78,6 +78,10 @@ pub struct AdminCapabilities {
     /// `false`: every pass works once (privacyIDEA deletes a registration
     /// token after its first use), so the agent is not asked.
     pub one_time_choice: bool,
+    /// Whether the pass screen starts on "works once". Entra's kiosk flow
+    /// signs in twice with the pass (the device-code page, then inside
+    /// Authenticator), so a one-time pass would strand the caller there.
+    pub one_time_default: bool,
     pub can_revoke_sessions: bool,
     /// The app the caller installs; the script names it and its menus.
     pub push_app: PushApp,

@@ -246,6 +246,11 @@ pub enum ProviderError {
         retry_after: Option<Duration>,
     },
     SessionExpired,
+    /// The provider wants a fresh sign-in before this change (Entra: a
+    /// person changing their own methods must have signed in within the
+    /// last 10 minutes). Signing in again, with the same pass while it
+    /// lasts, is the way on.
+    ReauthRequired,
     /// A device-code sign-in ran out of time (`expired_token`).
     SignInExpired,
     /// The person refused the sign-in on their phone (`authorization_declined`).
@@ -289,6 +294,7 @@ impl std::fmt::Display for ProviderError {
             ProviderError::Conflict(why) => write!(f, "conflict: {why}"),
             ProviderError::RateLimited { .. } => f.write_str("rate limited"),
             ProviderError::SessionExpired => f.write_str("session expired"),
+            ProviderError::ReauthRequired => f.write_str("a fresh sign-in is needed"),
             ProviderError::SignInExpired => f.write_str("sign-in code expired"),
             ProviderError::SignInDeclined => f.write_str("sign-in declined"),
             ProviderError::Server {

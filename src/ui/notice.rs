@@ -96,6 +96,7 @@ pub fn error_text(view: &View, op: Op, error: &ProviderError) -> String {
             view.t("error.rate_limited").into()
         }
         (_, ProviderError::SessionExpired) => view.t("error.session_expired").into(),
+        (_, ProviderError::ReauthRequired) => view.t("error.reauth_required").into(),
         (_, ProviderError::SignInExpired) => view.t("error.sign_in_expired").into(),
         (_, ProviderError::SignInDeclined) => view.t("error.sign_in_declined").into(),
         (_, ProviderError::Server { reference, .. }) => match reference {

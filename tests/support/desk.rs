@@ -19,6 +19,7 @@ pub fn caps() -> AdminCapabilities {
         pass_name: PassName::TemporaryAccessPass,
         pass_lifetimes: vec![60, 480],
         one_time_choice: true,
+        one_time_default: true,
         can_revoke_sessions: true,
         push_app: PushApp::MicrosoftAuthenticator,
         self_service_url: Some("https://aka.ms/mysecurityinfo".into()),

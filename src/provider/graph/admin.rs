@@ -223,7 +223,7 @@ impl GraphAdmin {
     /// Finds a user by sign-in name (UPN) or object id.
     pub async fn lookup_user(&self, upn: &str) -> Result<DirectoryUser, ProviderError> {
         let who = user_ref(upn)?;
-        let mut url = self.graph.url(&["users", who]);
+        let mut url = self.user_url(who, &[])?;
         url.set_query(Some(
             "$select=id,userPrincipalName,displayName,userType,accountEnabled",
         ));
@@ -258,9 +258,7 @@ impl GraphAdmin {
         &self,
         user_id: &str,
     ) -> Result<(Vec<GraphMethod>, Vec<PassStatus>), ProviderError> {
-        let url = self
-            .graph
-            .url(&["users", user_ref(user_id)?, "authentication", "methods"]);
+        let url = self.user_url(user_id, &["authentication", "methods"])?;
         let values = self.get_all(&url, Op::ListMethods).await?;
         let mut listed = Vec::new();
         let mut passes = Vec::new();
@@ -294,14 +292,12 @@ impl GraphAdmin {
         method_id: &str,
         method_type: &MethodType,
     ) -> Result<(), ProviderError> {
-        let collection = methods::delete_collection(method_type)?;
-        let url = self.graph.url(&[
-            "users",
-            user_ref(user_id)?,
-            "authentication",
-            collection,
-            method_id,
-        ]);
+        let collection = methods::delete_collection(method_type, false)?;
+        let mut path = vec!["authentication", collection];
+        if method_type.deleted_by_id() {
+            path.push(method_id);
+        }
+        let url = self.user_url(user_id, &path)?;
         self.delete(&url, Op::DeleteMethod).await
     }
 
@@ -323,12 +319,7 @@ impl GraphAdmin {
             }
             body["lifetimeInMinutes"] = json!(minutes);
         }
-        let url = self.graph.url(&[
-            "users",
-            user_ref(user_id)?,
-            "authentication",
-            "temporaryAccessPassMethods",
-        ]);
+        let url = self.user_url(user_id, &["authentication", "temporaryAccessPassMethods"])?;
         let mut raw = self.post(&url, Some(&body), Op::CreatePass).await?;
         let parsed = serde_json::from_slice::<Value>(&raw);
         raw.zeroize();
@@ -353,9 +344,7 @@ impl GraphAdmin {
     /// stop working within minutes. Access tokens already issued live on
     /// until they expire.
     pub async fn revoke_sessions(&self, user_id: &str) -> Result<(), ProviderError> {
-        let url = self
-            .graph
-            .url(&["users", user_ref(user_id)?, "revokeSignInSessions"]);
+        let url = self.user_url(user_id, &["revokeSignInSessions"])?;
         let raw = self.post(&url, None, Op::RevokeSessions).await?;
         // Any 2xx counts (a known issue: the status may differ from the
         // documented 200); only an explicit `false` is a refusal.
@@ -383,6 +372,24 @@ impl GraphAdmin {
     }
 }
 
+impl GraphAdmin {
+    /// `/users/{id or UPN}/…`. A UPN that starts with `$` is written
+    /// `/users('$x@y')` instead (user-get.md): after a slash OData would
+    /// read `$…` as one of its own segments.
+    fn user_url(&self, user: &str, rest: &[&str]) -> Result<Url, ProviderError> {
+        let user = user_ref(user)?;
+        let quoted;
+        let mut path: Vec<&str> = if user.starts_with('$') {
+            quoted = format!("users('{}')", user.replace('\'', "''"));
+            vec![quoted.as_str()]
+        } else {
+            vec!["users", user]
+        };
+        path.extend_from_slice(rest);
+        Ok(self.graph.url(&path))
+    }
+}
+
 /// A user reference fit for one path segment: object id or UPN.
 fn user_ref(user: &str) -> Result<&str, ProviderError> {
     let user = user.trim();
@@ -390,4 +397,89 @@ fn user_ref(user: &str) -> Result<&str, ProviderError> {
         return Err(ProviderError::UnknownUser);
     }
     Ok(user)
+}
+
+/// The application permissions a helpdesk token must carry, each with the
+/// narrower ones Graph also accepts (permissions tables in
+/// docs/graph-facts.md). Any one of a row will do.
+pub const REQUIRED_APP_ROLES: &[(&str, &[&str])] = &[
+    (
+        "UserAuthenticationMethod.ReadWrite.All",
+        &["UserAuthenticationMethod.ReadWrite.All"],
+    ),
+    (
+        "User.Read.All",
+        &[
+            "User.Read.All",
+            "User.ReadWrite.All",
+            "Directory.Read.All",
+            "Directory.ReadWrite.All",
+        ],
+    ),
+    (
+        "User.RevokeSessions.All",
+        &[
+            "User.RevokeSessions.All",
+            "User.ReadWrite.All",
+            "Directory.ReadWrite.All",
+        ],
+    ),
+];
+
+/// What the tenant's Temporary Access Pass policy says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TapPolicy {
+    pub enabled: bool,
+    pub is_usable_once: bool,
+    pub default_minutes: Option<u64>,
+    pub minimum_minutes: Option<u64>,
+    pub maximum_minutes: Option<u64>,
+    /// How many groups (or "all users") the policy targets.
+    pub targets: usize,
+}
+
+impl GraphAdmin {
+    /// The application permissions in the app token (its `roles` claim).
+    /// Graph's access tokens are JWTs; this only reads what the token says
+    /// about itself, to tell an administrator what is missing.
+    pub async fn granted_roles(&self) -> Result<Vec<String>, ProviderError> {
+        let token = self.token().await?;
+        let claims = super::id_token::claims(&token).ok_or_else(|| {
+            ProviderError::Protocol("the app's access token cannot be read".into())
+        })?;
+        Ok(claims
+            .get("roles")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(|s| clean(s, 80))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass`
+    /// (needs `Policy.Read.All` or `Policy.Read.AuthenticationMethod`).
+    pub async fn tap_policy(&self) -> Result<TapPolicy, ProviderError> {
+        let url = self.graph.url(&[
+            "policies",
+            "authenticationMethodsPolicy",
+            "authenticationMethodConfigurations",
+            "TemporaryAccessPass",
+        ]);
+        let p = self.get(&url, Op::ReadPolicy).await?;
+        let minutes = |k: &str| p.get(k).and_then(Value::as_u64);
+        Ok(TapPolicy {
+            enabled: p.get("state").and_then(Value::as_str) == Some("enabled"),
+            is_usable_once: p.get("isUsableOnce").and_then(Value::as_bool) == Some(true),
+            default_minutes: minutes("defaultLifetimeInMinutes"),
+            minimum_minutes: minutes("minimumLifetimeInMinutes"),
+            maximum_minutes: minutes("maximumLifetimeInMinutes"),
+            targets: p
+                .get("includeTargets")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len),
+        })
+    }
 }

@@ -187,6 +187,10 @@ impl Admin for GraphDesk {
             pass_name: PassName::TemporaryAccessPass,
             pass_lifetimes: PASS_LIFETIMES.to_vec(),
             one_time_choice: true,
+            // Microsoft recommends a multi-use pass when the person signs
+            // in once on the device-code page and again in Authenticator
+            // (howto-authentication-temporary-access-pass.md).
+            one_time_default: false,
             can_revoke_sessions: true,
             push_app: PushApp::MicrosoftAuthenticator,
             self_service_url: Some(SELF_SERVICE_URL.into()),

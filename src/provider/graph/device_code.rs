@@ -98,9 +98,12 @@ pub(crate) async fn poll(
         }
         TokenReply::Refused(refusal) => match refusal.error.as_str() {
             // AADSTS70016 / 70019 are the numbers Microsoft documents for
-            // these two; trust them should the word ever differ.
+            // these two; trust them should the word ever differ. Expiry is
+            // seen in practice as `code_expired` with AADSTS70020.
             _ if refusal.codes.contains(&70_016) => Ok(DevicePoll::Pending),
-            _ if refusal.codes.contains(&70_019) => Err(ProviderError::SignInExpired),
+            _ if refusal.codes.contains(&70_019) || refusal.codes.contains(&70_020) => {
+                Err(ProviderError::SignInExpired)
+            }
             "authorization_pending" => Ok(DevicePoll::Pending),
             "slow_down" => Ok(DevicePoll::SlowDown(SLOW_DOWN_STEP)),
             "expired_token" | "code_expired" => Err(ProviderError::SignInExpired),

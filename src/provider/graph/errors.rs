@@ -25,6 +25,7 @@ pub(crate) enum Op {
     LookupUser,
     CreatePass,
     RevokeSessions,
+    ReadPolicy,
 }
 
 #[derive(Deserialize)]
@@ -47,6 +48,8 @@ struct Body {
 struct Inner {
     #[serde(default, rename = "request-id")]
     request_id: Option<String>,
+    #[serde(default)]
+    date: Option<String>,
 }
 
 /// A Graph error answer, read leniently: an unreadable body still yields the
@@ -57,6 +60,11 @@ pub(crate) struct GraphError {
     pub code: String,
     pub message: String,
     pub request_id: Option<String>,
+    /// `innerError.date`: Microsoft support asks for it with the request id.
+    pub date: Option<String>,
+    /// The `WWW-Authenticate` of a 401 asks for a fresh sign-in
+    /// (`error="insufficient_claims"`, a claims challenge).
+    pub claims_challenge: bool,
 }
 
 impl GraphError {
@@ -68,25 +76,51 @@ impl GraphError {
             .get("request-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let (code, message, body_id) = match parsed {
-            Some(b) => (
-                b.code.unwrap_or_default(),
-                b.message.unwrap_or_default(),
-                b.inner.and_then(|i| i.request_id),
-            ),
-            None => (String::new(), String::new(), None),
+        let date_header = headers
+            .get("date")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let (code, message, body_id, body_date) = match parsed {
+            Some(b) => {
+                let (id, date) = b.inner.map_or((None, None), |i| (i.request_id, i.date));
+                (
+                    b.code.unwrap_or_default(),
+                    b.message.unwrap_or_default(),
+                    id,
+                    date,
+                )
+            }
+            None => (String::new(), String::new(), None, None),
         };
+        let claims_challenge = status == StatusCode::UNAUTHORIZED
+            && headers
+                .get_all("www-authenticate")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .any(|v| v.contains("insufficient_claims"));
         GraphError {
             status: status.as_u16(),
             code: clean(&code, 80),
             message: clean(&message, 300),
             request_id: body_id.or(header_id).map(|id| clean(&id, 80)),
+            date: body_date.or(date_header).map(|d| clean(&d, 40)),
+            claims_challenge,
+        }
+    }
+
+    /// What support needs to find the request: its id and when it was made.
+    fn reference_text(&self) -> Option<String> {
+        match (&self.request_id, &self.date) {
+            (Some(id), Some(date)) => Some(format!("request-id {id}, date {date}")),
+            (Some(id), None) => Some(format!("request-id {id}")),
+            (None, Some(date)) => Some(format!("date {date}")),
+            (None, None) => None,
         }
     }
 
     fn reference(&self) -> String {
-        match &self.request_id {
-            Some(id) => format!(" (reference {id})"),
+        match self.reference_text() {
+            Some(r) => format!(" (reference {r})"),
             None => String::new(),
         }
     }
@@ -99,7 +133,7 @@ impl GraphError {
             } else {
                 self.code.clone()
             },
-            reference: self.request_id.clone(),
+            reference: self.reference_text(),
         }
     }
 
@@ -121,6 +155,7 @@ impl GraphError {
             return throttled;
         }
         match (status.as_u16(), op) {
+            (401, _) if self.claims_challenge => ProviderError::ReauthRequired,
             (401, _) => ProviderError::SessionExpired,
             (403, _) => ProviderError::NotAllowed(format!(
                 "Microsoft Graph refused this{}: {}{}",
@@ -136,6 +171,17 @@ impl GraphError {
             (400, Op::CreatePass) if self.message.to_ascii_lowercase().contains("guest") => {
                 ProviderError::NotAllowed(format!(
                     "a Temporary Access Pass cannot be issued to an external guest account{}",
+                    self.reference()
+                ))
+            }
+            (400, Op::CreatePass) if self.message.contains("UserCredentialPolicy") => {
+                ProviderError::NotAllowed(format!(
+                    "Entra's Temporary Access Pass policy refused this pass: the caller is not in \
+                     a group the policy targets, the policy is off, or it allows one-time passes \
+                     only and this one was for more than one use. An administrator adds the \
+                     caller to a targeted group (Entra admin center → Protection → \
+                     Authentication methods → Policies → Temporary Access Pass → Enable and \
+                     target){}",
                     self.reference()
                 ))
             }
@@ -171,8 +217,7 @@ fn refusal_hint(op: Op, caller: Caller) -> &'static str {
         }
         (Caller::Delegated, Op::DeleteMethod) => {
             "the app registration needs the delegated permission \
-             UserAuthenticationMethod.ReadWrite with admin consent, and the sign-in must be \
-             less than 10 minutes old (sign in again)"
+             UserAuthenticationMethod.ReadWrite with admin consent"
         }
         (Caller::Delegated, Op::AddPhone) => {
             "the app registration needs the delegated permission \
@@ -185,6 +230,10 @@ fn refusal_hint(op: Op, caller: Caller) -> &'static str {
         (Caller::Delegated, Op::CreatePass) => {
             "issuing a Temporary Access Pass needs UserAuthenticationMethod.ReadWrite.All and \
              the Authentication Administrator role; nobody can issue one to themselves"
+        }
+        (_, Op::ReadPolicy) => {
+            "reading the Temporary Access Pass policy needs the permission Policy.Read.All \
+             (or Policy.Read.AuthenticationMethod) with admin consent"
         }
         (_, Op::RevokeSessions) => {
             "the app registration needs the permission User.RevokeSessions.All with admin consent"
@@ -262,7 +311,7 @@ mod tests {
             ProviderError::Server {
                 status: 502,
                 code: "http-502".into(),
-                reference: Some("rid-3".into())
+                reference: Some("request-id rid-3".into())
             }
         );
     }

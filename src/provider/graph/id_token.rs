@@ -12,13 +12,18 @@ use crate::secret::Secret;
 use serde_json::Value;
 use zeroize::Zeroize;
 
-/// The account an ID token names; `None` if it cannot be read.
-pub(crate) fn account(id_token: &Secret) -> Option<Account> {
-    let payload = id_token.expose().split('.').nth(1)?;
+/// The claims of a JWT (ID token or Graph access token), unverified.
+pub(crate) fn claims(token: &Secret) -> Option<Value> {
+    let payload = token.expose().split('.').nth(1)?;
     let mut bytes = base64url_decode(payload)?;
     let claims = serde_json::from_slice::<Value>(&bytes).ok();
     bytes.zeroize();
-    let claims = claims?;
+    claims.filter(Value::is_object)
+}
+
+/// The account an ID token names; `None` if it cannot be read.
+pub(crate) fn account(id_token: &Secret) -> Option<Account> {
+    let claims = claims(id_token)?;
     let claim = |name: &str| {
         claims
             .get(name)

@@ -21,7 +21,7 @@ pub enum MethodType {
     External,
     /// Beta only.
     HardwareOath,
-    /// Beta singleton (frontline shared devices), not the Authenticator.
+    /// A singleton (frontline shared devices), not the Authenticator; v1.0.
     QrCodePin,
     /// Beta, deprecated.
     PasswordlessMicrosoftAuthenticator,
@@ -120,14 +120,23 @@ impl MethodType {
         TYPES.iter().find(|(_, t, _)| t == self).map(|(_, _, c)| *c)
     }
 
-    /// Whether Graph deletes this type by `DELETE …/{collection}/{id}`. The
-    /// password has no delete; the QR-code PIN is a singleton without an id
-    /// in its path; unknown types have no known collection.
+    /// Whether Graph deletes this type at all. The password has no delete;
+    /// unknown types have no known collection. The QR code and PIN is a
+    /// singleton, deleted without an id (`DELETE …/qrCodePinMethod`, v1.0).
     pub fn can_delete(&self) -> bool {
-        !matches!(
-            self,
-            MethodType::Password | MethodType::QrCodePin | MethodType::Unknown(_)
-        )
+        !matches!(self, MethodType::Password | MethodType::Unknown(_))
+    }
+
+    /// Whether a person may delete this type of their own (`/me`). External
+    /// methods are managed by the organisation only; the QR code and PIN is
+    /// documented for `/users/{id}` and administrators only.
+    pub fn self_service_delete(&self) -> bool {
+        self.can_delete() && !matches!(self, MethodType::External | MethodType::QrCodePin)
+    }
+
+    /// Whether the method's path names it by id (all but the singleton).
+    pub fn deleted_by_id(&self) -> bool {
+        !matches!(self, MethodType::QrCodePin)
     }
 
     pub fn kind(&self) -> MethodKind {
@@ -269,8 +278,19 @@ fn method_of_type(value: &Value, id: String, method_type: MethodType) -> GraphMe
 }
 
 /// The collection to delete a method of this type from, or why it cannot
-/// be deleted.
-pub(crate) fn delete_collection(method_type: &MethodType) -> Result<&'static str, ProviderError> {
+/// be deleted. `own`: the person deletes their own (kiosk, `/me`).
+pub(crate) fn delete_collection(
+    method_type: &MethodType,
+    own: bool,
+) -> Result<&'static str, ProviderError> {
+    if own && method_type.can_delete() && !method_type.self_service_delete() {
+        return Err(ProviderError::NotAllowed(match method_type {
+            MethodType::External => "an external sign-in method is managed by your organisation; \
+                 the helpdesk can remove it"
+                .to_string(),
+            _ => "the QR code and PIN can only be removed by the helpdesk".to_string(),
+        }));
+    }
     match method_type.collection() {
         Some(c) if method_type.can_delete() => Ok(c),
         _ => Err(ProviderError::NotAllowed(match method_type {

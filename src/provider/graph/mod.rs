@@ -20,11 +20,15 @@ mod methods;
 mod oauth;
 mod pass;
 mod phone;
+pub mod probe;
 mod registration;
 mod rest;
 mod settings;
 
-pub use admin::{ConnectError, DirectoryUser, GraphAdmin, IssuedPass, PASS_LIFETIME_MINUTES};
+pub use admin::{
+    ConnectError, DirectoryUser, GraphAdmin, IssuedPass, PASS_LIFETIME_MINUTES, REQUIRED_APP_ROLES,
+    TapPolicy,
+};
 pub use client_secret::ClientSecretSource;
 pub use desk::{GraphDesk, PASS_LIFETIMES, SELF_SERVICE_URL};
 pub use methods::{GraphMethod, MethodType, parse_method};
@@ -146,7 +150,7 @@ impl GraphProvider {
                     .ok_or(ProviderError::NotFound)?
             }
         };
-        let collection = methods::delete_collection(&method_type)?;
+        let collection = methods::delete_collection(&method_type, true)?;
         let url = self.me(&[collection, method_id]);
         self.graph
             .delete(session.token(), &url, Op::DeleteMethod)

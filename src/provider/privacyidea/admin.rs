@@ -468,6 +468,7 @@ impl Admin for PiAdmin {
             pass_name: PassName::RegistrationCode,
             pass_lifetimes: PASS_LIFETIMES.to_vec(),
             one_time_choice: false,
+            one_time_default: true,
             // An issued JWT stays valid until it expires; nothing revokes it.
             can_revoke_sessions: false,
             push_app: PushApp::PrivacyIdeaAuthenticator,

@@ -54,6 +54,7 @@ impl Admin for TrainingTenant {
             pass_name: PassName::TemporaryAccessPass,
             pass_lifetimes: PASS_LIFETIMES.to_vec(),
             one_time_choice: true,
+            one_time_default: true,
             can_revoke_sessions: true,
             push_app: PushApp::MicrosoftAuthenticator,
             self_service_url: None,

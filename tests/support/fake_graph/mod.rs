@@ -1,5 +1,5 @@
 //! A local stand-in for Microsoft Graph and the Microsoft identity platform,
-//! serving the shapes documented in `research/graph.md`: device-code and
+//! serving the shapes Microsoft documents (sources: `docs/graph-facts.md`): device-code and
 //! client-credentials sign-in, `/me` and `/users/{id}` authentication
 //! methods with per-type DELETE, phone creation, Temporary Access Passes,
 //! `revokeSignInSessions` and user lookup, with Graph's error bodies
@@ -27,11 +27,12 @@
 )]
 
 mod identity;
+mod permissions;
 mod reply;
 mod routes;
 pub mod state;
 
-pub use state::{DeviceStep, Fault, FaultReply, Principal, State, User};
+pub use state::{DeviceStep, Fault, FaultReply, Principal, State, TapPolicy, User};
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -45,7 +46,7 @@ pub const CLIENT_SECRET: &str = "fake~client~secret~Q8x2";
 pub const KIM: &str = "kim@contoso.example";
 /// A guest, to exercise `#EXT#` in paths and the no-pass-for-guests rule.
 pub const GUEST: &str = "alex_fabrikam.example#EXT#@contoso.onmicrosoft.com";
-/// Phone method ids are the same for everyone (graph.md §1.2).
+/// Phone method ids are the same for everyone (docs/graph-facts.md).
 pub const MOBILE_ID: &str = "3179e48a-750b-4051-897c-87b9720928f7";
 pub const ALT_MOBILE_ID: &str = "b6332ec1-7057-4abe-9331-3d72feddfe41";
 pub const OFFICE_ID: &str = "e37fc753-ff3b-4958-9484-eaa9425c82bc";
@@ -177,6 +178,27 @@ impl FakeGraph {
     /// Every access token issued so far stops working (as if expired).
     pub fn expire_tokens(&self) {
         self.state().tokens.clear();
+    }
+
+    /// Tokens issued from now on carry only these application permissions.
+    pub fn grant_app_roles(&self, roles: &[&str]) {
+        self.state().app_roles = roles.iter().map(|r| r.to_string()).collect();
+    }
+
+    /// The delegated permissions an administrator consented to.
+    pub fn consent_delegated(&self, scopes: &[&str]) {
+        self.state().delegated_consented = scopes.iter().map(|r| r.to_string()).collect();
+    }
+
+    /// Every sign-in so far becomes older than the re-authentication window.
+    pub fn age_sign_ins(&self) {
+        let mut s = self.state();
+        let old = s.reauth_window + Duration::from_secs(1);
+        for at in s.signed_in_at.values_mut() {
+            if let Some(earlier) = at.checked_sub(old) {
+                *at = earlier;
+            }
+        }
     }
 
     /// Plays the person who typed `user_code` on the sign-in page and

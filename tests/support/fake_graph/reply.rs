@@ -1,5 +1,5 @@
-//! Answers in the documented shapes: Graph JSON and error bodies (graph.md
-//! §5.1) and the identity platform's AADSTS error bodies (§3.1).
+//! Answers in the documented shapes: Graph JSON and error bodies and the
+//! identity platform's AADSTS error bodies (sources: docs/graph-facts.md).
 
 use super::state::State;
 use axum::body::Body;

@@ -2,7 +2,7 @@
 //! answer as Graph or the identity platform would.
 
 use super::state::{FaultReply, Logged, Principal, State, authenticator, collection_of};
-use super::{Shared, identity, reply};
+use super::{Shared, identity, permissions, reply};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State as Extract;
@@ -52,6 +52,9 @@ async fn handle(
             identity::device_code(&mut s, tenant, &body)
         }
         ("POST", [tenant, "oauth2", "v2.0", "token"]) => identity::token(&mut s, tenant, &body),
+        ("GET", [tenant, "v2.0", ".well-known", "openid-configuration"]) => {
+            identity::openid_configuration(&mut s, tenant)
+        }
         (_, ["v1.0", rest @ ..]) => graph(&mut s, method.as_str(), rest, &query, &headers, &body),
         _ => reply::raw(&mut s, 404, "text/plain", "not found"),
     }
@@ -182,6 +185,39 @@ fn graph(
             "Lifetime validation failed, the token is expired.",
         );
     };
+    if let Some(refusal) = content_type_refusal(s, method, headers, body) {
+        return refusal;
+    }
+    if let [
+        "policies",
+        "authenticationMethodsPolicy",
+        "authenticationMethodConfigurations",
+        which,
+    ] = path
+    {
+        return tap_policy(s, &token, &principal, method, which);
+    }
+    if let ["users", who, ..] = path
+        && who.starts_with('$')
+    {
+        // user-get.md: a UPN that starts with `$` goes in `/users('$x@y')`;
+        // after a slash, OData reads `$…` as a system segment.
+        return reply::graph_error(
+            s,
+            400,
+            "BadRequest",
+            &format!("Resource not found for the segment '{who}'."),
+        );
+    }
+    let quoted = path.first().and_then(|p| quoted_user(p));
+    let path: Vec<&str> = match &quoted {
+        Some(who) => ["users", who.as_str()]
+            .into_iter()
+            .chain(path[1..].iter().copied())
+            .collect(),
+        None => path.to_vec(),
+    };
+    let path = path.as_slice();
     let (subject, rest) = match path {
         ["me", rest @ ..] => match &principal {
             Principal::User(upn) => (upn.clone(), rest),
@@ -213,6 +249,20 @@ fn graph(
             );
         }
     };
+    let delegated = matches!(principal, Principal::User(_));
+    if let Some(needs) = permissions::needs(method, rest) {
+        let granted = s.grants.get(&token).cloned().unwrap_or_default();
+        if !permissions::allows(&needs, delegated, &granted) {
+            return missing_permission(s, rest);
+        }
+    }
+    if delegated
+        && matches!(method, "POST" | "DELETE")
+        && rest.first() == Some(&"authentication")
+        && sign_in_too_old(s, &token)
+    {
+        return reauthenticate(s);
+    }
     let Some(user) = s.user(&subject).cloned() else {
         return reply::graph_error(
             s,
@@ -292,6 +342,22 @@ fn graph(
                 None => not_found(s),
             }
         }
+        ("DELETE", ["authentication", "qrCodePinMethod"]) => {
+            if delegated {
+                // Only `/users/{id}/…` is documented, for administrators.
+                return missing_permission(s, rest);
+            }
+            delete_qr_code_pin(s, &subject)
+        }
+        ("DELETE", ["authentication", "externalAuthenticationMethods", _]) if delegated => {
+            // externalauthenticationmethod: no self-service management.
+            reply::graph_error(
+                s,
+                403,
+                "accessDenied",
+                "External authentication methods cannot be managed by the user. Contact your administrator.",
+            )
+        }
         ("DELETE", ["authentication", collection, id]) => delete(s, &subject, collection, id),
         ("POST", ["authentication", "phoneMethods"]) => add_phone(s, &subject, body),
         ("POST", ["authentication", "temporaryAccessPassMethods"]) => {
@@ -307,6 +373,133 @@ fn graph(
             ),
         ),
     }
+}
+
+/// `users('$x@y')` (one segment) → the UPN inside, `''` unescaped.
+fn quoted_user(segment: &str) -> Option<String> {
+    let inner = segment.strip_prefix("users('")?.strip_suffix("')")?;
+    Some(inner.replace("''", "'"))
+}
+
+/// graph errors seen in practice: a JSON body without
+/// `Content-Type: application/json` is not read.
+fn content_type_refusal(
+    s: &mut State,
+    method: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Option<Response> {
+    if !matches!(method, "POST" | "PATCH" | "PUT") || body.is_empty() {
+        return None;
+    }
+    let json = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if json {
+        return None;
+    }
+    Some(reply::graph_error(
+        s,
+        400,
+        "BadRequest",
+        "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+    ))
+}
+
+/// The token lacks every permission the endpoint's table accepts. Graph's
+/// authentication-method service answers `accessDenied`; the directory
+/// (users, sessions) `Authorization_RequestDenied` (concepts/errors.md,
+/// Q&A 2155798).
+fn missing_permission(s: &mut State, rest: &[&str]) -> Response {
+    if rest.first() == Some(&"authentication") {
+        reply::graph_error(s, 403, "accessDenied", "Request Authorization failed")
+    } else {
+        forbidden(s)
+    }
+}
+
+fn sign_in_too_old(s: &State, token: &str) -> bool {
+    s.signed_in_at
+        .get(token)
+        .is_some_and(|at| at.elapsed() > s.reauth_window)
+}
+
+/// Self-service writes more than 10 minutes after sign-in: a claims
+/// challenge (claims-challenge.md: 401 with `WWW-Authenticate: …
+/// error="insufficient_claims", claims="…"`), asking for a fresh sign-in.
+fn reauthenticate(s: &mut State) -> Response {
+    let mut r = reply::graph_error(
+        s,
+        401,
+        "InvalidAuthenticationToken",
+        "Continuous access evaluation resulted in challenge with result: InteractionRequired and code: LocationConditionEvaluationSatisfied",
+    );
+    r.headers_mut().insert(
+        "www-authenticate",
+        HeaderValue::from_static(
+            r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000", error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnsiYWNycyI6eyJlc3NlbnRpYWwiOnRydWUsInZhbHVlIjoiYzEifX19""#,
+        ),
+    );
+    r
+}
+
+/// `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass`.
+fn tap_policy(
+    s: &mut State,
+    token: &str,
+    principal: &Principal,
+    method: &str,
+    which: &str,
+) -> Response {
+    let delegated = matches!(principal, Principal::User(_));
+    let granted = s.grants.get(token).cloned().unwrap_or_default();
+    if !permissions::allows(&permissions::policy_needs(), delegated, &granted) {
+        return forbidden(s);
+    }
+    if method != "GET" || !which.eq_ignore_ascii_case("TemporaryAccessPass") {
+        return reply::graph_error(
+            s,
+            400,
+            "BadRequest",
+            &format!("Resource not found for the segment '{which}'."),
+        );
+    }
+    let p = s.tap_policy.clone();
+    let (min, max) = s.tap_policy_minutes;
+    let default = s.tap_default_minutes;
+    reply::json(
+        s,
+        200,
+        &json!({
+            "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#policies/authenticationMethodsPolicy/authenticationMethodConfigurations/$entity",
+            "@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration",
+            "id": "TemporaryAccessPass",
+            "state": if p.enabled { "enabled" } else { "disabled" },
+            "defaultLifetimeInMinutes": default,
+            "defaultLength": 8,
+            "minimumLifetimeInMinutes": min,
+            "maximumLifetimeInMinutes": max,
+            "isUsableOnce": p.is_usable_once,
+            "includeTargets": [{"targetType": "group", "id": p.include_group, "isRegistrationRequired": false}],
+            "excludeTargets": []
+        }),
+    )
+}
+
+fn delete_qr_code_pin(s: &mut State, subject: &str) -> Response {
+    let user = s.user_mut(subject).unwrap();
+    let before = user.methods.len();
+    user.methods
+        .retain(|m| type_collection(m) != Some("qrCodePinMethod"));
+    if user.methods.len() == before {
+        return not_found(s);
+    }
+    reply::no_content(s)
 }
 
 fn type_collection(method: &Value) -> Option<&'static str> {
@@ -396,7 +589,7 @@ fn delete(s: &mut State, subject: &str, collection: &str, id: &str) -> Response 
         .filter(|m| m["id"] != *id && type_collection(m) != Some("passwordMethods"))
         .count();
     if user.default_method.as_deref() == Some(id) && others > 0 {
-        // The two wordings seen in the wild (graph.md §5.2).
+        // The two wordings seen in the wild (docs/graph-facts.md).
         let message = if collection == "phoneMethods" {
             format!(
                 "The requested authentication method id of [{id}] matches the user's current default authentication method, and cannot be deleted until the default authentication method is changed"
@@ -494,6 +687,7 @@ fn create_pass(s: &mut State, principal: &Principal, subject: &str, body: &[u8])
         return forbidden(s);
     }
     let user = s.user(subject).cloned().unwrap();
+    let policy = s.tap_policy.clone();
     if user.user_type == "Guest" {
         return reply::graph_error(
             s,
@@ -531,7 +725,20 @@ fn create_pass(s: &mut State, principal: &Principal, subject: &str, body: &[u8])
             ),
         );
     }
-    let once = request["isUsableOnce"].as_bool().unwrap_or(false);
+    let once = request["isUsableOnce"]
+        .as_bool()
+        .unwrap_or(policy.is_usable_once);
+    // Issue #111778 in MicrosoftDocs/azure-docs quotes this refusal for a
+    // user outside the policy's targets; the same for a multi-use pass
+    // when the policy forces one-time use, or with the policy off.
+    if !policy.enabled || !user.in_tap_policy || (policy.is_usable_once && !once) {
+        return reply::graph_error(
+            s,
+            400,
+            "badRequest",
+            "Converged UserCredentialPolicy does not allow creating or updating this authentication method. AuthMethodType [TemporaryAccessPass].",
+        );
+    }
     let n = s.next_number();
     let pass = format!("Qz{n:02}+dRk");
     let id = s.new_guid();
@@ -547,7 +754,7 @@ fn create_pass(s: &mut State, principal: &Principal, subject: &str, body: &[u8])
         "methodUsabilityReason": "EnabledByPolicy"
     });
     let user = s.user_mut(subject).unwrap();
-    // One pass per user: a new one replaces the old (graph.md §2.1).
+    // One pass per user: a new one replaces the old (docs/graph-facts.md).
     user.methods
         .retain(|m| type_collection(m) != Some("temporaryAccessPassMethods"));
     user.methods.push(stored.clone());

@@ -12,7 +12,10 @@ pub enum DeviceStep {
     Pending,
     SlowDown,
     Success,
+    /// What is seen in practice: `code_expired`, AADSTS70020.
     Expired,
+    /// What v2-oauth2-device-code.md documents: `expired_token` (AADSTS70019).
+    ExpiredAsDocumented,
     Declined,
     BadCode,
 }
@@ -84,6 +87,26 @@ pub struct User {
     /// Every pass issued (the test side may read them; Graph never shows
     /// them again).
     pub issued_passes: Vec<String>,
+    /// In a group the Temporary Access Pass policy targets.
+    pub in_tap_policy: bool,
+}
+
+/// `temporaryAccessPassAuthenticationMethodConfiguration`, portal defaults.
+#[derive(Clone, Debug)]
+pub struct TapPolicy {
+    pub enabled: bool,
+    pub is_usable_once: bool,
+    pub include_group: String,
+}
+
+impl Default for TapPolicy {
+    fn default() -> Self {
+        TapPolicy {
+            enabled: true,
+            is_usable_once: false,
+            include_group: "kiosk-users".into(),
+        }
+    }
 }
 
 pub struct State {
@@ -106,7 +129,25 @@ pub struct State {
     /// The `scope` of the last device-code request.
     pub device_scope: Option<String>,
     pub tokens: HashMap<String, Principal>,
+    /// Per access token, the permissions it carries (`scp` or `roles`).
+    pub grants: HashMap<String, Vec<String>>,
+    /// Per access token, when the person signed in (delegated only).
+    pub signed_in_at: HashMap<String, Instant>,
     pub app_token_lifetime: Duration,
+    /// Delegated permissions an administrator consented to for the app.
+    pub delegated_consented: Vec<String>,
+    /// Application permissions granted (with admin consent) to the app.
+    pub app_roles: Vec<String>,
+    /// "Allow public client flows" on the app registration.
+    pub public_client: bool,
+    /// The client secret has passed its end date.
+    pub client_secret_expired: bool,
+    /// A Conditional Access policy blocks device-code sign-in.
+    pub device_code_blocked: bool,
+    /// Self-service writes need a sign-in at most this old.
+    pub reauth_window: Duration,
+    /// The tenant's Temporary Access Pass policy.
+    pub tap_policy: TapPolicy,
     pub faults: Vec<Fault>,
     pub log: Vec<Logged>,
     pub page_size: Option<usize>,
@@ -133,12 +174,26 @@ impl State {
             device_polls: Vec::new(),
             device_scope: None,
             tokens: HashMap::new(),
+            grants: HashMap::new(),
+            signed_in_at: HashMap::new(),
+            delegated_consented: vec!["UserAuthenticationMethod.ReadWrite".into()],
+            app_roles: vec![
+                "UserAuthenticationMethod.ReadWrite.All".into(),
+                "User.Read.All".into(),
+                "User.RevokeSessions.All".into(),
+            ],
+            public_client: true,
+            client_secret_expired: false,
+            device_code_blocked: false,
+            // rbac-authentication-methods-apis-write-others.md: 10 minutes.
+            reauth_window: Duration::from_secs(600),
+            tap_policy: TapPolicy::default(),
             app_token_lifetime: Duration::from_secs(3599),
             faults: Vec::new(),
             log: Vec::new(),
             page_size: None,
             last_error_request_id: None,
-            // Portal defaults: 1 to 8 hours, 1 hour by default (graph.md §2.3).
+            // Portal defaults: 1 to 8 hours, 1 hour by default (docs/graph-facts.md).
             tap_policy_minutes: (60, 480),
             tap_default_minutes: 60,
             next: 0,
@@ -154,6 +209,7 @@ impl State {
             revocations: 0,
             authenticator_after: None,
             issued_passes: Vec::new(),
+            in_tap_policy: true,
         };
         let guest = User {
             id: "0c2d5f1e-7b4a-4c3d-9e8f-a1b2c3d4e5f6".into(),
@@ -171,6 +227,7 @@ impl State {
             revocations: 0,
             authenticator_after: None,
             issued_passes: Vec::new(),
+            in_tap_policy: true,
         };
         s.users = vec![kim, guest];
         s
@@ -213,12 +270,12 @@ pub fn authenticator(id: &str, device: &str) -> Value {
         "displayName": device,
         "deviceTag": "SoftwareTokenActivated",
         "phoneAppVersion": "6.2401.0119",
-        // null unless registered for passwordless phone sign-in (graph.md §1.2).
+        // null unless registered for passwordless phone sign-in (docs/graph-facts.md).
         "createdDateTime": null
     })
 }
 
-/// One of every v1.0 type, with the fields graph.md lists, plus one type
+/// One of every v1.0 type, with the fields docs/graph-facts.md lists, plus one type
 /// this program cannot know (Microsoft adds them).
 fn every_method_type() -> Vec<Value> {
     vec![
@@ -306,7 +363,7 @@ fn every_method_type() -> Vec<Value> {
     ]
 }
 
-/// `@odata.type` → collection, as Graph routes DELETE (graph.md §1.2).
+/// `@odata.type` → collection, as Graph routes DELETE (docs/graph-facts.md).
 pub fn collection_of(odata_type: &str) -> Option<&'static str> {
     let name = odata_type.trim_start_matches("#microsoft.graph.");
     Some(match name {
@@ -320,6 +377,9 @@ pub fn collection_of(odata_type: &str) -> Option<&'static str> {
         "passwordAuthenticationMethod" => "passwordMethods",
         "platformCredentialAuthenticationMethod" => "platformCredentialMethods",
         "externalAuthenticationMethod" => "externalAuthenticationMethods",
+        // A singleton: `DELETE .../authentication/qrCodePinMethod` (v1.0,
+        // qrcodepinauthenticationmethod-delete.md).
+        "qrCodePinAuthenticationMethod" => "qrCodePinMethod",
         _ => return None,
     })
 }
