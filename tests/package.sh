@@ -175,12 +175,15 @@ install_step() {
   got=$(/usr/bin/mfa-assist --version)
   [ "$got" = "mfa-assist $version" ] || fail "/usr/bin/mfa-assist --version said: $got"
   /usr/bin/mfa-assist --help | grep -q -- '--kiosk' || fail "/usr/bin/mfa-assist --help"
-  # CHECK: when the `check` subcommand lands, run it here from /usr/bin
-  # (`/usr/bin/mfa-assist check` against a config it can reach, expecting
-  # exit 0); until then --version and --help stand in for it.
-  if /usr/bin/mfa-assist help check >/dev/null 2>&1; then
-    echo "   (mfa-assist check exists: add its run here)"
+  # `check` from /usr/bin with no config anywhere: the training tenant, all ✓.
+  check_home=$(mktemp -d)
+  if ! got=$(cd / && HOME="$check_home" XDG_CONFIG_HOME="$check_home" MFA_ASSIST_CONFIG= \
+      /usr/bin/mfa-assist check 2>&1); then
+    rm -rf "$check_home"
+    fail "/usr/bin/mfa-assist check failed: $got"
   fi
+  rm -rf "$check_home"
+  echo "$got" | grep -q 'All checks passed' || fail "/usr/bin/mfa-assist check said: $got"
   if grep -qs '^path-exclude=/usr/share/man' /etc/dpkg/dpkg.cfg.d/*; then
     echo "   man -w: skipped, this machine's dpkg drops man pages (/etc/dpkg/dpkg.cfg.d)"
   elif command -v man >/dev/null 2>&1; then

@@ -9,6 +9,7 @@ pub fn config_file(source: &ConfigSource) -> Line {
         ConfigSource::Flag(p) => format!("{} (from --config)", p.display()),
         ConfigSource::Env(p) => format!("{} (from $MFA_ASSIST_CONFIG)", p.display()),
         ConfigSource::UserDir(p) => format!("{} (the user's config directory)", p.display()),
+        ConfigSource::SystemDir(p) => format!("{} (the system-wide config)", p.display()),
         ConfigSource::BuiltIn => "no file: the built-in defaults (training tenant)".into(),
     };
     Line::pass("config file", found)
