@@ -49,6 +49,7 @@ pub enum Context {
     DeskIssue,
     DeskPass,
     DeskConfirm,
+    DeskPrivileged,
     DeskWatch,
     DeskSummary,
 }
@@ -348,16 +349,18 @@ pub static BINDINGS: &[Binding] = &[
         "key.down",
         false,
     ),
+    // Settings that change the screen or the record sit on function keys:
+    // an agent typing a name on the wrong screen must not flip them.
     b(
         C::DeskAccount,
-        &[K::Char('i')],
+        &[K::F(4)],
         A::Platform,
         "key.platform",
         true,
     ),
     b(
         C::DeskAccount,
-        &[K::Char('c')],
+        &[K::F(3)],
         A::CallerLanguage,
         "key.caller_language",
         true,
@@ -367,14 +370,14 @@ pub static BINDINGS: &[Binding] = &[
         &[K::Char('g'), K::F(5)],
         A::Refresh,
         "key.refresh",
-        false,
+        true,
     ),
     b(
         C::DeskAccount,
-        &[K::Char('l')],
+        &[K::F(2)],
         A::Language,
         "key.language",
-        false,
+        true,
     ),
     b(C::DeskChecks, &[K::Char(' ')], A::Toggle, "key.tick", true),
     b(C::DeskChecks, &[K::Enter], A::Next, "key.verified", true),
@@ -402,7 +405,7 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b(
         C::DeskEscalate,
-        &[K::Enter, K::Char('f')],
+        &[K::Enter],
         A::FinishCall,
         "key.finish_call",
         true,
@@ -452,6 +455,13 @@ pub static BINDINGS: &[Binding] = &[
         "key.cancel",
         true,
     ),
+    b(
+        C::DeskPrivileged,
+        &[K::Enter, K::Esc],
+        A::Back,
+        "key.back",
+        true,
+    ),
     b(C::DeskWatch, &[K::Enter], A::Next, "key.to_account", true),
     b(C::DeskWatch, &[K::Esc], A::Back, "key.stop_watching", true),
     b(
@@ -461,16 +471,10 @@ pub static BINDINGS: &[Binding] = &[
         "key.sim_caller",
         true,
     ),
+    b(C::DeskWatch, &[K::F(4)], A::Platform, "key.platform", true),
     b(
         C::DeskWatch,
-        &[K::Char('i')],
-        A::Platform,
-        "key.platform",
-        true,
-    ),
-    b(
-        C::DeskWatch,
-        &[K::Char('c')],
+        &[K::F(3)],
         A::CallerLanguage,
         "key.caller_language",
         true,

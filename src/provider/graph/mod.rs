@@ -21,6 +21,7 @@ mod oauth;
 mod pass;
 mod phone;
 mod registration;
+mod roles;
 mod rest;
 mod settings;
 
