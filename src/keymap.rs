@@ -441,13 +441,8 @@ pub static BINDINGS: &[Binding] = &[
         "key.hide_pass",
         true,
     ),
-    b(
-        C::DeskConfirm,
-        &[K::Enter, K::Char('y')],
-        A::Confirm,
-        "key.confirm",
-        true,
-    ),
+    // Enter only: "y" turns up in typing ("daisy" after a stray "d").
+    b(C::DeskConfirm, &[K::Enter], A::Confirm, "key.confirm", true),
     b(
         C::DeskConfirm,
         &[K::Esc, K::Char('n')],

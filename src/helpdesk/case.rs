@@ -99,10 +99,7 @@ pub fn summary(desk: &Desk, guide: &Guide) -> String {
             ],
         ),
         f("case.system", &[("system", &desk.settings.provider_name)]),
-        f(
-            "case.caller_language",
-            &[("lang", desk.caller_language())],
-        ),
+        f("case.caller_language", &[("lang", desk.caller_language())]),
         f("case.opened", &[("when", &civil_minute(at(case.opened)))]),
     ];
     if let Some(closed) = case.closed {

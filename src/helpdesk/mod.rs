@@ -271,7 +271,10 @@ pub enum FinalRead {
     /// Re-read just before the summary was written.
     Fresh,
     /// The re-read failed: the list is as of the last good read (`wall`).
-    Failed { error: ProviderError, last_read: Option<u64> },
+    Failed {
+        error: ProviderError,
+        last_read: Option<u64>,
+    },
 }
 
 /// Watching the caller register a new method on their own phone.

@@ -132,9 +132,10 @@ pub fn script(desk: &Desk) -> Vec<ScriptLine> {
         lines.push(say("script.old_app_say").with("label", *label));
         return lines;
     }
-    let new_factor = case.methods().iter().find(|m| {
-        case.added_during_call(m) && m.kind.is_sign_in_factor() && m.used_for.sign_in
-    });
+    let new_factor = case
+        .methods()
+        .iter()
+        .find(|m| case.added_during_call(m) && m.kind.is_sign_in_factor() && m.used_for.sign_in);
     if let Some(found) = new_factor {
         let test = if found.kind == MethodKind::AuthenticatorCode {
             "script.test_code_say"

@@ -503,9 +503,9 @@ fn cannot_verify(desk: &mut Desk) -> Vec<DeskEffect> {
         return Vec::new();
     };
     let ticked = (0..count)
-                .filter(|i| case.ticked.get(*i).copied().unwrap_or(false))
-                .filter_map(|i| desk.settings.checks.get(i).cloned())
-                .collect();
+        .filter(|i| case.ticked.get(*i).copied().unwrap_or(false))
+        .filter_map(|i| desk.settings.checks.get(i).cloned())
+        .collect();
     case.verification = Verification::Failed;
     desk.screen = DeskScreen::Escalate;
     record(desk, Change::VerificationFailed { ticked })
@@ -823,9 +823,7 @@ fn on_watched(desk: &mut Desk, req: ReqId, answer: Answer<CallerState>) -> Vec<D
                 .methods
                 .iter()
                 .filter(|m| {
-                    !watch.known.contains(&m.id)
-                        && m.kind.is_sign_in_factor()
-                        && m.used_for.sign_in
+                    !watch.known.contains(&m.id) && m.kind.is_sign_in_factor() && m.used_for.sign_in
                 })
                 .cloned()
                 .collect();

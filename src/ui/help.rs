@@ -109,9 +109,7 @@ pub fn tips_id(context: Context) -> &'static str {
         Context::DeskAccount
         | Context::DeskConfirm
         | Context::DeskPrivileged
-        | Context::DeskSummary => {
-            "help.tips_desk_account"
-        }
+        | Context::DeskSummary => "help.tips_desk_account",
         Context::DeskChecks | Context::DeskEscalate => "help.tips_desk_checks",
         Context::DeskIssue | Context::DeskPass => "help.tips_desk_pass",
         Context::DeskWatch => "help.tips_desk_watch",

@@ -21,8 +21,8 @@ mod oauth;
 mod pass;
 mod phone;
 mod registration;
-mod roles;
 mod rest;
+mod roles;
 mod settings;
 
 pub use admin::{ConnectError, DirectoryUser, GraphAdmin, IssuedPass, PASS_LIFETIME_MINUTES};

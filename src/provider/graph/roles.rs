@@ -34,8 +34,7 @@ impl GraphAdmin {
     /// The directory roles `user_id` holds, by name ("a directory role"
     /// when the app may not read the name).
     pub async fn directory_roles(&self, user_id: &str) -> Result<Vec<String>, ProviderError> {
-        let mut url = self
-            .graph_url(&["users", user_ref(user_id)?, "transitiveMemberOf"]);
+        let mut url = self.graph_url(&["users", user_ref(user_id)?, "transitiveMemberOf"]);
         url.set_query(Some("$select=id,displayName&$top=999"));
         let objects = self.get_all(&url, Op::LookupUser).await?;
         Ok(role_names(&objects))
@@ -88,7 +87,10 @@ mod tests {
         ];
         assert_eq!(
             role_names(&objects),
-            vec!["Global Administrator".to_string(), "a directory role".to_string()]
+            vec![
+                "Global Administrator".to_string(),
+                "a directory role".to_string()
+            ]
         );
         assert!(role_names(&objects[..1]).is_empty());
     }
