@@ -3,7 +3,7 @@
 
 use super::{DeskView, frame::status, script};
 use crate::helpdesk::{Case, Verification};
-use crate::provider::Method;
+use crate::provider::{Method, MethodKind};
 use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -25,7 +25,8 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
     let [head, table, below] = rows_layout(main, head_lines.len(), rows);
     frame.render_widget(Paragraph::new(head_lines), head);
     methods_table(frame, view, case, table, case.selected);
-    let mut text = passes(view, case);
+    let mut text = adding_lines(view, case);
+    text.extend(passes(view, case));
     text.push(Line::raw(""));
     text.extend(lock_line(view, case));
     text.extend(status(view));
@@ -89,7 +90,9 @@ pub fn methods_table(
     rows.extend(case.adding().iter().map(|m| row(view, m, false, true)));
     let adding_from = case.methods().len();
     let empty = rows.is_empty();
-    let (widths, shown) = columns(&rows, area.width);
+    // Rows being added take what room is left; they do not push the
+    // registered methods' dates out.
+    let (widths, shown) = columns(rows.get(..adding_from).unwrap_or(&rows), area.width);
     let header = Row::new(
         [
             view.t("methods.col_kind"),
@@ -144,7 +147,8 @@ fn row(view: &DeskView, m: &Method, new: bool, adding: bool) -> [String; 4] {
     let star = if m.is_default { "★" } else { " " };
     let mut device = device_name(view, m);
     if adding {
-        device = format!("{device} · {}", view.t("desk.being_added"));
+        // The status first: it must stay readable when the row is cut.
+        device = format!("{}: {device}", view.t("desk.being_added"));
     } else if new {
         device = format!("{device} {}", view.t("methods.new"));
     }
@@ -172,12 +176,22 @@ fn device_name(view: &DeskView, m: &Method) -> String {
         return label.to_string();
     };
     let lang = view.desk.language();
-    let names = [
-        view.guide.text("en", crate::guide::kind_id(m.kind)),
-        view.guide.text(lang, crate::guide::kind_id(m.kind)),
-        short_kind(view, m.kind),
-    ];
-    if names.iter().any(|n| n.eq_ignore_ascii_case(kind.trim())) {
+    // Any kind's name: a code Authenticator may still be labelled
+    // "Authenticator app (…)".
+    let named = |k: MethodKind| {
+        [
+            view.guide.text("en", crate::guide::kind_id(k)),
+            view.guide.text(lang, crate::guide::kind_id(k)),
+            short_kind(view, k),
+        ]
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(kind.trim()))
+    };
+    let is_kind_name = named(m.kind)
+        || [MethodKind::AuthenticatorPush, MethodKind::AuthenticatorCode]
+            .into_iter()
+            .any(named);
+    if is_kind_name {
         device.trim().to_string()
     } else {
         label.to_string()
@@ -211,6 +225,25 @@ fn columns(rows: &[[String; 4]], area_width: u16) -> (Vec<Constraint>, usize) {
     let mut widths = vec![Constraint::Length(as_u16(kind)), Constraint::Min(12)];
     widths.extend((2..shown).map(|_| Constraint::Length(as_u16(date))));
     (widths, shown)
+}
+
+/// Methods being added, whole, under the table (whose row may be cut).
+pub fn adding_lines(view: &DeskView, case: &Case) -> Vec<Line<'static>> {
+    case.adding()
+        .iter()
+        .map(|m| {
+            Line::styled(
+                view.f(
+                    "desk.watch_adding",
+                    &[
+                        ("kind", view.t(crate::guide::kind_id(m.kind))),
+                        ("label", &m.label),
+                    ],
+                ),
+                theme::warning(),
+            )
+        })
+        .collect()
 }
 
 fn passes(view: &DeskView, case: &Case) -> Vec<Line<'static>> {
