@@ -579,11 +579,22 @@ mod tests {
             api: api_for(&settings).unwrap(),
             base_url: settings.base_url,
             realm: "r".into(),
+            admin_realms: Vec::new(),
             admin_user: "admin".into(),
             password: Secret::new("pw"),
             jwt: Mutex::new(None),
             signing_in: tokio::sync::Mutex::new(()),
         }
+    }
+
+    #[test]
+    fn callers_in_an_admin_realm_are_privileged() {
+        assert_eq!(offline().privilege(), Privilege::Ordinary);
+        let admin = offline().with_admin_realms(&["other".into(), " R ".into()]);
+        assert_eq!(
+            admin.privilege(),
+            Privilege::Privileged(vec!["admin realm r".into()])
+        );
     }
 
     #[test]

@@ -28,6 +28,7 @@
 
 mod identity;
 mod reply;
+mod roles;
 mod routes;
 pub mod state;
 
