@@ -103,7 +103,8 @@ fn helpdesk_call_on_the_training_tenant() {
     t.wait_for("Who is calling?");
     t.type_text("alex");
     t.keys(&["Enter"]);
-    t.wait_for("Authenticator app (iPhone 11)");
+    // The table shows the device; the kind is in its own column.
+    t.wait_for("iPhone 11");
 
     // Locked until verified: d and p do nothing but say so.
     t.keys(&["d"]);
