@@ -101,10 +101,8 @@ fn deleting_the_old_authenticator_never_points_at_the_new_one() {
         script.contains("“Authenticator app (new phone)” is registered."),
         "{script}"
     );
-    if let Some(row) = cursor_row(&screen) {
-        if row.contains("new phone") {
-            t.fail("after the delete the cursor sits on the new Authenticator");
-        }
+    if cursor_row(&screen).is_some_and(|row| row.contains("new phone")) {
+        t.fail("after the delete the cursor sits on the new Authenticator");
     }
     t.keys(&["C-c"]);
     t.wait_for("EXITED:0");
