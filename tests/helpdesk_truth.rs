@@ -160,8 +160,9 @@ fn a_method_created_after_the_call_began_is_new_even_on_the_first_read() {
     let mut state = old_state();
     state.methods.retain(|m| m.id != "m-app");
     let mut fresh = new_app();
-    // The harness opens the case at 1_800_000_000 (2027-01-15T08:00:00Z).
-    fresh.added = Some("2027-01-15T08:00:05Z".into());
+    // The harness opens the case at 1_800_000_000 (2027-01-15T08:00:00Z);
+    // two minutes later is well past any clock difference.
+    fresh.added = Some("2027-01-15T08:02:00Z".into());
     state.methods.push(fresh);
     let h = Harness::verified(settings(), state);
     assert_eq!(label_of(&h, "script.old_app_do"), None, "{:?}", ids(&h));

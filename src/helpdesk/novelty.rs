@@ -7,9 +7,17 @@ use super::Case;
 use crate::provider::Method;
 use crate::provider::calendar::parse_iso;
 
+/// How far the provider's clock may run ahead of the desk's, and how soon
+/// after the call opened a method must have been created, before its
+/// creation time alone makes it "added during this call". Without it a
+/// method the caller made seconds before phoning, or a server clock a
+/// little fast, would hide the old phone from the script.
+const CLOCK_SLACK_SECS: u64 = 30;
+
 impl Case {
     /// Added during this call: not on the account at its first read, or
-    /// created (by the provider's own clock) after the call was opened. A
+    /// created (by the provider's own clock) well after the call was opened
+    /// (which catches a first read that came late, after a failed one). A
     /// date without a time says nothing either way and is left to the
     /// first rule.
     pub fn added_during_call(&self, m: &Method) -> bool {
@@ -23,7 +31,7 @@ impl Case {
             .filter(|t| t.len() > 10)
             .and_then(parse_iso)
             .and_then(|secs| u64::try_from(secs).ok())
-            .is_some_and(|secs| secs >= self.opened);
+            .is_some_and(|secs| secs > self.opened.saturating_add(CLOCK_SLACK_SECS));
         unseen || created_since
     }
 
