@@ -37,24 +37,70 @@ pub struct Records {
     case_dir: PathBuf,
 }
 
-/// Create with owner-only permissions: these files name people.
+/// Files that name people: owner-only, never through a symlink (someone
+/// who can write the folder could point the name elsewhere), and an
+/// existing file with looser permissions is tightened first.
 fn open_private(path: &Path, append: bool) -> io::Result<File> {
     let mut options = OpenOptions::new();
-    options.create(true);
     if append {
-        options.append(true);
+        options.create(true).append(true);
     } else {
-        options.write(true).truncate(true);
+        // Never overwrite: a name that exists is somebody's record.
+        options.write(true).create_new(true);
     }
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
     }
-    options.open(path)
+    let file = options.open(path).map_err(|e| explain_symlink(path, e))?;
+    #[cfg(unix)]
+    tighten(&file.metadata()?, |p| file.set_permissions(p), 0o600)?;
+    Ok(file)
 }
 
-fn create_private_dir(dir: &Path) -> io::Result<()> {
+/// `ELOOP` from `O_NOFOLLOW` in words.
+fn explain_symlink(path: &Path, e: io::Error) -> io::Error {
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        return io::Error::other(format!(
+            "{} is a symbolic link; records are never written through one",
+            path.display()
+        ));
+    }
+    let _ = path;
+    e
+}
+
+/// Takes group and other permissions away when they are set.
+#[cfg(unix)]
+fn tighten(
+    meta: &fs::Metadata,
+    set: impl FnOnce(fs::Permissions) -> io::Result<()>,
+    mode: u32,
+) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    // A device (`/dev/full`, a log pipe) is the administrator's choice and
+    // not ours to change.
+    let ours = meta.is_file() || meta.is_dir();
+    if ours && meta.permissions().mode() & 0o077 != 0 {
+        set(fs::Permissions::from_mode(mode)).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "others can read it and its permissions cannot be tightened to {mode:o}: {e}"
+                ),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Creates `dir` owner-only if missing. The case folder (`own`) is ours
+/// alone: it must be a real directory, not a symlink, and is tightened to
+/// 0700. The audit log's folder may be shared (a log directory), so only
+/// the log file itself is held to that.
+fn create_private_dir(dir: &Path, own: bool) -> io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -62,7 +108,20 @@ fn create_private_dir(dir: &Path) -> io::Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    builder.create(dir)
+    builder.create(dir)?;
+    if !own {
+        return Ok(());
+    }
+    let meta = fs::symlink_metadata(dir)?;
+    if meta.file_type().is_symlink() {
+        return Err(io::Error::other(format!(
+            "{} is a symbolic link; records are never written through one",
+            dir.display()
+        )));
+    }
+    #[cfg(unix)]
+    tighten(&meta, |p| fs::set_permissions(dir, p), 0o700)?;
+    Ok(())
 }
 
 impl Records {
@@ -75,8 +134,12 @@ impl Records {
         on_error: impl Fn(String) + Send + 'static,
     ) -> Result<Records, String> {
         if let Some(dir) = audit_log.parent().filter(|d| !d.as_os_str().is_empty()) {
-            create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            create_private_dir(dir, false)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
+        // The case folder is checked now too, so a bad one shows at start.
+        create_private_dir(case_dir, true)
+            .map_err(|e| format!("the case folder {}: {e}", case_dir.display()))?;
         let mut log = open_private(audit_log, true)
             .map_err(|e| format!("cannot open the audit log {}: {e}", audit_log.display()))?;
         let (jobs, rx) = mpsc::channel::<Job>();
@@ -132,17 +195,57 @@ impl Records {
     }
 }
 
+/// Most cases written for one caller in the same second before giving up.
+const MAX_SAME_NAME: u32 = 100;
+
+/// Writes `text` to `path`, or to `path` with `-2`, `-3`, … before the
+/// extension when a case of that name exists: never over another case.
 fn write_case(path: &Path, text: &str) -> Result<String, String> {
-    let shown = path.display().to_string();
     if let Some(dir) = path.parent() {
-        create_private_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        create_private_dir(dir, true).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    let mut file = open_private(path, false).map_err(|e| format!("{shown}: {e}"))?;
-    file.write_all(text.as_bytes())
+    let (mut file, path) = (1..=MAX_SAME_NAME)
+        .find_map(|n| {
+            let candidate = numbered(path, n);
+            match open_private(&candidate, false) {
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => None,
+                other => Some(other.map(|f| (f, candidate))),
+            }
+        })
+        .unwrap_or_else(|| {
+            Err(io::Error::other(format!(
+                "{MAX_SAME_NAME} cases of this name exist already"
+            )))
+        })
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let shown = path.display().to_string();
+    let written = file
+        .write_all(text.as_bytes())
         .and_then(|()| file.write_all(b"\n"))
-        .and_then(|()| file.sync_data())
-        .map_err(|e| format!("{shown}: {e}"))?;
+        .and_then(|()| file.sync_data());
+    if let Err(e) = written {
+        // A half-written case must not pass for a whole one.
+        drop(file);
+        let _ = fs::remove_file(&path);
+        return Err(format!("{shown}: {e}"));
+    }
     Ok(shown)
+}
+
+/// `case.txt`, `case-2.txt`, `case-3.txt`, …
+fn numbered(path: &Path, n: u32) -> PathBuf {
+    if n <= 1 {
+        return path.to_path_buf();
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match path.extension() {
+        Some(ext) => format!("{stem}-{n}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{n}"),
+    };
+    path.with_file_name(name)
 }
 
 /// A username as part of a file name: letters, digits, `.-_@` only.

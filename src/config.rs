@@ -338,6 +338,10 @@ pub struct PrivacyIdeaConfig {
     /// A relative path has been resolved against the config file's
     /// directory. The password is never taken from the command line.
     pub admin_password_file: Option<PathBuf>,
+    /// Helpdesk mode: realms whose users are administrators (of privacyIDEA
+    /// or of other systems). The desk refuses deletes and passes for them
+    /// unless `helpdesk.allow_privileged` is set.
+    pub admin_realms: Vec<String>,
 }
 
 /// Where the privacyIDEA admin password is looked for by default.
@@ -356,6 +360,7 @@ impl Default for PrivacyIdeaConfig {
             admin_user: String::new(),
             admin_password_env: DEFAULT_PI_ADMIN_PASSWORD_ENV.into(),
             admin_password_file: None,
+            admin_realms: Vec::new(),
         }
     }
 }
@@ -440,6 +445,11 @@ pub struct HelpdeskConfig {
     pub case_dir: Option<PathBuf>,
     /// The JSON-lines audit log; empty: `audit.jsonl` in the data directory.
     pub audit_log: Option<PathBuf>,
+    /// Let the desk delete methods of, and issue passes to, callers who
+    /// hold administrative rights (Entra directory roles, privacyIDEA
+    /// `admin_realms`). Off: such callers are refused with a screen that
+    /// says why.
+    pub allow_privileged: bool,
 }
 
 impl Default for HelpdeskConfig {
@@ -459,6 +469,7 @@ impl Default for HelpdeskConfig {
                 .into(),
             case_dir: None,
             audit_log: None,
+            allow_privileged: false,
         }
     }
 }

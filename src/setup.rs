@@ -81,6 +81,7 @@ async fn pi_admin(config: &Config) -> Result<PiAdmin, String> {
         .map_err(|e| format!("the privacyIDEA administrator's password: {e}"))?;
     PiAdmin::connect(pi_settings(config), &pi.admin_user, password)
         .await
+        .map(|admin| admin.with_admin_realms(&pi.admin_realms))
         .map_err(|e| e.to_string())
 }
 
@@ -221,6 +222,7 @@ pub fn desk_settings(config: &Config, admin: &dyn Admin) -> DeskSettings {
         capabilities: admin.capabilities(),
         provider_name: provider_name(config),
         agent: agent_name(config),
+        allow_privileged: hd.allow_privileged,
         ..DeskSettings::default()
     }
 }

@@ -129,6 +129,8 @@ fn checks_and_escalation() {
     h.ch(' ');
     check("checks_enough", &h.desk);
     h.ch('x');
+    check("confirm_cannot_verify", &h.desk);
+    h.key(Key::Enter);
     check("escalate", &h.desk);
 }
 
@@ -201,7 +203,20 @@ fn summary_and_help() {
     let mut h = Harness::verified(settings(), old_state());
     issued(&mut h);
     h.key(Key::Enter);
+    // The account read after the pass was issued comes back.
+    if let Some(p) = h.desk.pending {
+        h.send(DeskEventKind::StateLoaded {
+            req: p.req,
+            answer: Ok(old_state()),
+        });
+    }
     h.ch('f');
+    check("confirm_finish", &h.desk);
+    let effects = h.key(Key::Enter);
+    h.send(DeskEventKind::StateLoaded {
+        req: load_req(&effects),
+        answer: Ok(old_state()),
+    });
     h.send(DeskEventKind::CaseSaved(Ok("/srv/cases/kim.txt".into())));
     check("summary", &h.desk);
     let mut h = Harness::with_caller(settings(), old_state());

@@ -2,7 +2,7 @@
 //! and the summary the agent pastes into the ticket. Neither ever holds a
 //! pass, a code or a key: the types below have no field that could.
 
-use super::{Desk, Verification};
+use super::{Desk, FinalRead, Verification};
 use crate::guide::Guide;
 use crate::provider::MethodKind;
 use crate::timefmt::{civil_minute, rfc3339};
@@ -43,9 +43,16 @@ pub enum Change {
     RevokeFailed {
         error: String,
     },
+    /// A method that works for sign-in appeared while watching.
     NewMethodSeen {
         kind: MethodKind,
         label: String,
+    },
+    /// A delete or pass was refused: the caller holds administrative
+    /// rights, or they could not be read.
+    RefusedPrivileged {
+        attempted: String,
+        reason: String,
     },
     CaseClosed,
 }
@@ -92,6 +99,7 @@ pub fn summary(desk: &Desk, guide: &Guide) -> String {
             ],
         ),
         f("case.system", &[("system", &desk.settings.provider_name)]),
+        f("case.caller_language", &[("lang", desk.caller_language())]),
         f("case.opened", &[("when", &civil_minute(at(case.opened)))]),
     ];
     if let Some(closed) = case.closed {
@@ -160,6 +168,10 @@ pub fn summary(desk: &Desk, guide: &Guide) -> String {
                 "case.new_method",
                 &[("kind", &kind_name(guide, lang, *kind)), ("label", label)],
             ),
+            Change::RefusedPrivileged { attempted, reason } => f(
+                "case.refused_privileged",
+                &[("what", attempted), ("why", reason)],
+            ),
         };
         changed = true;
         let when = civil_minute(at(entry.wall));
@@ -171,21 +183,51 @@ pub fn summary(desk: &Desk, guide: &Guide) -> String {
     }
     if let Some(state) = &case.state {
         out.push(String::new());
-        out.push(t("case.now_registered"));
+        match &case.final_read {
+            Some(FinalRead::Failed { error, last_read }) => {
+                let when = last_read.map_or_else(|| "?".to_string(), |w| civil_minute(at(w)));
+                out.push(f(
+                    "case.final_read_failed",
+                    &[("why", &error.to_string()), ("when", &when)],
+                ));
+            }
+            _ => out.push(t("case.now_registered")),
+        }
         if state.methods.is_empty() {
             out.push(format!("  {}", t("case.none")));
         }
         for m in &state.methods {
-            let default = if m.is_default {
-                format!(" ({})", t("case.default"))
-            } else {
+            let mut notes = Vec::new();
+            if m.is_default {
+                notes.push(t("case.default"));
+            }
+            if m.kind.is_sign_in_factor() && !m.used_for.sign_in {
+                notes.push(t("case.not_usable"));
+            }
+            if case.added_during_call(m) {
+                notes.push(t("case.added_this_call"));
+            }
+            let notes = if notes.is_empty() {
                 String::new()
+            } else {
+                format!(" ({})", notes.join(", "))
             };
             out.push(format!(
-                "  • {}: {}{default}",
+                "  • {}: {}{notes}",
                 kind_name(guide, lang, m.kind),
                 m.label
             ));
+        }
+        if !state.adding.is_empty() {
+            out.push(String::new());
+            out.push(t("case.being_added"));
+            for m in &state.adding {
+                out.push(format!(
+                    "  • {}: {}",
+                    kind_name(guide, lang, m.kind),
+                    m.label
+                ));
+            }
         }
     }
     out.join("\n")

@@ -7,6 +7,7 @@
 //! has passed, and the case record says which checks were used.
 
 mod case;
+mod novelty;
 pub mod script;
 mod update;
 
@@ -16,7 +17,9 @@ pub use update::update;
 
 use crate::flow::{Answer, Millis, Platform, ReqId, SPINNER_PERIOD_MS};
 use crate::keymap::{Action, Context, Key};
-use crate::provider::admin::{AdminCapabilities, Caller, CallerState, NewPass, PassRequest};
+use crate::provider::admin::{
+    AdminCapabilities, Caller, CallerState, NewPass, PassRequest, Privilege,
+};
 use crate::provider::{Method, ProviderError};
 use crate::secret::Secret;
 
@@ -40,6 +43,9 @@ pub struct DeskSettings {
     /// Watching for the caller's new method: how often and how long.
     pub watch_every_ms: u64,
     pub watch_timeout_ms: u64,
+    /// `helpdesk.allow_privileged`: deletes and passes for callers who hold
+    /// administrative rights too. Off unless the organisation says so.
+    pub allow_privileged: bool,
 }
 
 impl Default for DeskSettings {
@@ -54,6 +60,7 @@ impl Default for DeskSettings {
             agent: "agent".into(),
             watch_every_ms: 3000,
             watch_timeout_ms: 900_000,
+            allow_privileged: false,
         }
     }
 }
@@ -191,6 +198,10 @@ pub enum Pending {
     /// Every second factor, in the order they will go (default last).
     Reset(Vec<Method>),
     Revoke,
+    /// Close the case and write the summary.
+    Finish,
+    /// Record that the caller could not be verified (locks the call).
+    CannotVerify,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -217,6 +228,9 @@ pub enum DeskScreen {
         hide_at: Millis,
     },
     Confirm(Pending),
+    /// A change was refused because the caller holds administrative rights
+    /// (or nobody could tell): why, and what to do instead.
+    Privileged,
     Watch,
     Summary,
 }
@@ -251,6 +265,18 @@ pub enum DeskNotice {
     SaveFailed(String),
 }
 
+/// Why the summary's "registered now" may not be current.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FinalRead {
+    /// Re-read just before the summary was written.
+    Fresh,
+    /// The re-read failed: the list is as of the last good read (`wall`).
+    Failed {
+        error: ProviderError,
+        last_read: Option<u64>,
+    },
+}
+
 /// Watching the caller register a new method on their own phone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Watch {
@@ -273,7 +299,18 @@ pub struct Case {
     pub ticked: Vec<bool>,
     pub verification: Verification,
     pub entries: Vec<Entry>,
-    pub selected: usize,
+    /// The row the cursor is on; `None` when no row is picked (e.g. after
+    /// a delete left only methods added during this call).
+    pub selected: Option<usize>,
+    /// Method ids on the account at the first successful read: anything
+    /// else was added during this call.
+    pub baseline: Option<Vec<String>>,
+    /// When the account was last read successfully (wall clock).
+    pub read_at: Option<u64>,
+    /// Set while the account is re-read for the summary.
+    pub closing: bool,
+    /// How the summary's account list came about.
+    pub final_read: Option<FinalRead>,
     pub watch: Option<Watch>,
     /// Methods a reset still has to delete, in order.
     pub reset_queue: Vec<Method>,
@@ -293,7 +330,11 @@ impl Case {
             ticked: vec![false; checks],
             verification: Verification::NotYet,
             entries: Vec::new(),
-            selected: 0,
+            selected: None,
+            baseline: None,
+            read_at: None,
+            closing: false,
+            final_read: None,
             watch: None,
             reset_queue: Vec::new(),
             pass_request: None,
@@ -307,7 +348,16 @@ impl Case {
     }
 
     pub fn selected_method(&self) -> Option<&Method> {
-        self.methods().get(self.selected)
+        self.selected.and_then(|i| self.methods().get(i))
+    }
+
+    /// Methods being added, not usable yet.
+    pub fn adding(&self) -> &[Method] {
+        self.state.as_ref().map_or(&[], |s| s.adding.as_slice())
+    }
+
+    pub fn privilege(&self) -> Option<&Privilege> {
+        self.state.as_ref().map(|s| &s.privilege)
     }
 
     pub fn verified(&self) -> bool {
@@ -387,6 +437,7 @@ impl Desk {
             DeskScreen::IssuePass { .. } => Context::DeskIssue,
             DeskScreen::PassShown { .. } => Context::DeskPass,
             DeskScreen::Confirm(_) => Context::DeskConfirm,
+            DeskScreen::Privileged => Context::DeskPrivileged,
             DeskScreen::Watch => Context::DeskWatch,
             DeskScreen::Summary => Context::DeskSummary,
         }
@@ -403,7 +454,9 @@ impl Desk {
             Action::Revoke => caps.can_revoke_sessions,
             Action::OneTime => caps.one_time_choice,
             Action::Up | Action::Down => match &self.screen {
-                DeskScreen::Account => case.is_some_and(|c| c.methods().len() > 1),
+                DeskScreen::Account => case.is_some_and(|c| {
+                    c.methods().len() > 1 || (c.selected.is_none() && !c.methods().is_empty())
+                }),
                 _ => true,
             },
             Action::Delete => case.is_some_and(|c| !c.methods().is_empty()),

@@ -111,21 +111,42 @@ pub fn script(desk: &Desk) -> Vec<ScriptLine> {
         ];
     }
     let mut lines = Vec::new();
+    // Only an Authenticator that was there before the call is "old": one
+    // registered during the call is, in all likelihood, the caller's new
+    // phone, and deleting it would undo their work.
+    let is_app = |m: &&crate::provider::Method| {
+        matches!(
+            m.kind,
+            MethodKind::AuthenticatorPush | MethodKind::AuthenticatorCode
+        )
+    };
     let old_apps: Vec<&str> = case
         .methods()
         .iter()
-        .filter(|m| {
-            matches!(
-                m.kind,
-                MethodKind::AuthenticatorPush | MethodKind::AuthenticatorCode
-            )
-        })
+        .filter(is_app)
+        .filter(|m| case.was_there_before(m))
         .map(|m| m.label.as_str())
         .collect();
     if let Some(label) = old_apps.first() {
         lines.push(agent("script.old_app_do").with("label", *label));
         lines.push(say("script.old_app_say").with("label", *label));
         return lines;
+    }
+    let new_factor = case
+        .methods()
+        .iter()
+        .find(|m| case.added_during_call(m) && m.kind.is_sign_in_factor() && m.used_for.sign_in);
+    if let Some(found) = new_factor {
+        let test = if found.kind == MethodKind::AuthenticatorCode {
+            "script.test_code_say"
+        } else {
+            "script.test_push_say"
+        };
+        return vec![
+            agent("script.found_do").with("label", found.label.clone()),
+            say(test).with("app", app),
+            agent("script.finish_do"),
+        ];
     }
     let has_usable_pass = case
         .state

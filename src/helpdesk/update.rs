@@ -209,6 +209,12 @@ fn on_action(desk: &mut Desk, action: Action) -> Vec<DeskEffect> {
             _ => Vec::new(),
         },
         DeskScreen::Confirm(what) => confirm(desk, action, what),
+        DeskScreen::Privileged => {
+            if matches!(action, Action::Back | Action::Next) {
+                desk.screen = DeskScreen::Account;
+            }
+            Vec::new()
+        }
         DeskScreen::Watch => watch(desk, action),
         DeskScreen::Summary => summary_screen(desk, action),
     }
@@ -273,19 +279,71 @@ fn on_state(desk: &mut Desk, req: ReqId, answer: Answer<CallerState>) -> Vec<Des
     let Some(case) = &mut desk.case else {
         return Vec::new();
     };
+    let closing = std::mem::take(&mut case.closing);
     match answer {
         Ok(state) => {
-            case.selected = case.selected.min(state.methods.len().saturating_sub(1));
-            case.state = Some(state);
+            take_state(case, state, desk.wall);
+            if closing {
+                case.final_read = Some(FinalRead::Fresh);
+            }
         }
         Err(error) => {
+            if closing {
+                case.final_read = Some(FinalRead::Failed {
+                    error: error.clone(),
+                    last_read: case.read_at,
+                });
+            }
             desk.notice = Some(DeskNotice::Failed {
                 op: DeskOp::Load,
                 error,
             });
         }
     }
-    Vec::new()
+    if closing {
+        vec![DeskEffect::SaveCase]
+    } else {
+        Vec::new()
+    }
+}
+
+/// A fresh read of the account: the first one sets what counts as "there
+/// before the call", and the cursor follows its method.
+fn take_state(case: &mut Case, state: CallerState, wall: u64) {
+    let before = case
+        .selected
+        .and_then(|i| case.methods().get(i).map(|m| (i, m.id.clone())));
+    if case.baseline.is_none() {
+        case.baseline = Some(state.methods.iter().map(|m| m.id.clone()).collect());
+    }
+    case.state = Some(state);
+    case.read_at = Some(wall);
+    super::novelty::settle_cursor(case, before);
+}
+
+/// Deletes and passes are refused for callers with administrative rights,
+/// and for callers whose rights could not be read, unless the organisation
+/// allows it. The refusal is shown and audited.
+fn privilege_refusal(desk: &mut Desk, what: &str) -> Option<Vec<DeskEffect>> {
+    if desk.settings.allow_privileged {
+        return None;
+    }
+    let privilege = desk.case.as_ref()?.privilege().cloned();
+    let reason = match privilege {
+        Some(p) if p.allows_changes() => return None,
+        Some(Privilege::Privileged(roles)) => roles.join(", "),
+        Some(Privilege::CheckFailed(why)) => format!("rights could not be read: {why}"),
+        Some(Privilege::Unchecked) | None => "rights not known".to_string(),
+        Some(Privilege::Ordinary) => return None,
+    };
+    desk.screen = DeskScreen::Privileged;
+    Some(record(
+        desk,
+        Change::RefusedPrivileged {
+            attempted: what.to_string(),
+            reason,
+        },
+    ))
 }
 
 /// The gate: changes need a passed checklist. Says why when they don't.
@@ -309,13 +367,12 @@ fn account(desk: &mut Desk, action: Action) -> Vec<DeskEffect> {
     };
     match action {
         Action::Up => {
-            case.selected = case.selected.saturating_sub(1);
+            case.selected = Some(case.selected.map_or(0, |i| i.saturating_sub(1)));
             Vec::new()
         }
         Action::Down => {
-            if case.selected + 1 < case.methods().len() {
-                case.selected += 1;
-            }
+            let last = case.methods().len().saturating_sub(1);
+            case.selected = Some(case.selected.map_or(0, |i| (i + 1).min(last)));
             Vec::new()
         }
         Action::Verify => {
@@ -328,7 +385,13 @@ fn account(desk: &mut Desk, action: Action) -> Vec<DeskEffect> {
         }
         Action::Refresh => load(desk),
         Action::IssuePass => {
-            if gate(desk) {
+            if !gate(desk) {
+                return Vec::new();
+            }
+            if let Some(refused) = privilege_refusal(desk, "issue_pass") {
+                return refused;
+            }
+            {
                 desk.screen = DeskScreen::IssuePass {
                     lifetime: 0,
                     one_time: desk.settings.capabilities.one_time_default
@@ -341,6 +404,9 @@ fn account(desk: &mut Desk, action: Action) -> Vec<DeskEffect> {
             if !gate(desk) {
                 return Vec::new();
             }
+            if let Some(refused) = privilege_refusal(desk, "delete") {
+                return refused;
+            }
             match desk.case.as_ref().and_then(Case::selected_method).cloned() {
                 Some(method) => desk.screen = DeskScreen::Confirm(Pending::Delete(method)),
                 None => desk.notice = Some(DeskNotice::NothingToDelete),
@@ -350,6 +416,9 @@ fn account(desk: &mut Desk, action: Action) -> Vec<DeskEffect> {
         Action::ResetAll => {
             if !gate(desk) {
                 return Vec::new();
+            }
+            if let Some(refused) = privilege_refusal(desk, "reset") {
+                return refused;
             }
             let plan = desk.reset_plan();
             if plan.is_empty() {
@@ -366,7 +435,10 @@ fn account(desk: &mut Desk, action: Action) -> Vec<DeskEffect> {
             Vec::new()
         }
         Action::Watch => start_watch(desk),
-        Action::FinishCall => finish(desk),
+        Action::FinishCall => {
+            desk.screen = DeskScreen::Confirm(Pending::Finish);
+            Vec::new()
+        }
         _ => Vec::new(),
     }
 }
@@ -417,18 +489,27 @@ fn checks(desk: &mut Desk, action: Action, cursor: usize) -> Vec<DeskEffect> {
             );
         }
         Action::CannotVerify => {
-            let ticked = (0..count)
-                .filter(|i| case.ticked.get(*i).copied().unwrap_or(false))
-                .filter_map(|i| desk.settings.checks.get(i).cloned())
-                .collect();
-            case.verification = Verification::Failed;
-            desk.screen = DeskScreen::Escalate;
-            return record(desk, Change::VerificationFailed { ticked });
+            desk.screen = DeskScreen::Confirm(Pending::CannotVerify);
         }
         Action::Back => desk.screen = DeskScreen::Account,
         _ => {}
     }
     Vec::new()
+}
+
+/// The agent confirmed that the caller cannot be verified.
+fn cannot_verify(desk: &mut Desk) -> Vec<DeskEffect> {
+    let count = desk.settings.checks.len();
+    let Some(case) = desk.case.as_mut() else {
+        return Vec::new();
+    };
+    let ticked = (0..count)
+        .filter(|i| case.ticked.get(*i).copied().unwrap_or(false))
+        .filter_map(|i| desk.settings.checks.get(i).cloned())
+        .collect();
+    case.verification = Verification::Failed;
+    desk.screen = DeskScreen::Escalate;
+    record(desk, Change::VerificationFailed { ticked })
 }
 
 fn escalate(desk: &mut Desk, action: Action) -> Vec<DeskEffect> {
@@ -466,6 +547,9 @@ fn issue(desk: &mut Desk, action: Action, lifetime: usize, one_time: bool) -> Ve
         Action::Next => {
             if !gate(desk) {
                 return Vec::new();
+            }
+            if let Some(refused) = privilege_refusal(desk, "issue_pass") {
+                return refused;
             }
             let Some(caller) = desk.case.as_ref().map(|c| c.caller.clone()) else {
                 return Vec::new();
@@ -543,9 +627,35 @@ fn on_pass(desk: &mut Desk, req: ReqId, answer: Answer<NewPass>) -> Vec<DeskEffe
 
 fn confirm(desk: &mut Desk, action: Action, what: Pending) -> Vec<DeskEffect> {
     match action {
+        Action::Confirm if what == Pending::Finish => finish(desk),
+        Action::Confirm if what == Pending::CannotVerify => cannot_verify(desk),
+        Action::Cancel if what == Pending::CannotVerify => {
+            desk.screen = DeskScreen::Checks { cursor: 0 };
+            Vec::new()
+        }
+        Action::Cancel if what == Pending::Finish => {
+            let watching = desk.case.as_ref().is_some_and(|c| c.watch.is_some());
+            desk.screen = if watching {
+                DeskScreen::Watch
+            } else {
+                DeskScreen::Account
+            };
+            Vec::new()
+        }
         Action::Confirm => {
             if !gate(desk) {
                 return Vec::new();
+            }
+            // The account may have been re-read since the question was put.
+            let what_for = match &what {
+                Pending::Delete(_) => Some("delete"),
+                Pending::Reset(_) => Some("reset"),
+                _ => None,
+            };
+            if let Some(what_for) = what_for
+                && let Some(refused) = privilege_refusal(desk, what_for)
+            {
+                return refused;
             }
             let Some(caller) = desk.case.as_ref().map(|c| c.caller.clone()) else {
                 return Vec::new();
@@ -568,6 +678,7 @@ fn confirm(desk: &mut Desk, action: Action, what: Pending) -> Vec<DeskEffect> {
                     let req = start(desk, DeskOp::Revoke);
                     vec![DeskEffect::Revoke { req, caller }]
                 }
+                Pending::Finish | Pending::CannotVerify => Vec::new(),
             }
         }
         Action::Cancel => {
@@ -707,18 +818,23 @@ fn on_watched(desk: &mut Desk, req: ReqId, answer: Answer<CallerState>) -> Vec<D
     match answer {
         Ok(state) => {
             watch.last_error = None;
+            // Only a method that works for sign-in counts as registered:
+            // one still being added (`state.adding`) or switched off is not.
             let found: Vec<Method> = state
                 .methods
                 .iter()
-                .filter(|m| !watch.known.contains(&m.id) && m.kind.is_sign_in_factor())
+                .filter(|m| {
+                    !watch.known.contains(&m.id) && m.kind.is_sign_in_factor() && m.used_for.sign_in
+                })
                 .cloned()
                 .collect();
-            case.selected = case.selected.min(state.methods.len().saturating_sub(1));
-            case.state = Some(state);
+            if !found.is_empty() {
+                watch.found = found.clone();
+            }
+            take_state(case, state, desk.wall);
             if found.is_empty() {
                 return Vec::new();
             }
-            watch.found = found.clone();
             let mut effects = vec![DeskEffect::StopWatch];
             for m in found {
                 effects.extend(record(
@@ -763,7 +879,10 @@ fn watch(desk: &mut Desk, action: Action) -> Vec<DeskEffect> {
             }
             effects
         }
-        Action::FinishCall => finish(desk),
+        Action::FinishCall => {
+            desk.screen = DeskScreen::Confirm(Pending::Finish);
+            Vec::new()
+        }
         _ => Vec::new(),
     }
 }
@@ -781,7 +900,12 @@ fn finish(desk: &mut Desk) -> Vec<DeskEffect> {
     if case.closed.is_none() {
         case.closed = Some(desk.wall);
         effects.extend(record(desk, Change::CaseClosed));
-        effects.push(DeskEffect::SaveCase);
+        // What is registered now, read now: the summary must not pass off
+        // an old read as current. The save follows the answer.
+        effects.extend(load(desk));
+        if let Some(case) = desk.case.as_mut() {
+            case.closing = true;
+        }
     }
     desk.screen = DeskScreen::Summary;
     effects

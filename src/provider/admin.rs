@@ -36,9 +36,43 @@ pub struct PassInfo {
 /// Everything the agent sees about the caller's sign-in.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CallerState {
-    /// Registered methods, passes left out (they are in `passes`).
+    /// Registered methods, passes left out (they are in `passes`). Each
+    /// one is on the account for good; whether it works today is in
+    /// `used_for`.
     pub methods: Vec<Method>,
     pub passes: Vec<PassInfo>,
+    /// Methods being added and not usable for sign-in yet: a privacyIDEA
+    /// token in `clientwait` (the phone never answered) or `verify` (no
+    /// first code yet). They are not registered, and may vanish any moment.
+    pub adding: Vec<Method>,
+    /// Whether the caller holds administrative rights; changes are refused
+    /// for privileged callers (see `Privilege::allows_changes`).
+    pub privilege: Privilege,
+}
+
+/// What the directory says about the caller's administrative rights.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Privilege {
+    /// The provider did not say. Treated as privileged: a desk must never
+    /// assume an account is ordinary because nobody looked.
+    #[default]
+    Unchecked,
+    /// Looked, and the caller holds no administrative role.
+    Ordinary,
+    /// What makes the caller privileged, in the directory's words (role
+    /// names, "admin realm …").
+    Privileged(Vec<String>),
+    /// Looking failed (e.g. the permission to read roles is missing): why.
+    /// Treated as privileged.
+    CheckFailed(String),
+}
+
+impl Privilege {
+    /// Only a caller known to be ordinary may have methods deleted or a
+    /// pass issued over the phone.
+    pub fn allows_changes(&self) -> bool {
+        matches!(self, Privilege::Ordinary)
+    }
 }
 
 /// What the agent asked for when issuing a pass.

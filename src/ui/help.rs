@@ -106,9 +106,10 @@ pub fn tips_id(context: Context) -> &'static str {
         Context::ProveApproval => "help.tips_approval",
         Context::Done => "help.tips_done",
         Context::DeskLookup => "help.tips_desk_lookup",
-        Context::DeskAccount | Context::DeskConfirm | Context::DeskSummary => {
-            "help.tips_desk_account"
-        }
+        Context::DeskAccount
+        | Context::DeskConfirm
+        | Context::DeskPrivileged
+        | Context::DeskSummary => "help.tips_desk_account",
         Context::DeskChecks | Context::DeskEscalate => "help.tips_desk_checks",
         Context::DeskIssue | Context::DeskPass => "help.tips_desk_pass",
         Context::DeskWatch => "help.tips_desk_watch",

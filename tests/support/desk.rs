@@ -9,7 +9,7 @@ use mfa_assist::helpdesk::{
     Verification,
 };
 use mfa_assist::keymap::Key;
-use mfa_assist::provider::admin::{AdminCapabilities, Caller, CallerState, PassName};
+use mfa_assist::provider::admin::{AdminCapabilities, Caller, CallerState, PassName, Privilege};
 use mfa_assist::provider::{Method, MethodKind, PushApp, UsedFor};
 
 pub const PASS: &str = "Xq7+Lm2K9pZw";
@@ -67,6 +67,8 @@ pub fn old_state() -> CallerState {
             method("m-mail", MethodKind::Email, "kim@home.example", false),
         ],
         passes: vec![],
+        adding: vec![],
+        privilege: Privilege::Ordinary,
     }
 }
 

@@ -164,10 +164,15 @@ impl GraphAdmin {
         *self.lock() = None;
     }
 
+    /// A Graph URL from path segments, for sibling modules.
+    pub(super) fn graph_url(&self, segments: &[&str]) -> Url {
+        self.graph.url(segments)
+    }
+
     /// A 401 means the request was refused before anything happened (the
     /// token expired or was revoked early), so one more go with a fresh
     /// token is safe even for a write.
-    async fn get_all(&self, url: &Url, op: Op) -> Result<Vec<Value>, ProviderError> {
+    pub(super) async fn get_all(&self, url: &Url, op: Op) -> Result<Vec<Value>, ProviderError> {
         let token = self.token().await?;
         match self.graph.get_all(&token, url, op).await {
             Err(ProviderError::SessionExpired) => {
@@ -391,7 +396,7 @@ impl GraphAdmin {
 }
 
 /// A user reference fit for one path segment: object id or UPN.
-fn user_ref(user: &str) -> Result<&str, ProviderError> {
+pub(super) fn user_ref(user: &str) -> Result<&str, ProviderError> {
     let user = user.trim();
     if user.is_empty() || user.len() > 256 || user.chars().any(char::is_control) {
         return Err(ProviderError::UnknownUser);

@@ -89,6 +89,7 @@ impl GraphDesk {
             .map(|m| (m.method.id.clone(), m.method_type.clone()))
             .collect();
         self.lock().types.insert(caller.id.clone(), types);
+        let privilege = self.admin.privilege(&caller.id).await;
         Ok(CallerState {
             methods: listed
                 .into_iter()
@@ -96,6 +97,9 @@ impl GraphDesk {
                 .map(|m| m.method)
                 .collect(),
             passes: passes.iter().map(pass_info).collect(),
+            // Graph lists a method once it is registered: nothing half-added.
+            adding: Vec::new(),
+            privilege,
         })
     }
 

@@ -23,6 +23,7 @@ mod phone;
 pub mod probe;
 mod registration;
 mod rest;
+mod roles;
 mod settings;
 
 pub use admin::{

@@ -8,7 +8,7 @@
 use super::api::{Answer, Api};
 use super::{PAGE_SIZE, PiSettings, all_tokens, api_for, text, token_path, tokens, wipe_strings};
 use crate::provider::admin::{
-    Admin, AdminCapabilities, Caller, CallerState, NewPass, PassName, PassRequest,
+    Admin, AdminCapabilities, Caller, CallerState, NewPass, PassName, PassRequest, Privilege,
 };
 use crate::provider::{ProviderError, PushApp, Reply};
 use crate::secret::Secret;
@@ -109,6 +109,8 @@ pub struct PiAdmin {
     /// The realm callers are in: the configured one, else the server's
     /// default, learnt at connect so every call names it.
     realm: String,
+    /// Realms named privileged in the config.
+    admin_realms: Vec<String>,
     admin_user: String,
     password: Secret,
     jwt: Mutex<Option<AdminJwt>>,
@@ -151,6 +153,7 @@ impl PiAdmin {
             api,
             base_url: settings.base_url.clone(),
             realm: settings.realm.trim().to_string(),
+            admin_realms: Vec::new(),
             admin_user: admin_user.to_string(),
             password: admin_password,
             jwt: Mutex::new(None),
@@ -171,6 +174,31 @@ impl PiAdmin {
     /// The realm callers are looked up in.
     pub fn realm(&self) -> &str {
         &self.realm
+    }
+
+    /// Realms whose users administer privacyIDEA or other systems
+    /// (`privacyidea.admin_realms`): the desk changes nothing for them.
+    pub fn with_admin_realms(mut self, realms: &[String]) -> PiAdmin {
+        self.admin_realms = realms
+            .iter()
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty())
+            .collect();
+        self
+    }
+
+    /// Callers live in the one realm the desk looks them up in, so whether
+    /// they count as privileged follows from that realm.
+    fn privilege(&self) -> Privilege {
+        if self
+            .admin_realms
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(&self.realm))
+        {
+            Privilege::Privileged(vec![format!("admin realm {}", self.realm)])
+        } else {
+            Privilege::Ordinary
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Option<AdminJwt>> {
@@ -368,13 +396,18 @@ impl PiAdmin {
         })
         .await?;
         let now = SystemTime::now();
-        let (passes, methods): (Vec<_>, Vec<_>) = tokens.into_iter().partition(|t| t.is_pass());
+        let (passes, tokens): (Vec<_>, Vec<_>) = tokens.into_iter().partition(|t| t.is_pass());
+        // A token still in `clientwait`/`verify` cannot sign anyone in: it
+        // is being added, not registered.
+        let (methods, adding): (Vec<_>, Vec<_>) = tokens.into_iter().partition(|t| t.is_enrolled());
         Ok(CallerState {
             methods: methods
                 .into_iter()
                 .map(tokens::Token::into_method)
                 .collect(),
             passes: passes.into_iter().map(|t| t.into_pass(now)).collect(),
+            adding: adding.into_iter().map(tokens::Token::into_method).collect(),
+            privilege: self.privilege(),
         })
     }
 
@@ -547,11 +580,22 @@ mod tests {
             api: api_for(&settings).unwrap(),
             base_url: settings.base_url,
             realm: "r".into(),
+            admin_realms: Vec::new(),
             admin_user: "admin".into(),
             password: Secret::new("pw"),
             jwt: Mutex::new(None),
             signing_in: tokio::sync::Mutex::new(()),
         }
+    }
+
+    #[test]
+    fn callers_in_an_admin_realm_are_privileged() {
+        assert_eq!(offline().privilege(), Privilege::Ordinary);
+        let admin = offline().with_admin_realms(&["other".into(), " R ".into()]);
+        assert_eq!(
+            admin.privilege(),
+            Privilege::Privileged(vec!["admin realm r".into()])
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use super::{AccountState, TrainingTenant, delete_from};
 use crate::provider::admin::{
     Admin, AdminCapabilities, Caller, CallerState, NewPass, PassInfo, PassName, PassRequest,
+    Privilege,
 };
 use crate::provider::scenario::PassState;
 use crate::provider::{MethodKind, ProviderError, PushApp, Reply};
@@ -93,6 +94,9 @@ impl Admin for TrainingTenant {
             Ok(CallerState {
                 methods,
                 passes: vec![self.pass_info(account)],
+                adding: Vec::new(),
+                // Practice accounts hold no administrative roles.
+                privilege: Privilege::Ordinary,
             })
         })
     }

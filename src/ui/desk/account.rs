@@ -3,12 +3,13 @@
 
 use super::{DeskView, frame::status, script};
 use crate::helpdesk::{Case, Verification};
-use crate::provider::Method;
+use crate::provider::{Method, MethodKind};
 use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 /// Wider than this, the script sits beside the account; narrower, below it.
 const SIDE_BY_SIDE: u16 = 110;
@@ -20,10 +21,12 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
     let (main, side) = split(area);
     script::draw(frame, view, side);
     let head_lines = header(view, case);
-    let [head, table, below] = rows_layout(main, head_lines.len(), case.methods().len());
+    let rows = case.methods().len() + case.adding().len();
+    let [head, table, below] = rows_layout(main, head_lines.len(), rows);
     frame.render_widget(Paragraph::new(head_lines), head);
-    methods_table(frame, view, case, table, Some(case.selected));
-    let mut text = passes(view, case);
+    methods_table(frame, view, case, table, case.selected);
+    let mut text = adding_lines(view, case);
+    text.extend(passes(view, case));
     text.push(Line::raw(""));
     text.extend(lock_line(view, case));
     text.extend(status(view));
@@ -79,39 +82,48 @@ pub fn methods_table(
     area: Rect,
     selected: Option<usize>,
 ) {
-    let header = Row::new(vec![
-        view.t("methods.col_kind"),
-        view.t("desk.col_device"),
-        view.t("methods.col_added"),
-        view.t("methods.col_last_used"),
-    ])
-    .style(theme::strong());
-    let new_ids: Vec<&str> = case
-        .watch
-        .as_ref()
-        .map(|w| w.found.iter().map(|m| m.id.as_str()).collect())
-        .unwrap_or_default();
-    let rows: Vec<Row> = case
+    let mut rows: Vec<[String; 4]> = case
         .methods()
         .iter()
-        .map(|m| row(view, m, new_ids.contains(&m.id.as_str())))
+        .map(|m| row(view, m, case.added_during_call(m), false))
         .collect();
+    rows.extend(case.adding().iter().map(|m| row(view, m, false, true)));
+    let adding_from = case.methods().len();
     let empty = rows.is_empty();
-    let table = Table::new(
-        rows,
+    // Rows being added take what room is left; they do not push the
+    // registered methods' dates out.
+    let (widths, shown) = columns(rows.get(..adding_from).unwrap_or(&rows), area.width);
+    let header = Row::new(
         [
-            Constraint::Length(20),
-            Constraint::Min(16),
-            Constraint::Length(10),
-            Constraint::Length(10),
-        ],
+            view.t("methods.col_kind"),
+            view.t("desk.col_device"),
+            view.t("methods.col_added"),
+            view.t("methods.col_last_used"),
+        ]
+        .into_iter()
+        .take(shown)
+        .collect::<Vec<_>>(),
     )
-    .header(header)
-    .column_spacing(1)
-    .row_highlight_style(theme::selected())
-    .highlight_symbol("▶ ")
-    .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
-    .block(Block::bordered().border_style(theme::dim()));
+    .style(theme::strong());
+    let rows: Vec<Row> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, cells)| {
+            let row = Row::new(cells.into_iter().take(shown).map(Cell::from));
+            if i >= adding_from {
+                row.style(theme::warning())
+            } else {
+                row
+            }
+        })
+        .collect();
+    let table = Table::new(rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(theme::selected())
+        .highlight_symbol("▶ ")
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
+        .block(Block::bordered().border_style(theme::dim()));
     let mut state = TableState::default().with_selected(selected.filter(|_| !empty));
     frame.render_stateful_widget(table, area, &mut state);
     if empty && case.state.is_some() {
@@ -129,22 +141,109 @@ pub fn methods_table(
     }
 }
 
-fn row(view: &DeskView, m: &Method, new: bool) -> Row<'static> {
+/// One row's cells: kind, device, added, last used. A method still being
+/// added says so where the device is read, so nobody takes it for done.
+fn row(view: &DeskView, m: &Method, new: bool, adding: bool) -> [String; 4] {
     let star = if m.is_default { "★" } else { " " };
-    let mut label = m.label.clone();
-    if new {
-        label = format!("{label} {}", view.t("methods.new"));
+    let mut device = device_name(view, m);
+    if adding {
+        // The status first: it must stay readable when the row is cut.
+        device = format!("{}: {device}", view.t("desk.being_added"));
+    } else if new {
+        device = format!("{device} {}", view.t("methods.new"));
     }
     let date = |d: &Option<String>| match d {
         Some(s) => s.chars().take(10).collect::<String>(),
         None => view.t("methods.never").to_string(),
     };
-    Row::new(vec![
-        Cell::from(format!("{star} {}", short_kind(view, m.kind))),
-        Cell::from(label),
-        Cell::from(date(&m.added)),
-        Cell::from(date(&m.last_used)),
-    ])
+    [
+        format!("{star} {}", short_kind(view, m.kind)),
+        device,
+        date(&m.added),
+        date(&m.last_used),
+    ]
+}
+
+/// The device part of a label: "Authenticator app (iPhone 11)" is an
+/// Authenticator on "iPhone 11", and the kind column already says the
+/// first half. Anything else is shown as it is.
+fn device_name(view: &DeskView, m: &Method) -> String {
+    let label = m.label.trim();
+    let Some((kind, rest)) = label.split_once(" (") else {
+        return label.to_string();
+    };
+    let Some(device) = rest.strip_suffix(')').filter(|d| !d.trim().is_empty()) else {
+        return label.to_string();
+    };
+    let lang = view.desk.language();
+    // Any kind's name: a code Authenticator may still be labelled
+    // "Authenticator app (…)".
+    let named = |k: MethodKind| {
+        [
+            view.guide.text("en", crate::guide::kind_id(k)),
+            view.guide.text(lang, crate::guide::kind_id(k)),
+            short_kind(view, k),
+        ]
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(kind.trim()))
+    };
+    let is_kind_name = named(m.kind)
+        || [MethodKind::AuthenticatorPush, MethodKind::AuthenticatorCode]
+            .into_iter()
+            .any(named);
+    if is_kind_name {
+        device.trim().to_string()
+    } else {
+        label.to_string()
+    }
+}
+
+/// Column widths for `area_width`, and how many columns fit: the device
+/// column gets its whole text first; the dates go (last used, then
+/// added) before the device is cut.
+fn columns(rows: &[[String; 4]], area_width: u16) -> (Vec<Constraint>, usize) {
+    // Borders and the highlight symbol.
+    let inner = usize::from(area_width).saturating_sub(4);
+    let widest = |col: usize, floor: usize| {
+        rows.iter()
+            .map(|r| r[col].width())
+            .max()
+            .unwrap_or(0)
+            .max(floor)
+    };
+    let kind = widest(0, 6).min(22);
+    let device = widest(1, 12);
+    let date = 10;
+    let shown = if kind + device + 2 * date + 3 <= inner {
+        4
+    } else if kind + device + date + 2 <= inner {
+        3
+    } else {
+        2
+    };
+    let as_u16 = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+    let mut widths = vec![Constraint::Length(as_u16(kind)), Constraint::Min(12)];
+    widths.extend((2..shown).map(|_| Constraint::Length(as_u16(date))));
+    (widths, shown)
+}
+
+/// Methods being added, whole, under the table (whose row may be cut).
+pub fn adding_lines(view: &DeskView, case: &Case) -> Vec<Line<'static>> {
+    case.adding()
+        .iter()
+        .map(|m| {
+            Line::styled(
+                view.f(
+                    "desk.watch_adding",
+                    &[
+                        ("kind", view.t(crate::guide::kind_id(m.kind))),
+                        ("label", &m.label),
+                    ],
+                ),
+                theme::warning(),
+            )
+        })
+        .collect()
 }
 
 fn passes(view: &DeskView, case: &Case) -> Vec<Line<'static>> {

@@ -55,6 +55,22 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
             text.push(Line::raw(""));
             text.extend(lines(view.t("desk.confirm_reset_body")));
         }
+        Pending::Finish => {
+            text.push(Line::styled(
+                view.f("desk.confirm_finish", &[("name", &name)]),
+                theme::title(),
+            ));
+            text.push(Line::raw(""));
+            text.extend(lines(view.t("desk.confirm_finish_body")));
+        }
+        Pending::CannotVerify => {
+            text.push(Line::styled(
+                view.f("desk.confirm_cannot_verify", &[("name", &name)]),
+                theme::title(),
+            ));
+            text.push(Line::raw(""));
+            text.extend(lines(view.t("desk.confirm_cannot_verify_body")));
+        }
         Pending::Revoke => {
             text.push(Line::styled(
                 view.f("desk.confirm_revoke", &[("name", &name)]),

@@ -6,6 +6,7 @@ mod confirm;
 mod frame;
 mod lookup;
 mod pass;
+mod privileged;
 mod script;
 mod summary;
 mod watch;
@@ -48,6 +49,7 @@ pub fn draw(frame: &mut Frame, view: &DeskView) {
             pass::draw(frame, view, body)
         }
         DeskScreen::Confirm(_) => confirm::draw(frame, view, body),
+        DeskScreen::Privileged => privileged::draw(frame, view, body),
         DeskScreen::Watch => watch::draw(frame, view, body),
         DeskScreen::Summary => summary::draw(frame, view, body),
     }

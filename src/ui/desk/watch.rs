@@ -53,7 +53,23 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
             ],
         )));
     }
-    let [head, table, below] = rows_layout(main, 2, case.methods().len());
+    if watch.found.is_empty()
+        && let Some(adding) = case.adding().first()
+    {
+        // On the account, but not usable: not registered yet.
+        top.push(Line::styled(
+            view.f(
+                "desk.watch_adding",
+                &[
+                    ("kind", view.t(crate::guide::kind_id(adding.kind))),
+                    ("label", &adding.label),
+                ],
+            ),
+            theme::warning(),
+        ));
+    }
+    let rows = case.methods().len() + case.adding().len();
+    let [head, table, below] = rows_layout(main, top.len(), rows);
     frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), head);
     methods_table(frame, view, case, table, None);
     let mut text = Vec::new();

@@ -29,6 +29,7 @@
 mod identity;
 mod permissions;
 mod reply;
+mod roles;
 mod routes;
 pub mod state;
 

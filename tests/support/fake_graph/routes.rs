@@ -290,6 +290,7 @@ fn graph(
                 }),
             )
         }
+        ("GET", ["transitiveMemberOf"]) => super::roles::transitive_member_of(s, &user.id),
         ("POST", ["revokeSignInSessions"]) => {
             if principal != Principal::App {
                 return forbidden(s);
