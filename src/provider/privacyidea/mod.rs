@@ -195,19 +195,40 @@ impl PrivacyIdea {
             "genkey": 1,
             "description": self.settings.description,
         });
-        let answer = self
+        let mut answer = self
             .api
             .post("token/init", &body, Some(session.token()))
             .await?;
         if !answer.ok() {
             return Err(answer.into_error());
         }
-        let detail = &answer.envelope.detail;
+        let made = self.enrollment_from(kind, &answer.envelope.detail);
+        // `detail` holds the otpkey and googleurl (or the pushurl): the
+        // copies worth keeping are in the enrollment's secrets now.
+        wipe_strings(&mut answer.envelope.detail);
+        let (serial, rollout, enrollment) = made?;
+        self.pending().insert(
+            serial,
+            Pending {
+                verify: rollout == "verify",
+                transaction: None,
+                proven: false,
+            },
+        );
+        Ok(enrollment)
+    }
+
+    fn enrollment_from(
+        &self,
+        kind: MethodKind,
+        detail: &Value,
+    ) -> Result<(String, String, Enrollment), ProviderError> {
         let serial = text(detail, &["serial"])?;
         let rollout = detail
             .get("rollout_state")
             .and_then(Value::as_str)
-            .unwrap_or("");
+            .unwrap_or("")
+            .to_string();
         let enrollment = match kind {
             MethodKind::AuthenticatorPush => {
                 let uri = Secret::new(text(detail, &["pushurl", "value"])?);
@@ -248,15 +269,7 @@ impl PrivacyIdea {
                 }
             }
         };
-        self.pending().insert(
-            serial,
-            Pending {
-                verify: rollout == "verify",
-                transaction: None,
-                proven: false,
-            },
-        );
-        Ok(enrollment)
+        Ok((serial, rollout, enrollment))
     }
 
     async fn check(
