@@ -302,3 +302,36 @@ fn the_question_counts_down_each_second() {
     }
     assert_eq!(seen, (1..=10).rev().collect::<Vec<u64>>());
 }
+
+/// Documented (config.example.toml): privacyIDEA's phone may take 300 s to
+/// register and 120 s to answer the test notification. The defaults say so
+/// in seconds, and the notification wait ends at 120 s, not at 119 s, for
+/// someone who answers "Still there?".
+#[test]
+fn the_notification_wait_ends_after_120_seconds_for_someone_still_there() {
+    let config = mfa_assist::config::Config::default();
+    assert_eq!(config.privacyidea.registration_timeout_secs, 300);
+    assert_eq!(config.privacyidea.approval_timeout_secs, 120);
+    let mut h = H::at_push_qr(180 * 1000);
+    let req = h.flow.device.as_ref().unwrap().req;
+    h.send(EventKind::RegistrationPolled {
+        req,
+        answer: Ok(true),
+    });
+    let sent = h.clock;
+    h.tick_at(sent, 100 * 1000);
+    h.press(Key::Char(' '));
+    h.tick_at(sent, 119 * 1000);
+    assert!(matches!(
+        &h.flow.screen,
+        Screen::ProveApproval { state, .. } if state.is_open()
+    ));
+    h.tick_at(sent, 120 * 1000);
+    assert!(matches!(
+        &h.flow.screen,
+        Screen::ProveApproval {
+            state: ApprovalState::TimedOut,
+            ..
+        }
+    ));
+}
