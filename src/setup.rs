@@ -5,11 +5,13 @@ use crate::config::{AddKindConfig, Config, EntraConfig, ProviderKind, QrStyleCon
 use crate::flow::Settings;
 use crate::helpdesk::DeskSettings;
 use crate::provider::admin::Admin;
+use crate::provider::attempts::AttemptLimit;
 use crate::provider::graph::{
     ClientSecretSource, ConnectError, GraphAdmin, GraphDesk, GraphProvider, GraphSettings,
 };
 use crate::provider::http::HttpConfig;
 use crate::provider::privacyidea::{PiAdmin, PiSettings, PrivacyIdea};
+use crate::provider::sanitize::Sanitized;
 use crate::provider::secret_source::SecretSource;
 use crate::provider::training::TrainingTenant;
 use crate::provider::{MethodKind, Provider, ProviderError, Wait};
@@ -21,12 +23,15 @@ use std::time::Duration;
 
 /// The provider the config names; a training scenario from `--scenario`
 /// beats the one in the config file.
+/// Every provider's text goes through the one sanitiser on its way in, and
+/// every sign-in through the kiosk's own attempt limit on its way out.
 pub fn provider(config: &Config, scenario: Option<&Path>) -> Result<Arc<dyn Provider>, String> {
-    match config.provider.kind {
-        ProviderKind::Training => Ok(Arc::new(training_tenant(config, scenario)?)),
-        ProviderKind::Privacyidea => Ok(Arc::new(PrivacyIdea::new(pi_settings(config))?)),
-        ProviderKind::Entra => Ok(Arc::new(GraphProvider::new(graph_settings(&config.entra))?)),
-    }
+    let inner: Box<dyn Provider> = match config.provider.kind {
+        ProviderKind::Training => Box::new(training_tenant(config, scenario)?),
+        ProviderKind::Privacyidea => Box::new(PrivacyIdea::new(pi_settings(config))?),
+        ProviderKind::Entra => Box::new(GraphProvider::new(graph_settings(&config.entra))?),
+    };
+    Ok(Arc::new(Sanitized(Box::new(AttemptLimit::new(inner)))))
 }
 
 pub fn graph_settings(entra: &EntraConfig) -> GraphSettings {

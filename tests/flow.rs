@@ -2394,8 +2394,11 @@ fn next_wakeup_only_when_something_counts_down() {
         Some(h.clock.plus_ms(SPINNER_PERIOD_MS))
     );
     h.answer_methods(Ok(three_methods()));
-    // Signed in and idle: only the idle sign-out is ahead.
-    assert_eq!(h.flow.next_wakeup(), Some(h.clock.plus_ms(IDLE_MS)));
+    // Signed in and idle: only the idle question, 30 s before the sign-out, is ahead.
+    assert_eq!(
+        h.flow.next_wakeup(),
+        Some(h.clock.plus_ms(IDLE_MS - 30_000))
+    );
 
     let mut h = Harness::at_prove_approval();
     assert_eq!(
@@ -2403,7 +2406,7 @@ fn next_wakeup_only_when_something_counts_down() {
         Some(h.clock.plus_ms(SPINNER_PERIOD_MS))
     );
     h.answer_poll(Ok(Approval::Rejected));
-    assert_eq!(h.flow.next_wakeup(), h.flow.idle_deadline());
+    assert_eq!(h.flow.next_wakeup(), h.flow.idle_warning_at());
 }
 
 // ============================================================================

@@ -21,6 +21,9 @@ pub struct ReqId(pub u64);
 pub const MAX_FIELD_CHARS: usize = 256;
 /// Spinner frames advance this often while something is in flight.
 pub const SPINNER_PERIOD_MS: u64 = 100;
+/// "Still there? Press any key" shows this long before the idle sign-out
+/// (or for the last half of a timeout shorter than twice this).
+pub const IDLE_WARNING_MS: u64 = 30_000;
 
 /// Settings the flow needs, taken from the config and the provider.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -408,45 +411,61 @@ impl Flow {
             };
             consider(self.now.plus_ms(step.min(left.max(1))));
         }
-        if let Some(t) = self.idle_deadline() {
-            consider(t);
+        if let Some(deadline) = self.idle_deadline() {
+            consider(deadline);
+        }
+        match self.idle_warning_at() {
+            Some(at) if self.now < at => consider(at),
+            // The warning counts down: wake on each whole second before the end.
+            Some(_) => {
+                if let Some(deadline) = self.idle_deadline() {
+                    let left = deadline.since(self.now);
+                    let step = match left % 1000 {
+                        0 => 1000,
+                        rest => rest,
+                    };
+                    consider(self.now.plus_ms(step.min(left.max(1))));
+                }
+            }
+            None => {}
         }
         soonest
     }
 
-    /// When an unattended session is wiped, if one is open.
+    /// When an unattended session is wiped, if one is open. Waiting for the
+    /// phone does not hold it off: a QR on screen is a key to the account for
+    /// whoever walks up next, so the person is asked whether they are still
+    /// there (see `idle_warning_at`) and a key press keeps the session.
     pub fn idle_deadline(&self) -> Option<Millis> {
         let timeout = self.settings.idle_timeout_ms;
         let has_something = self.account.is_some()
             || matches!(&self.screen, Screen::DeviceSignIn { .. })
             || matches!(&self.screen, Screen::SignIn { username, pass, .. }
                 if !username.is_empty() || !pass.is_empty());
-        // Waiting for the phone counts as activity: the person is busy on
-        // their phone, not gone. The idle clock runs from the wait's end.
-        let active_until = self
-            .last_input
-            .max(self.phone_wait_deadline().unwrap_or_default());
-        (timeout > 0 && has_something).then(|| active_until.plus_ms(timeout))
-    }
-
-    /// When an open wait for the phone (registration, approval, device-code
-    /// sign-in) ends.
-    fn phone_wait_deadline(&self) -> Option<Millis> {
-        let watch = self
-            .device
-            .as_ref()
-            .filter(|d| d.state.is_open())
-            .map(|d| d.deadline);
-        let approval = match &self.screen {
-            Screen::ProveApproval {
-                deadline, state, ..
-            } if state.is_open() => Some(*deadline),
+        // Signing in on the phone shows nothing of the person's yet, and
+        // takes a while: that wait alone still counts as activity.
+        let signing_in = match &self.screen {
             Screen::DeviceSignIn { code: Some(code) } if self.is_busy(Op::SignIn) => {
                 Some(code.expires_at)
             }
             _ => None,
         };
-        watch.max(approval)
+        let active_until = self.last_input.max(signing_in.unwrap_or_default());
+        (timeout > 0 && has_something).then(|| active_until.plus_ms(timeout))
+    }
+
+    /// When "Still there? Press any key" appears, if a sign-out is ahead.
+    pub fn idle_warning_at(&self) -> Option<Millis> {
+        let lead = IDLE_WARNING_MS.min(self.settings.idle_timeout_ms / 2);
+        self.idle_deadline()
+            .map(|t| Millis(t.0.saturating_sub(lead)))
+    }
+
+    /// Whole seconds left before the idle sign-out, while the warning shows.
+    pub fn idle_warning(&self) -> Option<u64> {
+        let deadline = self.idle_deadline()?;
+        let shown = self.idle_warning_at().is_some_and(|w| self.now >= w);
+        shown.then(|| deadline.since(self.now).div_ceil(1000))
     }
 
     fn next_req(&mut self) -> ReqId {

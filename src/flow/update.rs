@@ -6,9 +6,16 @@ use crate::provider::{Approval, Confirm, PhoneAction, SignInKind, Wait};
 use std::time::Duration;
 
 pub fn update(flow: &mut Flow, event: Event) -> Vec<Effect> {
+    // Whether "Still there?" was on screen when the person acted: then their
+    // key answers it and does nothing else.
+    let warned = flow.idle_warning().is_some();
     // Time only moves forward, even if events arrive out of order.
     flow.now = flow.now.max(event.at);
     match event.kind {
+        EventKind::Key(_) | EventKind::Paste(_) if warned => {
+            flow.last_input = flow.now;
+            Vec::new()
+        }
         EventKind::Key(key) => {
             flow.last_input = flow.now;
             on_key(flow, key)
@@ -984,6 +991,8 @@ fn on_tick(flow: &mut Flow) -> Vec<Effect> {
             op: Op::SignIn,
             error: ProviderError::SignInExpired,
         });
+        // The idle clock runs from the end of that wait (see `idle_deadline`).
+        flow.last_input = flow.now;
         return vec![Effect::CancelRequests];
     }
     match &mut flow.screen {

@@ -3,10 +3,12 @@
 //! calls the trait.
 
 pub mod admin;
+pub mod attempts;
 pub(crate) mod calendar;
 pub mod graph;
 pub mod http;
 pub mod privacyidea;
+pub mod sanitize;
 pub mod scenario;
 pub mod secret_source;
 pub mod training;
@@ -237,6 +239,9 @@ pub enum ProviderError {
     /// mistyped or already used (privacyIDEA with other tokens present).
     PassRejected,
     UnknownUser,
+    /// This kiosk has stopped sending passes for this username for a while
+    /// (see `attempts`): the server was not asked.
+    TooManyTries,
     NotAllowed(String),
     NotFound,
     /// The default method cannot go while other methods exist.
@@ -288,6 +293,7 @@ impl std::fmt::Display for ProviderError {
             ProviderError::PassUsed => f.write_str("pass already used"),
             ProviderError::PassRejected => f.write_str("pass not accepted"),
             ProviderError::UnknownUser => f.write_str("unknown user"),
+            ProviderError::TooManyTries => f.write_str("too many wrong passes on this kiosk"),
             ProviderError::NotAllowed(why) => write!(f, "not allowed: {why}"),
             ProviderError::NotFound => f.write_str("not found"),
             ProviderError::DefaultMethod => f.write_str("the default method cannot be deleted"),

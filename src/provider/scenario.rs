@@ -60,12 +60,23 @@ pub enum ScenarioError {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The file's own text is quoted back (a username, a TOML snippet):
+        // it goes to a terminal, so it goes through the sanitiser, line by line.
+        let clean = |what: &str| {
+            what.trim_end()
+                .split('\n')
+                .map(super::sanitize::text)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
         match self {
-            ScenarioError::Io(what) => write!(f, "could not read the scenario: {what}"),
+            ScenarioError::Io(what) => write!(f, "could not read the scenario: {}", clean(what)),
             ScenarioError::Syntax(what) => {
-                write!(f, "the scenario is not valid: {}", what.trim_end())
+                write!(f, "the scenario is not valid: {}", clean(what))
             }
-            ScenarioError::Invalid(what) => write!(f, "the scenario is not valid: {what}"),
+            ScenarioError::Invalid(what) => {
+                write!(f, "the scenario is not valid: {}", clean(what))
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod desk;
 mod device;
 mod done;
 pub mod help;
+mod idle;
 mod methods;
 mod notice;
 mod prove;
@@ -67,6 +68,7 @@ pub fn draw(frame: &mut Frame, view: &View) {
     if view.flow.help_open {
         help::draw(frame, view, area);
     }
+    idle::draw(frame, view, area);
 }
 
 fn draw_screen(frame: &mut Frame, view: &View, area: Rect) {

@@ -79,6 +79,10 @@ pub fn error_text(view: &View, op: Op, error: &ProviderError) -> String {
             &[("helpdesk", &view.branding.helpdesk)],
         ),
         (_, ProviderError::UnknownUser) => view.t("error.unknown_user").into(),
+        (_, ProviderError::TooManyTries) => view.f(
+            "error.too_many_tries",
+            &[("helpdesk", &view.branding.helpdesk)],
+        ),
         (_, ProviderError::NotAllowed(why)) => view.f("error.not_allowed", &[("why", why)]),
         (_, ProviderError::NotFound) => view.t("error.not_found").into(),
         (_, ProviderError::DefaultMethod) => view.t("error.default_method").into(),

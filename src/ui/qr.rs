@@ -218,6 +218,10 @@ impl Widget for &QrWidget<'_> {
         if !self.fits(area) {
             return;
         }
+        // The QR's colours are the code, not decoration: crossterm must write
+        // them even under NO_COLOR (the theme keeps the text plain itself).
+        // Without them a dark terminal shows the glyphs light on dark.
+        ratatui::crossterm::style::Colored::set_ansi_color_disabled(false);
         let (cols, rows) = self.size();
         let (ink, paper) = self.colours();
         let m = self.matrix;

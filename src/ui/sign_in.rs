@@ -8,6 +8,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
+use zeroize::Zeroizing;
 
 const LABEL_WIDTH: usize = 28;
 const FIELD_WIDTH: usize = 32;
@@ -35,11 +36,12 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         *field == Field::Username,
     ));
     text.push(Line::raw(""));
-    let shown = if *reveal {
+    // The revealed pass is copied to be drawn: wiped when the frame is done.
+    let shown = Zeroizing::new(if *reveal {
         pass.expose().to_string()
     } else {
         "•".repeat(pass.char_count())
-    };
+    });
     let pass_row = text.len();
     text.push(field_line(
         view.t("sign_in.pass"),
@@ -88,7 +90,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
 
 /// `Label:   [value          ]`, showing the end of a value longer than the box.
 fn field_line(label: &str, value: &str, focused: bool) -> Line<'static> {
-    let mut visible: String = value.to_string();
+    let mut visible = Zeroizing::new(value.to_string());
     while visible.width() > FIELD_WIDTH - 1 {
         visible.remove(0);
     }
@@ -108,6 +110,6 @@ fn field_line(label: &str, value: &str, focused: bool) -> Line<'static> {
                 theme::dim()
             },
         ),
-        Span::styled(format!(" {visible}{}", " ".repeat(pad)), style),
+        Span::styled(format!(" {}{}", visible.as_str(), " ".repeat(pad)), style),
     ])
 }

@@ -99,6 +99,18 @@ impl Tmux {
         config_text: &str,
         args: &[&str],
     ) -> Tmux {
+        Self::start_with_env(tag, width, height, config_text, args, &[])
+    }
+
+    /// As `start_with_config`, with `env` set for the app (e.g. `NO_COLOR`, `TERM`).
+    pub fn start_with_env(
+        tag: &str,
+        width: u16,
+        height: u16,
+        config_text: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Tmux {
         require_tmux();
         static SEQ: AtomicU32 = AtomicU32::new(0);
         let pid = std::process::id();
@@ -123,11 +135,18 @@ impl Tmux {
         std::fs::write(&config, config_text)
             .unwrap_or_else(|e| panic!("cannot write {}: {e}", config.display()));
 
-        let mut app = vec![
+        let mut app: Vec<String> = env
+            .iter()
+            .map(|(k, v)| format!("{k}={}", sh_quote(v)))
+            .collect();
+        if !app.is_empty() {
+            app.insert(0, "env".into());
+        }
+        app.extend([
             sh_quote(&tmux.bin.to_string_lossy()),
             "--config".to_string(),
             sh_quote(&config.to_string_lossy()),
-        ];
+        ]);
         app.extend(args.iter().map(|a| sh_quote(a)));
         let script = tmux.dir.join("run.sh");
         std::fs::write(

@@ -132,7 +132,38 @@ impl PrivacyIdea {
     }
 
     async fn list(&self, session: &Session) -> Result<Vec<Method>, ProviderError> {
-        let tokens = all_tokens(|page| async move {
+        let tokens = self.tokens_of(session).await?;
+        Ok(tokens.into_iter().map(tokens::Token::into_method).collect())
+    }
+
+    /// Deletes what this kiosk started and nobody finished: tokens with our
+    /// description still waiting for the phone (`clientwait`) or the first
+    /// code (`verify`). A `token/init` that timed out may have been carried
+    /// out after all, and a clean-up may have failed while the server was
+    /// down; this finds both. `keep_current` spares the enrollment on
+    /// screen now (every one the person has not left yet).
+    async fn sweep(&self, session: &Session, keep_current: bool) -> Result<(), ProviderError> {
+        let tokens = self.tokens_of(session).await?;
+        let mut failed = None;
+        for token in tokens {
+            let unfinished = matches!(token.rollout_state.as_str(), "clientwait" | "verify");
+            let ours = token.description == self.settings.description;
+            let current = keep_current && self.pending().contains_key(&token.serial);
+            if !(unfinished && ours) || current {
+                continue;
+            }
+            match self.delete(session, &token.serial).await {
+                Ok(()) | Err(ProviderError::NotFound) => {
+                    self.pending().remove(&token.serial);
+                }
+                Err(e) => failed = Some(e),
+            }
+        }
+        failed.map_or(Ok(()), Err)
+    }
+
+    async fn tokens_of(&self, session: &Session) -> Result<Vec<tokens::Token>, ProviderError> {
+        all_tokens(|page| async move {
             let answer = self
                 .api
                 .get(
@@ -147,8 +178,7 @@ impl PrivacyIdea {
                 Err(answer.into_error())
             }
         })
-        .await?;
-        Ok(tokens.into_iter().map(tokens::Token::into_method).collect())
+        .await
     }
 
     async fn token_state(&self, session: &Session, serial: &str) -> Result<String, ProviderError> {
@@ -195,19 +225,53 @@ impl PrivacyIdea {
             "genkey": 1,
             "description": self.settings.description,
         });
+        // An earlier try that timed out may have made a token after all:
+        // it must not linger beside the new one (best effort; sign-out
+        // sweeps again).
+        let _ = self.sweep(session, true).await;
         let answer = self
             .api
             .post("token/init", &body, Some(session.token()))
-            .await?;
+            .await;
+        let mut answer = match answer {
+            Ok(answer) => answer,
+            Err(e) => {
+                if e.is_transient() {
+                    let _ = self.sweep(session, true).await;
+                }
+                return Err(e);
+            }
+        };
         if !answer.ok() {
             return Err(answer.into_error());
         }
-        let detail = &answer.envelope.detail;
+        let made = self.enrollment_from(kind, &answer.envelope.detail);
+        // `detail` holds the otpkey and googleurl (or the pushurl): the
+        // copies worth keeping are in the enrollment's secrets now.
+        wipe_strings(&mut answer.envelope.detail);
+        let (serial, rollout, enrollment) = made?;
+        self.pending().insert(
+            serial,
+            Pending {
+                verify: rollout == "verify",
+                transaction: None,
+                proven: false,
+            },
+        );
+        Ok(enrollment)
+    }
+
+    fn enrollment_from(
+        &self,
+        kind: MethodKind,
+        detail: &Value,
+    ) -> Result<(String, String, Enrollment), ProviderError> {
         let serial = text(detail, &["serial"])?;
         let rollout = detail
             .get("rollout_state")
             .and_then(Value::as_str)
-            .unwrap_or("");
+            .unwrap_or("")
+            .to_string();
         let enrollment = match kind {
             MethodKind::AuthenticatorPush => {
                 let uri = Secret::new(text(detail, &["pushurl", "value"])?);
@@ -248,15 +312,7 @@ impl PrivacyIdea {
                 }
             }
         };
-        self.pending().insert(
-            serial,
-            Pending {
-                verify: rollout == "verify",
-                transaction: None,
-                proven: false,
-            },
-        );
-        Ok(enrollment)
+        Ok((serial, rollout, enrollment))
     }
 
     async fn check(
@@ -489,10 +545,12 @@ impl Provider for PrivacyIdea {
         Box::pin(self.cancel(session, enrollment_id))
     }
 
-    fn sign_out<'a>(&'a self, _session: &'a Session) -> Reply<'a, ()> {
-        // privacyIDEA JWTs cannot be revoked; the session's copy is wiped
-        // when it is dropped, and the JWT expires on its own (1 h).
-        Box::pin(async { Ok(()) })
+    fn sign_out<'a>(&'a self, session: &'a Session) -> Reply<'a, ()> {
+        // The last chance to remove what this person started and did not
+        // finish, including a clean-up that failed while the server was
+        // down. privacyIDEA JWTs cannot be revoked; the session's copy is
+        // wiped when it is dropped, and the JWT expires on its own (1 h).
+        Box::pin(self.sweep(session, false))
     }
 }
 
