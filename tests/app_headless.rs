@@ -7,7 +7,8 @@
 
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use futures::channel::mpsc;
-use mfa_assist::app::{App, Look, NoScrollback};
+use mfa_assist::app::{App, Look};
+use mfa_assist::driver::NoScrollback;
 use mfa_assist::flow::{Flow, Settings};
 use mfa_assist::guide::Guide;
 use mfa_assist::provider::Provider;

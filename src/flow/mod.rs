@@ -3,19 +3,17 @@
 
 mod effect;
 mod event;
+mod machine;
 mod update;
 
+pub use crate::kernel::{Answer, Millis, ReqId};
 pub use effect::Effect;
-pub use event::{Answer, DeviceCodeInfo, Event, EventKind, Millis};
+pub use event::{DeviceCodeInfo, Event, EventKind};
 pub use update::update;
 
 use crate::keymap::{Action, Context};
 use crate::provider::{Account, Capabilities, Enrollment, Method, MethodKind, ProviderError};
 use crate::secret::Secret;
-
-/// Names one request so a late answer to an abandoned one can be dropped.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ReqId(pub u64);
 
 /// Longest username or pass we accept; longer pastes are refused whole.
 pub const MAX_FIELD_CHARS: usize = 256;
@@ -71,12 +69,7 @@ pub enum Op {
     Approval,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Pending {
-    pub req: ReqId,
-    pub op: Op,
-    pub since: Millis,
-}
+pub type Pending = crate::kernel::Pending<Op>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApprovalState {
@@ -269,7 +262,7 @@ pub struct Flow {
     pub notice: Option<Notice>,
     pub now: Millis,
     pub last_input: Millis,
-    next_req: u64,
+    next_req: crate::kernel::ReqIds,
 }
 
 impl Flow {
@@ -294,7 +287,7 @@ impl Flow {
             notice: None,
             now: Millis(0),
             last_input: Millis(0),
-            next_req: 0,
+            next_req: crate::kernel::ReqIds::default(),
         }
     }
 
@@ -450,8 +443,7 @@ impl Flow {
     }
 
     fn next_req(&mut self) -> ReqId {
-        self.next_req += 1;
-        ReqId(self.next_req)
+        self.next_req.issue()
     }
 
     /// Every screen that needs an account has one, every screen that shows

@@ -7,6 +7,7 @@
 //! has passed, and the case record says which checks were used.
 
 mod case;
+mod machine;
 pub mod script;
 mod update;
 
@@ -14,7 +15,8 @@ pub use case::{Change, Entry, summary, timestamp};
 pub use script::{ScriptLine, script};
 pub use update::update;
 
-use crate::flow::{Answer, Millis, Platform, ReqId, SPINNER_PERIOD_MS};
+use crate::flow::{Platform, SPINNER_PERIOD_MS};
+use crate::kernel::{Answer, Millis, ReqId, ReqIds};
 use crate::keymap::{Action, Context, Key};
 use crate::provider::admin::{AdminCapabilities, Caller, CallerState, NewPass, PassRequest};
 use crate::provider::{Method, ProviderError};
@@ -166,12 +168,7 @@ pub enum DeskOp {
     Revoke,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DeskPending {
-    pub req: ReqId,
-    pub op: DeskOp,
-    pub since: Millis,
-}
+pub type DeskPending = crate::kernel::Pending<DeskOp>;
 
 /// Where identity verification stands for this call.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -334,7 +331,7 @@ pub struct Desk {
     pub notice: Option<DeskNotice>,
     pub now: Millis,
     pub wall: u64,
-    next_req: u64,
+    next_req: ReqIds,
 }
 
 impl Desk {
@@ -353,14 +350,12 @@ impl Desk {
             notice: None,
             now: Millis(0),
             wall: 0,
-            next_req: 1,
+            next_req: ReqIds::default(),
         }
     }
 
     fn next_req(&mut self) -> ReqId {
-        let id = ReqId(self.next_req);
-        self.next_req = self.next_req.wrapping_add(1);
-        id
+        self.next_req.issue()
     }
 
     pub fn language(&self) -> &str {
