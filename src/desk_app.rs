@@ -214,7 +214,7 @@ impl Executor for DeskApp {
     fn copied(&mut self, result: io::Result<()>) -> Option<DeskEventKind> {
         Some(match result {
             Ok(()) => DeskEventKind::Copied,
-            Err(_) => DeskEventKind::Copied,
+            Err(_) => DeskEventKind::CopyFailed,
         })
     }
 

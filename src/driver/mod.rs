@@ -50,7 +50,7 @@ pub enum Term {
 pub trait Executor {
     type Machine: Machine;
     /// What background tasks send back.
-    type Msg;
+    type Msg: Send;
 
     fn machine(&self) -> &Self::Machine;
     fn machine_mut(&mut self) -> &mut Self::Machine;

@@ -104,6 +104,8 @@ pub enum DeskEventKind {
     CaseSaved(Result<String, String>),
     /// The summary was offered to the terminal's clipboard.
     Copied,
+    /// The terminal could not be written to: nothing was copied.
+    CopyFailed,
     /// The audit log could not be written.
     RecordFailed(String),
 }
@@ -245,6 +247,7 @@ pub enum DeskNotice {
     Busy,
     WatchTimedOut,
     Copied,
+    CopyFailed,
     SaveFailed(String),
 }
 

@@ -40,6 +40,10 @@ pub fn update(desk: &mut Desk, event: DeskEvent) -> Vec<DeskEffect> {
             desk.notice = Some(DeskNotice::Copied);
             Vec::new()
         }
+        DeskEventKind::CopyFailed => {
+            desk.notice = Some(DeskNotice::CopyFailed);
+            Vec::new()
+        }
     }
 }
 

@@ -197,6 +197,7 @@ fn describe(view: &DeskView, notice: &DeskNotice) -> (String, Style) {
         DeskNotice::Busy => (view.t("notice.busy").into(), theme::warning()),
         DeskNotice::WatchTimedOut => (view.t("desk.watch_timed_out").into(), theme::warning()),
         DeskNotice::Copied => (view.t("desk.copied").into(), theme::ok()),
+        DeskNotice::CopyFailed => (view.t("desk.copy_failed").into(), theme::warning()),
         DeskNotice::SaveFailed(why) => {
             (view.f("desk.save_failed", &[("why", why)]), theme::error())
         }
