@@ -16,11 +16,12 @@ pub use signals::session_enders;
 
 use crate::input::{self, Input};
 use crate::kernel::{Common, Machine, Millis};
-use futures::{FutureExt, Stream, StreamExt};
+use futures::{Stream, StreamExt};
 use ratatui::backend::Backend;
 use ratatui::{Frame, Terminal};
 use std::future::Future;
 use std::io;
+use std::task::Poll;
 use std::time::{Duration, SystemTime};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -161,9 +162,12 @@ where
                     // Take what is already waiting before drawing again.
                     let until = Instant::now() + INPUT_BATCH;
                     while matches!(flow, Flow::Go) && Instant::now() < until {
-                        let Some(event) = input.next().now_or_never() else {
-                            break;
-                        };
+                        // Polled with this task's own waker: crossterm keeps
+                        // the first waker it is given, so a throwaway one
+                        // (`now_or_never`) would lose the next key.
+                        let polled =
+                            std::future::poll_fn(|cx| Poll::Ready(input.poll_next_unpin(cx))).await;
+                        let Poll::Ready(event) = polled else { break };
                         flow = self.on_input(event)?;
                     }
                     flow
