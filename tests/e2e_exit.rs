@@ -353,15 +353,19 @@ fn killed_at_the_qr_the_unfinished_token_is_deleted_every_time() {
         kill(pid, signal);
         let exit = wait_for_exit(&t, start);
         let left = unfinished(&server, &user, &old);
+        let mut wrong = Vec::new();
         if !left.is_empty() {
-            failures.push(format!("run {run} (SIG{signal}): left {left:?}"));
+            wrong.push(format!("left {left:?}"));
             // Tidy up so the next run starts clean and counts for itself.
             for (serial, _) in &left {
                 block_on(server.delete_token(serial));
             }
         }
         if exit.status != "0" {
-            failures.push(format!("run {run} (SIG{signal}): exit {}", exit.status));
+            wrong.push(format!("exit status {:?}", exit.status));
+        }
+        if !wrong.is_empty() {
+            failures.push(format!("run {run} (SIG{signal}): {}", wrong.join(", ")));
         }
     }
     assert!(
