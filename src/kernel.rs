@@ -26,6 +26,13 @@ pub struct ReqId(pub u64);
 
 pub type Answer<T> = Result<T, ProviderError>;
 
+/// A spinner moves this often while a server request is in flight (short).
+pub const SPINNER_PERIOD_MS: u64 = 100;
+/// ...and this often while the screen waits for a person (their phone, a
+/// caller), which takes minutes: a terminal need not be rewritten ten
+/// times a second to show that nothing has happened yet.
+pub const WAITING_PERIOD_MS: u64 = 1000;
+
 /// Hands out request ids, never the same twice in a run (the first is 1).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ReqIds(u64);

@@ -103,3 +103,39 @@ async fn a_burst_of_keys_costs_a_frame_not_a_frame_per_key() {
     assert!(frames < 100, "{frames} frames for 6005 keys");
     h.finish().await.unwrap();
 }
+
+/// Waiting for the phone takes minutes: the screen is rewritten about once
+/// a second (the spinner and the time left), not ten times a second.
+#[tokio::test]
+async fn waiting_for_the_phone_redraws_about_once_a_second() {
+    let h = kiosk();
+    h.wait_for("Recover your sign-in").await;
+    h.key(KeyCode::Enter);
+    h.wait_for("Username").await;
+    h.text("alex");
+    h.key(KeyCode::Enter);
+    h.text("Tap-Alex-4821");
+    h.key(KeyCode::Enter);
+    h.wait_for("iPhone 11").await;
+    for key in [
+        KeyCode::Char('a'),
+        KeyCode::Enter,
+        KeyCode::Enter,
+        KeyCode::Enter,
+    ] {
+        h.key(key);
+    }
+    h.wait_for("Scan this QR code").await;
+    h.key(KeyCode::Enter);
+    h.wait_for("TRAINING PHONE").await;
+    // Let the notification be sent and the wait begin.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = h.screen.writes();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let writes = h.screen.writes() - before;
+    assert!(
+        (1..=5).contains(&writes),
+        "{writes} screen writes in 3 s of waiting for the phone"
+    );
+    h.finish().await.unwrap();
+}

@@ -4,6 +4,7 @@
 mod effect;
 mod event;
 mod machine;
+mod pace;
 mod update;
 
 pub use crate::kernel::{Answer, Millis, ReqId};
@@ -17,8 +18,7 @@ use crate::secret::Secret;
 
 /// Longest username or pass we accept; longer pastes are refused whole.
 pub const MAX_FIELD_CHARS: usize = 256;
-/// Spinner frames advance this often while something is in flight.
-pub const SPINNER_PERIOD_MS: u64 = 100;
+pub use crate::kernel::SPINNER_PERIOD_MS;
 
 /// Settings the flow needs, taken from the config and the provider.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -375,7 +375,7 @@ impl Flow {
             || watching.is_some()
             || matches!(&self.screen, Screen::ProveApproval { state, .. } if state.is_open());
         if spinning {
-            consider(self.now.plus_ms(SPINNER_PERIOD_MS));
+            consider(self.now.plus_ms(self.spinner_period_ms()));
         }
         if let Some(watch) = watching {
             consider(watch.deadline);

@@ -15,8 +15,8 @@ pub use case::{Change, Entry, summary, timestamp};
 pub use script::{ScriptLine, script};
 pub use update::update;
 
-use crate::flow::{Platform, SPINNER_PERIOD_MS};
-use crate::kernel::{Answer, Millis, ReqId, ReqIds};
+use crate::flow::Platform;
+use crate::kernel::{Answer, Millis, ReqId, ReqIds, SPINNER_PERIOD_MS, WAITING_PERIOD_MS};
 use crate::keymap::{Action, Context, Key};
 use crate::provider::admin::{AdminCapabilities, Caller, CallerState, NewPass, PassRequest};
 use crate::provider::{Method, ProviderError};
@@ -436,7 +436,7 @@ impl Desk {
             .and_then(|c| c.watch.as_ref())
             .filter(|w| w.found.is_empty() && !w.timed_out);
         if self.pending.is_some() || watching.is_some() {
-            consider(self.now.plus_ms(SPINNER_PERIOD_MS));
+            consider(self.now.plus_ms(self.spinner_period_ms()));
         }
         if let Some(w) = watching {
             consider(w.deadline);
@@ -445,6 +445,16 @@ impl Desk {
             consider(*hide_at);
         }
         soonest
+    }
+
+    /// How often the spinner moves: fast for a request in flight, once a
+    /// second while only watching the caller register.
+    pub fn spinner_period_ms(&self) -> u64 {
+        if self.pending.is_some() {
+            SPINNER_PERIOD_MS
+        } else {
+            WAITING_PERIOD_MS
+        }
     }
 
     /// The kinds `Reset all` deletes: everything that can stand as a
