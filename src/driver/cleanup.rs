@@ -9,28 +9,32 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+#[derive(Default)]
 pub struct Cleanup {
     jobs: Option<mpsc::UnboundedSender<BoxFuture<'static, ()>>>,
     worker: Option<JoinHandle<()>>,
 }
 
 impl Cleanup {
-    /// Starts the worker; needs a Tokio runtime.
     pub fn new() -> Cleanup {
-        let (tx, mut rx) = mpsc::unbounded_channel::<BoxFuture<'static, ()>>();
-        let worker = tokio::spawn(async move {
-            while let Some(job) = rx.recv().await {
-                job.await;
-            }
-        });
-        Cleanup {
-            jobs: Some(tx),
-            worker: Some(worker),
-        }
+        Cleanup::default()
     }
 
-    /// Queues `job` after the ones already queued.
-    pub fn push(&self, job: impl std::future::Future<Output = ()> + Send + 'static) {
+    /// Queues `job` after the ones already queued. The worker starts with
+    /// the first job (on the runtime the driver runs on).
+    pub fn push(&mut self, job: impl std::future::Future<Output = ()> + Send + 'static) {
+        if self.jobs.is_none() {
+            let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+                return;
+            };
+            let (tx, mut rx) = mpsc::unbounded_channel::<BoxFuture<'static, ()>>();
+            self.worker = Some(runtime.spawn(async move {
+                while let Some(job) = rx.recv().await {
+                    job.await;
+                }
+            }));
+            self.jobs = Some(tx);
+        }
         if let Some(jobs) = &self.jobs {
             let _ = jobs.send(Box::pin(job));
         }
@@ -52,12 +56,6 @@ impl Cleanup {
                 false
             }
         }
-    }
-}
-
-impl Default for Cleanup {
-    fn default() -> Self {
-        Cleanup::new()
     }
 }
 

@@ -124,7 +124,7 @@ struct Driver<'a, X, B: Backend> {
 }
 
 /// What handling one event led to.
-enum Flow {
+enum Outcome {
     Go,
     Quit,
 }
@@ -156,36 +156,39 @@ where
                 Some(()) = enders.next() => Next::Ended,
                 () = sleep_until(wake), if wake.is_some() => Next::Tick,
             };
-            let flow = match next {
+            let outcome = match next {
                 Next::Input(event) => {
-                    let mut flow = self.on_input(event)?;
+                    let mut outcome = self.on_input(event)?;
                     // Take what is already waiting before drawing again.
                     let until = Instant::now() + INPUT_BATCH;
-                    while matches!(flow, Flow::Go) && Instant::now() < until {
+                    while matches!(outcome, Outcome::Go) && Instant::now() < until {
                         // Polled with this task's own waker: crossterm keeps
                         // the first waker it is given, so a throwaway one
                         // (`now_or_never`) would lose the next key.
                         let polled =
                             std::future::poll_fn(|cx| Poll::Ready(input.poll_next_unpin(cx))).await;
                         let Poll::Ready(event) = polled else { break };
-                        flow = self.on_input(event)?;
+                        outcome = self.on_input(event)?;
                     }
-                    flow
+                    outcome
                 }
                 Next::Msg(msg) => match self.exec.receive(msg) {
                     Some(event) => self.feed(event)?,
-                    None => Flow::Go,
+                    None => Outcome::Go,
                 },
                 Next::Ended => self.end()?,
                 Next::Tick => self.feed(X::Machine::common(Common::Tick))?,
             };
-            if let Flow::Quit = flow {
+            if let Outcome::Quit = outcome {
                 return Ok(());
             }
         }
     }
 
-    fn on_input(&mut self, event: Option<io::Result<crossterm::event::Event>>) -> io::Result<Flow> {
+    fn on_input(
+        &mut self,
+        event: Option<io::Result<crossterm::event::Event>>,
+    ) -> io::Result<Outcome> {
         match event {
             // The terminal is gone: end the session as a hang-up would.
             None => self.end(),
@@ -197,32 +200,32 @@ where
                 Input::Common(common) => self.feed(X::Machine::common(common)),
                 Input::Redraw => {
                     self.dirty = true;
-                    Ok(Flow::Go)
+                    Ok(Outcome::Go)
                 }
-                Input::Ignore => Ok(Flow::Go),
+                Input::Ignore => Ok(Outcome::Go),
             },
         }
     }
 
     /// Ends the session the machine's way (wipe, clean-up), and the run
     /// even if the machine did not ask to quit.
-    fn end(&mut self) -> io::Result<Flow> {
+    fn end(&mut self) -> io::Result<Outcome> {
         self.ending = true;
         self.feed(X::Machine::common(Common::Interrupt))?;
-        Ok(Flow::Quit)
+        Ok(Outcome::Quit)
     }
 
     fn now(&self) -> Millis {
         Millis(u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX))
     }
 
-    fn feed(&mut self, event: <X::Machine as Machine>::Event) -> io::Result<Flow> {
+    fn feed(&mut self, event: <X::Machine as Machine>::Event) -> io::Result<Outcome> {
         let now = self.now();
         let machine = self.exec.machine_mut();
         let before = machine.clone();
         let effects = machine.step(now, wall_secs(), event);
         self.dirty |= *self.exec.machine() != before;
-        let mut flow = Flow::Go;
+        let mut outcome = Outcome::Go;
         let mut failed = None;
         for effect in effects {
             let done = match self.exec.execute(effect) {
@@ -238,7 +241,7 @@ where
                     Ok(())
                 }
                 Some(Term::Quit) => {
-                    flow = Flow::Quit;
+                    outcome = Outcome::Quit;
                     self.draw()
                 }
             };
@@ -253,7 +256,7 @@ where
         self.exec.settle();
         match failed {
             Some(e) if !self.ending => Err(e),
-            _ => Ok(flow),
+            _ => Ok(outcome),
         }
     }
 
