@@ -8,6 +8,7 @@ use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use mfa_assist::flow::{self, Event, EventKind, Flow, Millis, Settings};
 use mfa_assist::guide::Guide;
 use mfa_assist::input::{self, Input};
+use mfa_assist::kernel::Machine;
 use mfa_assist::provider::{
     Account, Capabilities, Confirm, Enrollment, Method, MethodKind, TrainingAccount, UsedFor,
 };
@@ -48,7 +49,7 @@ fn step(flow: &mut Flow, kind: EventKind) -> Vec<flow::Effect> {
 
 fn key(flow: &mut Flow, code: KeyCode) -> Vec<flow::Effect> {
     match input::translate(TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE))) {
-        Input::Flow(kind) => step(flow, kind),
+        Input::Common(common) => step(flow, <Flow as Machine>::common(common)),
         _ => Vec::new(),
     }
 }

@@ -1,25 +1,25 @@
-//! The helpdesk driver: waits on the terminal, the provider's answers and
-//! the desk's next timer; feeds each to `helpdesk::update`; runs the
-//! effects; redraws when something changed. Nothing here decides.
+//! The helpdesk's executor: runs the desk's effects against the admin
+//! provider and the records (audit log, case files), and draws the desk.
+//! The loop, the terminal and the end of the session are the driver's
+//! (`crate::driver`).
 
-use crate::app::{Screen, bounded, sleep_until};
 use crate::audit::{Record, Records};
-use crate::flow::{EventKind, Millis, ReqId};
+use crate::driver::{self, Cleanup, Executor, Screen, Term, bounded};
 use crate::guide::Guide;
-use crate::helpdesk::{self, Desk, DeskEffect, DeskEvent, DeskEventKind, timestamp};
-use crate::input::{self, Input};
+use crate::helpdesk::{self, Desk, DeskEffect, DeskEventKind, timestamp};
+use crate::kernel::ReqId;
 use crate::provider::admin::{Admin, Caller};
 use crate::ui::Branding;
 use crate::ui::desk::{self as view, DeskView};
-use futures::{Stream, StreamExt};
-use ratatui::Terminal;
+use futures::Stream;
 use ratatui::backend::Backend;
+use ratatui::{Frame, Terminal};
 use std::io;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
-use tokio::time::{Instant, MissedTickBehavior};
+use tokio::time::MissedTickBehavior;
 
 pub struct DeskApp {
     desk: Desk,
@@ -30,7 +30,7 @@ pub struct DeskApp {
     watcher: Option<AbortHandle>,
     tx: mpsc::UnboundedSender<DeskEventKind>,
     rx: mpsc::UnboundedReceiver<DeskEventKind>,
-    started: Instant,
+    cleanup: Cleanup,
 }
 
 impl DeskApp {
@@ -45,7 +45,7 @@ impl DeskApp {
             watcher: None,
             tx,
             rx,
-            started: Instant::now(),
+            cleanup: Cleanup::new(),
         }
     }
 
@@ -67,17 +67,14 @@ impl DeskApp {
         Ok(())
     }
 
-    fn now(&self) -> Millis {
-        Millis(u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX))
-    }
-
-    /// Runs until the agent quits or the input ends.
+    /// Runs until the agent quits or the session is ended from outside
+    /// (`enders`, or the input ending).
     pub async fn run<B, S, E>(
         mut self,
         terminal: &mut Terminal<B>,
         screen: &mut dyn Screen,
-        mut input: S,
-        mut interrupts: E,
+        input: S,
+        enders: E,
     ) -> io::Result<()>
     where
         B: Backend,
@@ -85,82 +82,7 @@ impl DeskApp {
         S: Stream<Item = io::Result<crossterm::event::Event>> + Unpin,
         E: Stream<Item = ()> + Unpin,
     {
-        let mut dirty = true;
-        loop {
-            if dirty {
-                self.draw(terminal)?;
-                dirty = false;
-            }
-            let wake = self
-                .desk
-                .next_wakeup()
-                .map(|t| self.started + Duration::from_millis(t.0));
-            let kind = tokio::select! {
-                event = input.next() => match event {
-                    None => {
-                        self.stop_watch();
-                        return Ok(());
-                    }
-                    Some(Err(e)) => return Err(e),
-                    Some(Ok(event)) => match input::translate(event) {
-                        Input::Flow(EventKind::Key(key)) => Some(DeskEventKind::Key(key)),
-                        Input::Flow(EventKind::Paste(text)) => Some(DeskEventKind::Paste(text)),
-                        Input::Flow(_) | Input::Ignore => None,
-                        Input::Redraw => { dirty = true; None }
-                    },
-                },
-                Some(kind) = self.rx.recv() => Some(kind),
-                Some(()) = interrupts.next() => Some(DeskEventKind::Interrupt),
-                () = sleep_until(wake), if wake.is_some() => Some(DeskEventKind::Tick),
-            };
-            let Some(kind) = kind else { continue };
-            let event = DeskEvent {
-                at: self.now(),
-                wall: wall_secs(),
-                kind,
-            };
-            let before = self.desk.clone();
-            let effects = helpdesk::update(&mut self.desk, event);
-            dirty |= self.desk != before;
-            for effect in effects {
-                match effect {
-                    DeskEffect::Quit => {
-                        self.stop_watch();
-                        self.draw(terminal)?;
-                        return Ok(());
-                    }
-                    DeskEffect::WipeScreen => {
-                        let other = |e: B::Error| io::Error::other(e.to_string());
-                        terminal.backend_mut().clear().map_err(other)?;
-                        terminal.draw(|_| {}).map_err(other)?;
-                        screen.wipe_scrollback()?;
-                        dirty = true;
-                    }
-                    DeskEffect::CopyCase => {
-                        let text = helpdesk::summary(&self.desk, &self.guide);
-                        screen.copy(&text)?;
-                        let _ = self.tx.send(DeskEventKind::Copied);
-                    }
-                    other => self.run_effect(other),
-                }
-            }
-        }
-    }
-
-    fn draw<B>(&self, terminal: &mut Terminal<B>) -> io::Result<()>
-    where
-        B: Backend,
-        B::Error: std::error::Error + Send + Sync + 'static,
-    {
-        let v = DeskView {
-            desk: &self.desk,
-            guide: &self.guide,
-            branding: &self.branding,
-        };
-        terminal
-            .draw(|frame| view::draw(frame, &v))
-            .map(|_| ())
-            .map_err(|e| io::Error::other(e.to_string()))
+        driver::run(&mut self, terminal, screen, input, enders).await
     }
 
     fn spawn<F>(&self, call: F)
@@ -173,7 +95,7 @@ impl DeskApp {
         });
     }
 
-    fn run_effect(&mut self, effect: DeskEffect) {
+    fn run_effect(&mut self, effect: DeskEffect) -> Option<Term> {
         let admin = Arc::clone(&self.admin);
         match effect {
             DeskEffect::Lookup { req, username } => self.spawn(async move {
@@ -218,7 +140,9 @@ impl DeskApp {
             DeskEffect::SimulateCaller { caller } => admin.simulate_caller_registers(&caller),
             DeskEffect::Audit { caller, entry } => {
                 let settings = &self.desk.settings;
-                let Some(records) = &self.records else { return };
+                let Some(records) = &self.records else {
+                    return None;
+                };
                 records.audit(&Record {
                     ts: timestamp(entry.wall),
                     agent: &settings.agent,
@@ -228,12 +152,14 @@ impl DeskApp {
                 });
             }
             DeskEffect::SaveCase => {
-                let Some(case) = &self.desk.case else { return };
+                let Some(case) = &self.desk.case else {
+                    return None;
+                };
                 let Some(records) = &self.records else {
                     let _ = self
                         .tx
                         .send(DeskEventKind::CaseSaved(Err("no case directory".into())));
-                    return;
+                    return None;
                 };
                 let text = helpdesk::summary(&self.desk, &self.guide);
                 let stamp: String = timestamp(case.closed.unwrap_or(case.opened))
@@ -245,9 +171,13 @@ impl DeskApp {
                     let _ = tx.send(DeskEventKind::CaseSaved(result));
                 });
             }
-            // Handled in the loop: they need the terminal.
-            DeskEffect::Quit | DeskEffect::WipeScreen | DeskEffect::CopyCase => {}
+            DeskEffect::CopyCase => {
+                return Some(Term::Copy(helpdesk::summary(&self.desk, &self.guide)));
+            }
+            DeskEffect::WipeScreen => return Some(Term::Wipe),
+            DeskEffect::Quit => return Some(Term::Quit),
         }
+        None
     }
 
     fn stop_watch(&mut self) {
@@ -257,8 +187,53 @@ impl DeskApp {
     }
 }
 
-fn wall_secs() -> u64 {
-    crate::timefmt::unix_secs(SystemTime::now())
+impl Executor for DeskApp {
+    type Machine = Desk;
+    type Msg = DeskEventKind;
+
+    fn machine(&self) -> &Desk {
+        &self.desk
+    }
+
+    fn machine_mut(&mut self) -> &mut Desk {
+        &mut self.desk
+    }
+
+    fn messages(&mut self) -> &mut mpsc::UnboundedReceiver<DeskEventKind> {
+        &mut self.rx
+    }
+
+    fn receive(&mut self, msg: DeskEventKind) -> Option<DeskEventKind> {
+        Some(msg)
+    }
+
+    fn execute(&mut self, effect: DeskEffect) -> Option<Term> {
+        self.run_effect(effect)
+    }
+
+    fn copied(&mut self, result: io::Result<()>) -> Option<DeskEventKind> {
+        Some(match result {
+            Ok(()) => DeskEventKind::Copied,
+            Err(_) => DeskEventKind::CopyFailed,
+        })
+    }
+
+    fn draw(&self, frame: &mut Frame) {
+        let v = DeskView {
+            desk: &self.desk,
+            guide: &self.guide,
+            branding: &self.branding,
+        };
+        view::draw(frame, &v);
+    }
+
+    fn stop(&mut self) {
+        self.stop_watch();
+    }
+
+    fn cleanup(&mut self) -> &mut Cleanup {
+        &mut self.cleanup
+    }
 }
 
 /// Polls the caller's methods until aborted; every answer goes to the desk,

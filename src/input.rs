@@ -1,13 +1,14 @@
-//! Turns terminal events into flow events. The only place that knows crossterm's key types.
+//! Turns terminal events into what every machine understands. The only
+//! place that knows crossterm's key types.
 
-use crate::flow::EventKind;
+use crate::kernel::Common;
 use crate::keymap::Key;
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// What a terminal event means to the app.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Input {
-    Flow(EventKind),
+    Common(Common),
     /// The window changed size: redraw, nothing else.
     Redraw,
     Ignore,
@@ -17,10 +18,10 @@ pub fn translate(event: TermEvent) -> Input {
     match event {
         // Release events (Windows, kitty protocol) would double every key.
         TermEvent::Key(k) if k.kind != KeyEventKind::Release => match key(k) {
-            Some(key) => Input::Flow(EventKind::Key(key)),
+            Some(key) => Input::Common(Common::Key(key)),
             None => Input::Ignore,
         },
-        TermEvent::Paste(text) => Input::Flow(EventKind::Paste(text)),
+        TermEvent::Paste(text) => Input::Common(Common::Paste(text)),
         TermEvent::Resize(..) | TermEvent::FocusGained => Input::Redraw,
         _ => Input::Ignore,
     }
@@ -69,11 +70,11 @@ mod tests {
     fn ctrl_letters_and_plain_letters_differ() {
         assert_eq!(
             translate(press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            Input::Flow(EventKind::Key(Key::Ctrl('c')))
+            Input::Common(Common::Key(Key::Ctrl('c')))
         );
         assert_eq!(
             translate(press(KeyCode::Char('C'), KeyModifiers::SHIFT)),
-            Input::Flow(EventKind::Key(Key::Char('C')))
+            Input::Common(Common::Key(Key::Char('C')))
         );
     }
 

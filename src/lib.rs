@@ -1,6 +1,8 @@
 //! mfa-assist: a terminal assistant for recovering multi-factor sign-in.
 //!
-//! `flow` decides, `app` executes, `ui` draws, `provider` talks.
+//! `flow` and `helpdesk` decide (on the shared `kernel`), `driver` runs
+//! them with `app` and `desk_app` executing their effects, `ui` draws,
+//! `provider` talks.
 
 pub mod app;
 pub mod audit;
@@ -8,10 +10,12 @@ pub mod check;
 pub mod clipboard;
 pub mod config;
 pub mod desk_app;
+pub mod driver;
 pub mod flow;
 pub mod guide;
 pub mod helpdesk;
 pub mod input;
+pub mod kernel;
 pub mod keymap;
 pub mod manual;
 pub mod provider;
@@ -21,11 +25,10 @@ pub mod terminal;
 pub mod timefmt;
 pub mod ui;
 
-use std::io;
 use std::path::Path;
 
-/// Runs the app on the real terminal until the person quits (or, in kiosk
-/// mode, until SIGTERM/SIGHUP). The terminal is restored on every path.
+/// Runs the kiosk (or single-user) app on the real terminal until the
+/// person quits or the session is ended from outside.
 pub async fn run(config: config::Config, scenario: Option<&Path>) -> Result<(), String> {
     let provider = setup::provider(&config, scenario)?;
     let mut flow = flow::Flow::new(setup::settings(&config, provider.as_ref()));
@@ -36,20 +39,7 @@ pub async fn run(config: config::Config, scenario: Option<&Path>) -> Result<(), 
         guide::Guide::built_in(),
         setup::look(&config),
     );
-
-    let mut guard = terminal::TerminalGuard::enter(config.kiosk.enabled)
-        .map_err(|e| format!("cannot open the terminal: {e}"))?;
-    let input = crossterm::event::EventStream::new();
-    let result = app
-        .run(
-            &mut guard.terminal,
-            &mut terminal::RealScreen,
-            input,
-            interrupts(),
-        )
-        .await;
-    drop(guard);
-    result.map_err(|e: io::Error| format!("terminal error: {e}"))
+    on_terminal(config.kiosk.enabled, app).await
 }
 
 /// Runs helpdesk mode on the real terminal until the agent quits.
@@ -66,44 +56,26 @@ pub async fn run_helpdesk(config: config::Config, scenario: Option<&Path>) -> Re
         setup::look(&config).branding,
     );
     app.open_records(&paths.audit_log, &paths.case_dir)?;
-
-    let mut guard = terminal::TerminalGuard::enter(false)
-        .map_err(|e| format!("cannot open the terminal: {e}"))?;
-    let input = crossterm::event::EventStream::new();
-    let result = app
-        .run(
-            &mut guard.terminal,
-            &mut terminal::RealScreen,
-            input,
-            interrupts(),
-        )
-        .await;
-    drop(guard);
-    result.map_err(|e: io::Error| format!("terminal error: {e}"))
+    on_terminal(false, app).await
 }
 
-/// SIGTERM, SIGHUP and SIGINT as a stream (SIGINT only arrives when the
-/// terminal is not in raw mode, e.g. `kill -INT`).
-fn interrupts() -> futures::stream::BoxStream<'static, ()> {
-    #[cfg(unix)]
-    {
-        use futures::StreamExt;
-        use tokio::signal::unix::{SignalKind, signal};
-        let kinds = [
-            SignalKind::terminate(),
-            SignalKind::hangup(),
-            SignalKind::interrupt(),
-        ];
-        let streams: Vec<_> = kinds
-            .into_iter()
-            .filter_map(|k| signal(k).ok())
-            .map(|mut s| futures::stream::poll_fn(move |cx| s.poll_recv(cx)).boxed())
-            .collect();
-        futures::stream::select_all(streams).boxed()
-    }
-    #[cfg(not(unix))]
-    {
-        use futures::StreamExt;
-        futures::stream::pending().boxed()
-    }
+/// Takes over the terminal (restored on every path), with what ends a
+/// session from outside caught first, and runs the driver on it.
+/// `wipe_on_exit`: the kiosk also clears the normal screen and its
+/// scrollback on the way out.
+async fn on_terminal<X: driver::Executor>(wipe_on_exit: bool, mut exec: X) -> Result<(), String> {
+    let enders = driver::session_enders();
+    let mut guard = terminal::TerminalGuard::enter(wipe_on_exit)
+        .map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let input = driver::tty::Unstick::new(crossterm::event::EventStream::new());
+    let result = driver::run(
+        &mut exec,
+        &mut guard.terminal,
+        &mut terminal::RealScreen,
+        input,
+        enders,
+    )
+    .await;
+    drop(guard);
+    result.map_err(|e| format!("terminal error: {e}"))
 }

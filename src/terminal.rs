@@ -21,8 +21,11 @@ static HOOK: Once = Once::new();
 /// it in 1 KiB pieces, and a terminal can show the half-drawn frame between.
 const FRAME_BUFFER: usize = 64 * 1024;
 
+/// The real terminal as ratatui draws on it.
+pub type Tui = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
 pub struct TerminalGuard {
-    pub terminal: Terminal<CrosstermBackend<BufWriter<Stdout>>>,
+    pub terminal: Tui,
 }
 
 impl TerminalGuard {
@@ -100,7 +103,7 @@ fn install_panic_hook() {
 /// Wipes the real terminal's scrollback for the driver.
 pub struct RealScreen;
 
-impl crate::app::Screen for RealScreen {
+impl crate::driver::Screen for RealScreen {
     fn wipe_scrollback(&mut self) -> io::Result<()> {
         let mut out = io::stdout();
         execute!(out, Clear(ClearType::Purge))

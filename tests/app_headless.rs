@@ -5,84 +5,18 @@
 //! Covers what flow tests cannot: effects actually run, answers come back
 //! through tasks, stale answers are dropped, timers fire.
 
-use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
-use futures::channel::mpsc;
-use mfa_assist::app::{App, Look, NoScrollback};
+#[path = "support/headless.rs"]
+mod headless;
+
+use crossterm::event::KeyCode;
+use headless::{Harness, Recorder};
+use mfa_assist::app::{App, Look};
 use mfa_assist::flow::{Flow, Settings};
 use mfa_assist::guide::Guide;
 use mfa_assist::provider::Provider;
 use mfa_assist::provider::training::TrainingTenant;
-use ratatui::Terminal;
-use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
-use ratatui::buffer::Cell;
-use ratatui::layout::{Position, Size};
-use std::convert::Infallible;
-use std::io;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
-
-/// A TestBackend the test can read while the app draws into it.
-#[derive(Clone)]
-struct Shared(Arc<Mutex<TestBackend>>);
-
-impl Shared {
-    fn screen(&self) -> String {
-        let backend = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let buffer = backend.buffer();
-        let mut out = String::new();
-        for y in 0..buffer.area.height {
-            for x in 0..buffer.area.width {
-                out.push_str(buffer[(x, y)].symbol());
-            }
-            out.push('\n');
-        }
-        out
-    }
-}
-
-impl Backend for Shared {
-    type Error = Infallible;
-    fn draw<'a, I>(&mut self, content: I) -> Result<(), Infallible>
-    where
-        I: Iterator<Item = (u16, u16, &'a Cell)>,
-    {
-        self.0.lock().unwrap().draw(content)
-    }
-    fn hide_cursor(&mut self) -> Result<(), Infallible> {
-        self.0.lock().unwrap().hide_cursor()
-    }
-    fn show_cursor(&mut self) -> Result<(), Infallible> {
-        self.0.lock().unwrap().show_cursor()
-    }
-    fn get_cursor_position(&mut self) -> Result<Position, Infallible> {
-        self.0.lock().unwrap().get_cursor_position()
-    }
-    fn set_cursor_position<P: Into<Position>>(&mut self, p: P) -> Result<(), Infallible> {
-        self.0.lock().unwrap().set_cursor_position(p)
-    }
-    fn clear(&mut self) -> Result<(), Infallible> {
-        self.0.lock().unwrap().clear()
-    }
-    fn clear_region(&mut self, t: ClearType) -> Result<(), Infallible> {
-        self.0.lock().unwrap().clear_region(t)
-    }
-    fn size(&self) -> Result<Size, Infallible> {
-        self.0.lock().unwrap().size()
-    }
-    fn window_size(&mut self) -> Result<WindowSize, Infallible> {
-        self.0.lock().unwrap().window_size()
-    }
-    fn flush(&mut self) -> Result<(), Infallible> {
-        self.0.lock().unwrap().flush()
-    }
-}
-
-struct Harness {
-    keys: mpsc::UnboundedSender<io::Result<TermEvent>>,
-    interrupts: mpsc::UnboundedSender<()>,
-    screen: Shared,
-    done: tokio::task::JoinHandle<io::Result<()>>,
-}
 
 fn settings(provider: &dyn Provider, idle_ms: u64) -> Settings {
     Settings {
@@ -98,21 +32,7 @@ fn start_with(tenant: TrainingTenant, idle_ms: u64, size: (u16, u16)) -> Harness
     let provider: Arc<dyn Provider> = Arc::new(tenant);
     let flow = Flow::new(settings(provider.as_ref(), idle_ms));
     let app = App::new(flow, provider, Guide::built_in(), Look::default());
-    let screen = Shared(Arc::new(Mutex::new(TestBackend::new(size.0, size.1))));
-    let (keys, key_rx) = mpsc::unbounded();
-    let (interrupts, int_rx) = mpsc::unbounded();
-    let backend = screen.clone();
-    let done = tokio::spawn(async move {
-        let mut terminal = Terminal::new(backend).map_err(|e| io::Error::other(e.to_string()))?;
-        app.run(&mut terminal, &mut NoScrollback, key_rx, int_rx)
-            .await
-    });
-    Harness {
-        keys,
-        interrupts,
-        screen,
-        done,
-    }
+    headless::start(app, size, Recorder::default())
 }
 
 fn start(delay_ms: u64) -> Harness {
@@ -123,70 +43,20 @@ fn start(delay_ms: u64) -> Harness {
     )
 }
 
-impl Harness {
-    fn key(&self, code: KeyCode) {
-        let _ = self
-            .keys
-            .unbounded_send(Ok(TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE))));
-    }
-
-    fn ctrl(&self, c: char) {
-        let _ = self.keys.unbounded_send(Ok(TermEvent::Key(KeyEvent::new(
-            KeyCode::Char(c),
-            KeyModifiers::CONTROL,
-        ))));
-    }
-
-    fn text(&self, s: &str) {
-        for c in s.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    fn paste(&self, s: &str) {
-        let _ = self
-            .keys
-            .unbounded_send(Ok(TermEvent::Paste(s.to_string())));
-    }
-
-    async fn wait_for(&self, needle: &str) -> String {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-        loop {
-            let screen = self.screen.screen();
-            if screen.contains(needle) {
-                return screen;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "waited 5 s for {needle:?}; the screen is:\n{screen}"
-            );
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    }
-
-    async fn sign_in(&self, user: &str, pass: &str) {
-        self.key(KeyCode::Enter);
-        self.wait_for("Username").await;
-        self.text(user);
-        self.key(KeyCode::Enter);
-        self.text(pass);
-        self.key(KeyCode::Enter);
-    }
-
-    async fn finish(self) -> io::Result<()> {
-        let _ = self.interrupts.unbounded_send(());
-        tokio::time::timeout(Duration::from_secs(5), self.done)
-            .await
-            .map_err(|_| io::Error::other("app did not stop on interrupt"))?
-            .map_err(|e| io::Error::other(e.to_string()))?
-    }
+async fn sign_in(h: &Harness, user: &str, pass: &str) {
+    h.key(KeyCode::Enter);
+    h.wait_for("Username").await;
+    h.text(user);
+    h.key(KeyCode::Enter);
+    h.text(pass);
+    h.key(KeyCode::Enter);
 }
 
 #[tokio::test]
 async fn wrong_pass_then_right_pass_shows_the_methods_table() {
     let h = start(0);
     h.wait_for("Recover your sign-in").await;
-    h.sign_in("alex", "Tap-Alex-0000").await;
+    sign_in(&h, "alex", "Tap-Alex-0000").await;
     h.wait_for("2 attempts left").await;
     h.text("Tap-Alex-4821");
     h.key(KeyCode::Enter);
@@ -202,7 +72,7 @@ async fn wrong_pass_then_right_pass_shows_the_methods_table() {
 #[tokio::test]
 async fn a_sign_in_abandoned_with_esc_does_not_come_back() {
     let h = start(300);
-    h.sign_in("alex", "Tap-Alex-4821").await;
+    sign_in(&h, "alex", "Tap-Alex-4821").await;
     h.wait_for("Checking your pass").await;
     h.key(KeyCode::Esc);
     h.wait_for("Recover your sign-in").await;
@@ -216,7 +86,7 @@ async fn a_sign_in_abandoned_with_esc_does_not_come_back() {
 #[tokio::test]
 async fn simulated_phone_approves_the_new_authenticator() {
     let h = start(0);
-    h.sign_in("alex", "Tap-Alex-4821").await;
+    sign_in(&h, "alex", "Tap-Alex-4821").await;
     h.wait_for("iPhone 11").await;
     h.key(KeyCode::Char('a'));
     h.wait_for("Which method").await;
@@ -243,7 +113,7 @@ async fn an_unanswered_notification_times_out_and_can_be_sent_again() {
         .unwrap()
         .with_delay(Duration::ZERO);
     let h = start_with(tenant, 0, (100, 40));
-    h.sign_in("alex", "Tap-Alex-4821").await;
+    sign_in(&h, "alex", "Tap-Alex-4821").await;
     h.wait_for("Signed in as").await;
     for key in [
         KeyCode::Char('a'),
@@ -271,7 +141,7 @@ async fn idle_session_is_signed_out_and_wiped() {
         400,
         (100, 40),
     );
-    h.sign_in("alex", "Tap-Alex-4821").await;
+    sign_in(&h, "alex", "Tap-Alex-4821").await;
     h.wait_for("Signed in as").await;
     let screen = h.wait_for("signed out because nothing happened").await;
     assert!(!screen.contains("alex@"), "{screen}");
@@ -304,7 +174,7 @@ async fn unreachable_provider_says_so() {
         .unwrap()
         .with_delay(Duration::ZERO);
     let h = start_with(tenant, 0, (100, 40));
-    h.sign_in("alex", "Tap-Alex-4821").await;
+    sign_in(&h, "alex", "Tap-Alex-4821").await;
     h.wait_for("can't reach the sign-in service").await;
     h.finish().await.unwrap();
 }

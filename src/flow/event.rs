@@ -2,23 +2,9 @@
 //! the passing of time. Every event carries the time it happened, so the flow
 //! never reads a clock.
 
-use super::ReqId;
+use crate::kernel::{Answer, Millis, ReqId};
 use crate::keymap::Key;
-use crate::provider::{Account, Approval, Enrollment, Method, ProviderError};
-
-/// Milliseconds on a monotonic clock that starts when the app starts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Millis(pub u64);
-
-impl Millis {
-    pub fn plus_ms(self, ms: u64) -> Millis {
-        Millis(self.0.saturating_add(ms))
-    }
-
-    pub fn since(self, earlier: Millis) -> u64 {
-        self.0.saturating_sub(earlier.0)
-    }
-}
+use crate::provider::{Account, Approval, Enrollment, Method};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
@@ -31,8 +17,6 @@ impl Event {
         Event { at, kind }
     }
 }
-
-pub type Answer<T> = Result<T, ProviderError>;
 
 /// What the driver passes on of a `provider::DeviceCode`: not the device
 /// code itself, which stays with the poller.
@@ -50,7 +34,8 @@ pub enum EventKind {
     Paste(String),
     /// A timer the flow asked for (see `Flow::next_wakeup`) went off.
     Tick,
-    /// Ctrl-C outside the terminal's raw mode, SIGTERM, SIGHUP.
+    /// Ctrl-C outside the terminal's raw mode, SIGTERM, SIGHUP, SIGQUIT,
+    /// or the terminal went away (see `kernel::Common::Interrupt`).
     Interrupt,
     SignedIn {
         req: ReqId,

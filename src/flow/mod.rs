@@ -3,24 +3,22 @@
 
 mod effect;
 mod event;
+mod machine;
+mod pace;
 mod update;
 
+pub use crate::kernel::{Answer, Millis, ReqId};
 pub use effect::Effect;
-pub use event::{Answer, DeviceCodeInfo, Event, EventKind, Millis};
+pub use event::{DeviceCodeInfo, Event, EventKind};
 pub use update::update;
 
 use crate::keymap::{Action, Context};
 use crate::provider::{Account, Capabilities, Enrollment, Method, MethodKind, ProviderError};
 use crate::secret::Secret;
 
-/// Names one request so a late answer to an abandoned one can be dropped.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ReqId(pub u64);
-
 /// Longest username or pass we accept; longer pastes are refused whole.
 pub const MAX_FIELD_CHARS: usize = 256;
-/// Spinner frames advance this often while something is in flight.
-pub const SPINNER_PERIOD_MS: u64 = 100;
+pub use crate::kernel::SPINNER_PERIOD_MS;
 /// "Still there? Press any key" shows this long before the idle sign-out
 /// (or for the last half of a timeout shorter than twice this).
 pub const IDLE_WARNING_MS: u64 = 30_000;
@@ -74,12 +72,7 @@ pub enum Op {
     Approval,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Pending {
-    pub req: ReqId,
-    pub op: Op,
-    pub since: Millis,
-}
+pub type Pending = crate::kernel::Pending<Op>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ApprovalState {
@@ -272,7 +265,7 @@ pub struct Flow {
     pub notice: Option<Notice>,
     pub now: Millis,
     pub last_input: Millis,
-    next_req: u64,
+    next_req: crate::kernel::ReqIds,
 }
 
 impl Flow {
@@ -297,7 +290,7 @@ impl Flow {
             notice: None,
             now: Millis(0),
             last_input: Millis(0),
-            next_req: 0,
+            next_req: crate::kernel::ReqIds::default(),
         }
     }
 
@@ -385,7 +378,7 @@ impl Flow {
             || watching.is_some()
             || matches!(&self.screen, Screen::ProveApproval { state, .. } if state.is_open());
         if spinning {
-            consider(self.now.plus_ms(SPINNER_PERIOD_MS));
+            consider(self.now.plus_ms(self.spinner_period_ms()));
         }
         if let Some(watch) = watching {
             consider(watch.deadline);
@@ -469,8 +462,7 @@ impl Flow {
     }
 
     fn next_req(&mut self) -> ReqId {
-        self.next_req += 1;
-        ReqId(self.next_req)
+        self.next_req.issue()
     }
 
     /// Every screen that needs an account has one, every screen that shows

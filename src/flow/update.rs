@@ -72,26 +72,12 @@ fn expired<T>(flow: &mut Flow, op: Op, answer: &Answer<T>) -> Option<Vec<Effect>
     }
 }
 
-/// True when `req` is the request in flight for `op` (and clears it). Late
-/// answers to abandoned requests return false and are dropped.
 fn take_pending(flow: &mut Flow, req: ReqId, op: Op) -> bool {
-    match flow.pending {
-        Some(p) if p.req == req && p.op == op => {
-            flow.pending = None;
-            true
-        }
-        _ => false,
-    }
+    crate::kernel::take_pending(&mut flow.pending, req, op)
 }
 
 fn start(flow: &mut Flow, op: Op) -> ReqId {
-    let req = flow.next_req();
-    flow.pending = Some(Pending {
-        req,
-        op,
-        since: flow.now,
-    });
-    req
+    crate::kernel::start(&mut flow.pending, &mut flow.next_req, flow.now, op)
 }
 
 fn on_key(flow: &mut Flow, key: Key) -> Vec<Effect> {
@@ -341,11 +327,11 @@ fn on_paste(flow: &mut Flow, text: &str) {
             field,
             ..
         } => {
-            let room = match field {
-                Field::Username => MAX_FIELD_CHARS - username.chars().count().min(MAX_FIELD_CHARS),
-                Field::Pass => MAX_FIELD_CHARS - pass.char_count().min(MAX_FIELD_CHARS),
+            let existing = match field {
+                Field::Username => username.chars().count(),
+                Field::Pass => pass.char_count(),
             };
-            if clean.chars().count() > room {
+            if !crate::kernel::paste_fits(existing, &clean, MAX_FIELD_CHARS) {
                 flow.notice = Some(Notice::PasteTooLong);
                 return;
             }

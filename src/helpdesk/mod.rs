@@ -7,6 +7,7 @@
 //! has passed, and the case record says which checks were used.
 
 mod case;
+mod machine;
 mod novelty;
 pub mod script;
 mod update;
@@ -15,7 +16,8 @@ pub use case::{Change, Entry, summary, timestamp};
 pub use script::{ScriptLine, script};
 pub use update::update;
 
-use crate::flow::{Answer, Millis, Platform, ReqId, SPINNER_PERIOD_MS};
+use crate::flow::Platform;
+use crate::kernel::{Answer, Millis, ReqId, ReqIds, SPINNER_PERIOD_MS, WAITING_PERIOD_MS};
 use crate::keymap::{Action, Context, Key};
 use crate::provider::admin::{
     AdminCapabilities, Caller, CallerState, NewPass, PassRequest, Privilege,
@@ -109,6 +111,8 @@ pub enum DeskEventKind {
     CaseSaved(Result<String, String>),
     /// The summary was offered to the terminal's clipboard.
     Copied,
+    /// The terminal could not be written to: nothing was copied.
+    CopyFailed,
     /// The audit log could not be written.
     RecordFailed(String),
 }
@@ -173,12 +177,7 @@ pub enum DeskOp {
     Revoke,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DeskPending {
-    pub req: ReqId,
-    pub op: DeskOp,
-    pub since: Millis,
-}
+pub type DeskPending = crate::kernel::Pending<DeskOp>;
 
 /// Where identity verification stands for this call.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -262,6 +261,7 @@ pub enum DeskNotice {
     Busy,
     WatchTimedOut,
     Copied,
+    CopyFailed,
     SaveFailed(String),
 }
 
@@ -384,7 +384,7 @@ pub struct Desk {
     pub notice: Option<DeskNotice>,
     pub now: Millis,
     pub wall: u64,
-    next_req: u64,
+    next_req: ReqIds,
 }
 
 impl Desk {
@@ -403,14 +403,12 @@ impl Desk {
             notice: None,
             now: Millis(0),
             wall: 0,
-            next_req: 1,
+            next_req: ReqIds::default(),
         }
     }
 
     fn next_req(&mut self) -> ReqId {
-        let id = ReqId(self.next_req);
-        self.next_req = self.next_req.wrapping_add(1);
-        id
+        self.next_req.issue()
     }
 
     pub fn language(&self) -> &str {
@@ -491,7 +489,7 @@ impl Desk {
             .and_then(|c| c.watch.as_ref())
             .filter(|w| w.found.is_empty() && !w.timed_out);
         if self.pending.is_some() || watching.is_some() {
-            consider(self.now.plus_ms(SPINNER_PERIOD_MS));
+            consider(self.now.plus_ms(self.spinner_period_ms()));
         }
         if let Some(w) = watching {
             consider(w.deadline);
@@ -500,6 +498,16 @@ impl Desk {
             consider(*hide_at);
         }
         soonest
+    }
+
+    /// How often the spinner moves: fast for a request in flight, once a
+    /// second while only watching the caller register.
+    pub fn spinner_period_ms(&self) -> u64 {
+        if self.pending.is_some() {
+            SPINNER_PERIOD_MS
+        } else {
+            WAITING_PERIOD_MS
+        }
     }
 
     /// The kinds `Reset all` deletes: everything that can stand as a

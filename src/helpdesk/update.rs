@@ -40,27 +40,19 @@ pub fn update(desk: &mut Desk, event: DeskEvent) -> Vec<DeskEffect> {
             desk.notice = Some(DeskNotice::Copied);
             Vec::new()
         }
+        DeskEventKind::CopyFailed => {
+            desk.notice = Some(DeskNotice::CopyFailed);
+            Vec::new()
+        }
     }
 }
 
 fn take_pending(desk: &mut Desk, req: ReqId, op: DeskOp) -> bool {
-    match desk.pending {
-        Some(p) if p.req == req && p.op == op => {
-            desk.pending = None;
-            true
-        }
-        _ => false,
-    }
+    crate::kernel::take_pending(&mut desk.pending, req, op)
 }
 
 fn start(desk: &mut Desk, op: DeskOp) -> ReqId {
-    let req = desk.next_req();
-    desk.pending = Some(DeskPending {
-        req,
-        op,
-        since: desk.now,
-    });
-    req
+    crate::kernel::start(&mut desk.pending, &mut desk.next_req, desk.now, op)
 }
 
 /// A record of `change` now, for the case and the audit log.
@@ -150,7 +142,7 @@ fn on_paste(desk: &mut Desk, text: &str) {
         return;
     };
     let clean: String = text.trim().chars().filter(|c| !c.is_control()).collect();
-    if username.chars().count() + clean.chars().count() > MAX_USERNAME_CHARS {
+    if !crate::kernel::paste_fits(username.chars().count(), &clean, MAX_USERNAME_CHARS) {
         desk.notice = Some(DeskNotice::PasteTooLong);
         return;
     }

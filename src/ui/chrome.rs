@@ -2,7 +2,7 @@
 //! the keys, and the message for a terminal too small to use.
 
 use super::{MIN_HEIGHT, MIN_WIDTH, View, theme};
-use crate::flow::{Flow, Op, SPINNER_PERIOD_MS, Screen};
+use crate::flow::{Flow, Op, Screen};
 use crate::keymap::{self, Action, Key};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -200,7 +200,7 @@ pub fn too_small(frame: &mut Frame, view: &View, area: Rect) {
 /// A spinner frame for `op`, derived from the flow's clock so redraws agree.
 pub fn spinner(flow: &Flow) -> &'static str {
     let since = flow.pending.map_or(flow.now.0, |p| flow.now.since(p.since));
-    let i = usize::try_from(since / SPINNER_PERIOD_MS).unwrap_or(0) % SPINNER.len();
+    let i = usize::try_from(since / flow.spinner_period_ms()).unwrap_or(0) % SPINNER.len();
     SPINNER.get(i).copied().unwrap_or("*")
 }
 

@@ -71,6 +71,24 @@ fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
+/// Printed before the app starts (see [`Launch::sentinel_lines`]).
+pub const SENTINEL: &str = "SENTINEL-BEFORE-THE-APP";
+
+/// Extras for starting the app.
+#[derive(Default)]
+pub struct Launch {
+    /// Print this many numbered [`SENTINEL`] lines first, more than the
+    /// window holds, so some are on the screen and some in the scrollback:
+    /// a wipe must take both.
+    pub sentinel_lines: Option<u16>,
+    /// Run the app in a session of its own (`setsid`): the terminal is
+    /// then not its controlling terminal, and when the terminal closes it
+    /// gets no SIGHUP, only end-of-file.
+    pub own_session: bool,
+    /// Set for the app (e.g. `NO_COLOR`, `TERM`).
+    pub env: Vec<(String, String)>,
+}
+
 /// One private tmux server running the app in a window of a given size.
 pub struct Tmux {
     socket: String,
@@ -99,7 +117,7 @@ impl Tmux {
         config_text: &str,
         args: &[&str],
     ) -> Tmux {
-        Self::start_with_env(tag, width, height, config_text, args, &[])
+        Tmux::start_with_env(tag, width, height, config_text, args, &[])
     }
 
     /// As `start_with_config`, with `env` set for the app (e.g. `NO_COLOR`, `TERM`).
@@ -110,6 +128,24 @@ impl Tmux {
         config_text: &str,
         args: &[&str],
         env: &[(&str, &str)],
+    ) -> Tmux {
+        let launch = Launch {
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Launch::default()
+        };
+        Tmux::launch(tag, (width, height), config_text, args, &launch)
+    }
+
+    /// As [`Tmux::start_with_config`], with the extras of [`Launch`].
+    pub fn launch(
+        tag: &str,
+        (width, height): (u16, u16),
+        config_text: &str,
+        args: &[&str],
+        launch: &Launch,
     ) -> Tmux {
         require_tmux();
         static SEQ: AtomicU32 = AtomicU32::new(0);
@@ -135,7 +171,8 @@ impl Tmux {
         std::fs::write(&config, config_text)
             .unwrap_or_else(|e| panic!("cannot write {}: {e}", config.display()));
 
-        let mut app: Vec<String> = env
+        let mut app: Vec<String> = launch
+            .env
             .iter()
             .map(|(k, v)| format!("{k}={}", sh_quote(v)))
             .collect();
@@ -152,12 +189,17 @@ impl Tmux {
         std::fs::write(
             &script,
             format!(
-                "{app} 2>{stderr}\n\
+                "{prelude}{setsid}{app} 2>{stderr}\n\
                  status=$?\n\
                  printf '\\nEXITED:%s\\n' \"$status\"\n\
                  printf 'STTY: %s\\n' \"$(stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\{{0,1\\}}\\(icanon\\|echo\\|isig\\|opost\\)' | tr '\\n' ' ')\"\n\
                  exec sleep 600\n",
                 app = app.join(" "),
+                prelude = launch
+                    .sentinel_lines
+                    .map(|n| format!("for i in $(seq 1 {n}); do echo \"{SENTINEL} $i\"; done\n"))
+                    .unwrap_or_default(),
+                setsid = if launch.own_session { "setsid " } else { "" },
                 stderr = sh_quote(&tmux.stderr_path().to_string_lossy()),
             ),
         )
@@ -312,12 +354,15 @@ impl Tmux {
         let start = Instant::now();
         loop {
             let screen = self.screen();
+            // A screen that keeps changing (a spinner) while `done` holds
+            // must not keep the wait from its deadline either.
             if done(&screen) {
                 std::thread::sleep(SETTLE);
                 if self.screen() == screen {
                     return screen;
                 }
-                continue;
+            } else {
+                std::thread::sleep(POLL);
             }
             if start.elapsed() >= timeout {
                 panic!(
@@ -326,7 +371,6 @@ impl Tmux {
                     self.diagnostics(&screen)
                 );
             }
-            std::thread::sleep(POLL);
         }
     }
 
@@ -387,6 +431,16 @@ impl Tmux {
         } else {
             format!("\n----- app stderr -----\n{}", stderr.trim_end())
         }
+    }
+}
+
+impl Tmux {
+    /// Closes the terminal: the tmux server goes, and with it the pane's
+    /// pseudo-terminal (its shell gets SIGHUP; an app in a session of its
+    /// own only sees the terminal hang up).
+    #[allow(dead_code)] // not every test binary closes the terminal
+    pub fn close_terminal(&self) {
+        let _ = self.tmux(&["kill-server"]);
     }
 }
 

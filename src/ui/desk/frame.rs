@@ -2,7 +2,6 @@
 //! identity state, the keys footer, notices, and the help overlay.
 
 use super::DeskView;
-use crate::flow::SPINNER_PERIOD_MS;
 use crate::helpdesk::{DeskNotice, DeskOp, Verification};
 use crate::provider::ProviderError;
 use crate::ui::chrome::{key_units, unit_lines};
@@ -132,7 +131,7 @@ pub fn help(frame: &mut Frame, view: &DeskView, area: Rect) {
 fn spinner(view: &DeskView) -> &'static str {
     let desk = view.desk;
     let since = desk.pending.map_or(desk.now.0, |p| desk.now.since(p.since));
-    let i = usize::try_from(since / SPINNER_PERIOD_MS).unwrap_or(0) % SPINNER.len();
+    let i = usize::try_from(since / desk.spinner_period_ms()).unwrap_or(0) % SPINNER.len();
     SPINNER.get(i).copied().unwrap_or("*")
 }
 
@@ -197,6 +196,7 @@ fn describe(view: &DeskView, notice: &DeskNotice) -> (String, Style) {
         DeskNotice::Busy => (view.t("notice.busy").into(), theme::warning()),
         DeskNotice::WatchTimedOut => (view.t("desk.watch_timed_out").into(), theme::warning()),
         DeskNotice::Copied => (view.t("desk.copied").into(), theme::ok()),
+        DeskNotice::CopyFailed => (view.t("desk.copy_failed").into(), theme::warning()),
         DeskNotice::SaveFailed(why) => {
             (view.f("desk.save_failed", &[("why", why)]), theme::error())
         }

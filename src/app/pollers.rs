@@ -1,0 +1,188 @@
+//! The kiosk's long-running provider work: sending and polling a test
+//! notification, watching for the phone's registration, a device-code
+//! sign-in. Each reports to the flow through the app's channel and ends
+//! when the flow stops listening.
+
+use super::Msg;
+use crate::driver::bounded;
+use crate::flow::{self, EventKind, ReqId};
+use crate::provider::{Approval, DevicePoll, Provider, ProviderError, Session};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, MissedTickBehavior};
+
+/// Sends the notification, then polls until it is answered or the deadline
+/// passes. `Delay` keeps a stalled laptop from firing a burst of polls.
+pub(super) async fn poll_approval(
+    provider: Arc<dyn Provider>,
+    session: Arc<Session>,
+    enrollment_id: String,
+    req: ReqId,
+    every: Duration,
+    timeout: Duration,
+    tx: mpsc::UnboundedSender<Msg>,
+) {
+    // Ok while the app still listens; a closed channel ends the poller.
+    let send = |answer| {
+        tx.send(Msg::Flow(EventKind::ApprovalPolled { req, answer }))
+            .is_ok()
+    };
+    let deadline = Instant::now() + timeout;
+    // Sending is retried like polling: a network blip must not end the test.
+    loop {
+        match bounded(provider.request_approval(&session, &enrollment_id)).await {
+            Ok(()) => break,
+            Err(e) if e.is_transient() && Instant::now() + every < deadline => {
+                if !send(Err(e)) {
+                    return;
+                }
+                tokio::time::sleep(every).await;
+            }
+            Err(e) => {
+                send(Err(e));
+                return;
+            }
+        }
+    }
+    // Sent: the flow moves from "sending" to "waiting".
+    if !send(Ok(Approval::Pending)) {
+        return;
+    }
+    let finished = poll_until(
+        deadline,
+        every,
+        || provider.poll_approval(&session, &enrollment_id),
+        |a| *a != Approval::Pending,
+        send,
+    )
+    .await;
+    if !finished {
+        send(Ok(Approval::Expired));
+    }
+}
+
+/// Calls `poll` every `every` until `done` says the answer is final, an
+/// error is not worth retrying, the flow stops listening, or `deadline`
+/// passes (then returns false). `Delay` keeps a stalled laptop from firing
+/// a burst of polls; a 429's Retry-After is waited out on top.
+async fn poll_until<'a, T, P, F>(
+    deadline: Instant,
+    every: Duration,
+    poll: P,
+    done: impl Fn(&T) -> bool,
+    send: impl Fn(Result<T, ProviderError>) -> bool,
+) -> bool
+where
+    P: Fn() -> F,
+    F: Future<Output = Result<T, ProviderError>> + 'a,
+{
+    let mut interval = tokio::time::interval(every.max(Duration::from_millis(200)));
+    interval.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {}
+            () = tokio::time::sleep_until(deadline) => return false,
+        }
+        let answer = bounded(poll()).await;
+        let finished = match &answer {
+            Ok(value) => done(value),
+            Err(e) => !e.is_transient(),
+        };
+        if let Err(ProviderError::RateLimited {
+            retry_after: Some(wait),
+        }) = &answer
+        {
+            let left = deadline.saturating_duration_since(Instant::now());
+            tokio::time::sleep((*wait).min(left)).await;
+        }
+        if !send(answer) || finished {
+            return true;
+        }
+    }
+}
+
+/// Asks every `every` whether the phone has registered the new method,
+/// until it has, a final error, or `timeout` (the flow keeps its own
+/// deadline too).
+pub(super) async fn watch_registration(
+    provider: Arc<dyn Provider>,
+    session: Arc<Session>,
+    enrollment_id: String,
+    req: ReqId,
+    every: Duration,
+    timeout: Duration,
+    tx: mpsc::UnboundedSender<Msg>,
+) {
+    poll_until(
+        Instant::now() + timeout,
+        every,
+        || provider.poll_registration(&session, &enrollment_id),
+        |registered| *registered,
+        |answer| {
+            tx.send(Msg::Flow(EventKind::RegistrationPolled { req, answer }))
+                .is_ok()
+        },
+    )
+    .await;
+}
+
+/// Device-code sign-in: fetch the codes, hand the flow what it shows, then
+/// poll the token endpoint at the server's pace until the person has signed
+/// in on their phone (or a final error). The flow's deadline, `Esc` and
+/// sign-out end it by aborting this task.
+pub(super) async fn device_sign_in(
+    provider: Arc<dyn Provider>,
+    req: ReqId,
+    tx: mpsc::UnboundedSender<Msg>,
+) {
+    let fail = |error| {
+        let _ = tx.send(Msg::Flow(EventKind::SignedIn {
+            req,
+            answer: Err(error),
+        }));
+    };
+    let code = match bounded(provider.begin_device_sign_in()).await {
+        Ok(code) => code,
+        Err(error) => {
+            let _ = tx.send(Msg::Flow(EventKind::DeviceCodeIssued {
+                req,
+                answer: Err(error),
+            }));
+            return;
+        }
+    };
+    let info = flow::DeviceCodeInfo {
+        user_code: code.user_code.clone(),
+        verification_uri: code.verification_uri.clone(),
+        expires_in: code.expires_in,
+    };
+    if tx
+        .send(Msg::Flow(EventKind::DeviceCodeIssued {
+            req,
+            answer: Ok(info),
+        }))
+        .is_err()
+    {
+        return;
+    }
+    let mut interval = code.interval.max(Duration::from_secs(1));
+    loop {
+        tokio::time::sleep(interval).await;
+        match bounded(provider.poll_device_sign_in(&code)).await {
+            Ok(DevicePoll::Pending) => {}
+            Ok(DevicePoll::SlowDown(more)) => interval += more,
+            Ok(DevicePoll::Done(session)) => {
+                let _ = tx.send(Msg::Session(req, session));
+                return;
+            }
+            // A blip (or a 429) costs one interval, not the sign-in.
+            Err(ProviderError::RateLimited {
+                retry_after: Some(wait),
+            }) => tokio::time::sleep(wait.min(Duration::from_secs(60))).await,
+            Err(e) if e.is_transient() => {}
+            Err(e) => return fail(e),
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! The one driver both modes run on. It waits on the terminal, on the
+//! executor's background answers, on the machine's next timer and on what
+//! ends a session from outside; feeds each to the machine; hands the
+//! effects to the executor; does what needs the terminal (draw, wipe,
+//! copy); and on the way out finishes the clean-up already started.
+//! Nothing here decides: the machines do, the executors run their effects.
+
+mod cleanup;
+mod screen;
+mod signals;
+pub mod tty;
+
+pub use cleanup::Cleanup;
+pub use screen::{NoScrollback, Screen};
+pub use signals::session_enders;
+
+use crate::input::{self, Input};
+use crate::kernel::{Common, Machine, Millis};
+use futures::{Stream, StreamExt};
+use ratatui::backend::Backend;
+use ratatui::{Frame, Terminal};
+use std::future::Future;
+use std::io;
+use std::task::Poll;
+use std::time::{Duration, SystemTime};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// No provider call may hang the screen longer than this.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the end of a session may wait for its clean-up (the
+/// unfinished method deleted, the session closed) before the process exits.
+pub const CLEANUP_BOUND: Duration = Duration::from_secs(3);
+/// Input that is already waiting is taken in one go, up to this long,
+/// before the screen is drawn again: a burst of thousands of keys costs one
+/// frame, not thousands.
+const INPUT_BATCH: Duration = Duration::from_millis(20);
+
+/// What an effect needs from the terminal, handed back by the executor.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Term {
+    /// Clear the screen and the scrollback.
+    Wipe,
+    /// Offer text to the terminal's clipboard.
+    Copy(String),
+    /// Draw once more and end the session.
+    Quit,
+}
+
+/// The mode-specific half of a run: holds the machine, runs its effects.
+pub trait Executor {
+    type Machine: Machine;
+    /// What background tasks send back.
+    type Msg: Send;
+
+    fn machine(&self) -> &Self::Machine;
+    fn machine_mut(&mut self) -> &mut Self::Machine;
+    fn messages(&mut self) -> &mut mpsc::UnboundedReceiver<Self::Msg>;
+    /// What a background message means to the machine, if anything.
+    fn receive(&mut self, msg: Self::Msg) -> Option<<Self::Machine as Machine>::Event>;
+    /// Runs one effect, or hands back what it needs from the terminal.
+    fn execute(&mut self, effect: <Self::Machine as Machine>::Effect) -> Option<Term>;
+    /// After an event's effects have run (the kiosk encodes its QR here).
+    fn settle(&mut self) {}
+    /// How a copy to the clipboard went; the machine hears it as an event.
+    fn copied(&mut self, _result: io::Result<()>) -> Option<<Self::Machine as Machine>::Event> {
+        None
+    }
+    fn draw(&self, frame: &mut Frame);
+    /// Stops pollers and requests whose answers no longer matter.
+    fn stop(&mut self);
+    /// The clean-up queue the end of the session waits for.
+    fn cleanup(&mut self) -> &mut Cleanup;
+}
+
+/// Where the next event came from.
+enum Next<M> {
+    Input(Option<io::Result<crossterm::event::Event>>),
+    Msg(M),
+    Ended,
+    Tick,
+}
+
+/// Runs until the machine quits, the input ends or something from outside
+/// ends the session; then waits (within [`CLEANUP_BOUND`]) for the clean-up.
+pub async fn run<X, B, S, E>(
+    exec: &mut X,
+    terminal: &mut Terminal<B>,
+    screen: &mut dyn Screen,
+    input: S,
+    enders: E,
+) -> io::Result<()>
+where
+    X: Executor,
+    B: Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+    S: Stream<Item = io::Result<crossterm::event::Event>> + Unpin,
+    E: Stream<Item = ()> + Unpin,
+{
+    let result = Driver {
+        exec: &mut *exec,
+        terminal,
+        screen,
+        started: Instant::now(),
+        ending: false,
+        dirty: true,
+    }
+    .run(input, enders)
+    .await;
+    exec.stop();
+    exec.cleanup().finish(CLEANUP_BOUND).await;
+    result
+}
+
+struct Driver<'a, X, B: Backend> {
+    exec: &'a mut X,
+    terminal: &'a mut Terminal<B>,
+    screen: &'a mut dyn Screen,
+    started: Instant,
+    /// The session is ending: the terminal may be gone, so its errors no
+    /// longer stop the clean-up.
+    ending: bool,
+    dirty: bool,
+}
+
+/// What handling one event led to.
+enum Outcome {
+    Go,
+    Quit,
+}
+
+impl<X, B> Driver<'_, X, B>
+where
+    X: Executor,
+    B: Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    async fn run<S, E>(mut self, mut input: S, mut enders: E) -> io::Result<()>
+    where
+        S: Stream<Item = io::Result<crossterm::event::Event>> + Unpin,
+        E: Stream<Item = ()> + Unpin,
+    {
+        loop {
+            if self.dirty {
+                self.draw()?;
+                self.dirty = false;
+            }
+            let wake = self
+                .exec
+                .machine()
+                .next_wakeup()
+                .map(|t| self.started + Duration::from_millis(t.0));
+            let next: Next<X::Msg> = tokio::select! {
+                event = input.next() => Next::Input(event),
+                Some(msg) = self.exec.messages().recv() => Next::Msg(msg),
+                Some(()) = enders.next() => Next::Ended,
+                () = sleep_until(wake), if wake.is_some() => Next::Tick,
+            };
+            let outcome = match next {
+                Next::Input(event) => {
+                    let mut outcome = self.on_input(event)?;
+                    // Take what is already waiting before drawing again.
+                    let until = Instant::now() + INPUT_BATCH;
+                    while matches!(outcome, Outcome::Go) && Instant::now() < until {
+                        // Polled with this task's own waker: crossterm keeps
+                        // the first waker it is given, so a throwaway one
+                        // (`now_or_never`) would lose the next key.
+                        let polled =
+                            std::future::poll_fn(|cx| Poll::Ready(input.poll_next_unpin(cx))).await;
+                        let Poll::Ready(event) = polled else { break };
+                        outcome = self.on_input(event)?;
+                    }
+                    outcome
+                }
+                Next::Msg(msg) => match self.exec.receive(msg) {
+                    Some(event) => self.feed(event)?,
+                    None => Outcome::Go,
+                },
+                Next::Ended => self.end()?,
+                Next::Tick => self.feed(X::Machine::common(Common::Tick))?,
+            };
+            if let Outcome::Quit = outcome {
+                return Ok(());
+            }
+        }
+    }
+
+    fn on_input(
+        &mut self,
+        event: Option<io::Result<crossterm::event::Event>>,
+    ) -> io::Result<Outcome> {
+        match event {
+            // The terminal is gone: end the session as a hang-up would.
+            None => self.end(),
+            Some(Err(e)) => {
+                self.end()?;
+                Err(e)
+            }
+            Some(Ok(event)) => match input::translate(event) {
+                Input::Common(common) => self.feed(X::Machine::common(common)),
+                Input::Redraw => {
+                    self.dirty = true;
+                    Ok(Outcome::Go)
+                }
+                Input::Ignore => Ok(Outcome::Go),
+            },
+        }
+    }
+
+    /// Ends the session the machine's way (wipe, clean-up), and the run
+    /// even if the machine did not ask to quit.
+    fn end(&mut self) -> io::Result<Outcome> {
+        self.ending = true;
+        self.feed(X::Machine::common(Common::Interrupt))?;
+        Ok(Outcome::Quit)
+    }
+
+    fn now(&self) -> Millis {
+        Millis(u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX))
+    }
+
+    fn feed(&mut self, event: <X::Machine as Machine>::Event) -> io::Result<Outcome> {
+        let now = self.now();
+        let machine = self.exec.machine_mut();
+        let before = machine.clone();
+        let effects = machine.step(now, wall_secs(), event);
+        self.dirty |= *self.exec.machine() != before;
+        let mut outcome = Outcome::Go;
+        let mut failed = None;
+        for effect in effects {
+            let done = match self.exec.execute(effect) {
+                None => Ok(()),
+                Some(Term::Wipe) => self.wipe(),
+                Some(Term::Copy(text)) => {
+                    // A clipboard that cannot be reached is worth a notice,
+                    // never the session.
+                    let result = self.screen.copy(&text);
+                    if let Some(event) = self.exec.copied(result) {
+                        self.feed(event)?;
+                    }
+                    Ok(())
+                }
+                Some(Term::Quit) => {
+                    outcome = Outcome::Quit;
+                    self.draw()
+                }
+            };
+            // Every effect runs even when the terminal fails: the clean-up
+            // effects after a failed wipe still matter.
+            if let Err(e) = done
+                && failed.is_none()
+            {
+                failed = Some(e);
+            }
+        }
+        self.exec.settle();
+        match failed {
+            Some(e) if !self.ending => Err(e),
+            _ => Ok(outcome),
+        }
+    }
+
+    fn wipe(&mut self) -> io::Result<()> {
+        // Not `Terminal::clear`: it asks the terminal for the cursor
+        // position, and while the input stream is reading that answer never
+        // arrives (a 2 s error). Clear the screen, then draw an empty frame
+        // so ratatui's idea of the screen is empty too.
+        let other = |e: B::Error| io::Error::other(e.to_string());
+        self.terminal.backend_mut().clear().map_err(other)?;
+        self.terminal.draw(|_| {}).map_err(other)?;
+        self.screen.wipe_scrollback()?;
+        self.dirty = true;
+        Ok(())
+    }
+
+    fn draw(&mut self) -> io::Result<()> {
+        let exec = &*self.exec;
+        let drawn = self
+            .terminal
+            .draw(|frame| exec.draw(frame))
+            .map(|_| ())
+            .map_err(|e| io::Error::other(e.to_string()));
+        match drawn {
+            Err(_) if self.ending => Ok(()),
+            other => other,
+        }
+    }
+}
+
+fn wall_secs() -> u64 {
+    crate::timefmt::unix_secs(SystemTime::now())
+}
+
+/// A provider call that gives up after [`REQUEST_TIMEOUT`].
+pub async fn bounded<T>(
+    call: impl Future<Output = Result<T, crate::provider::ProviderError>>,
+) -> Result<T, crate::provider::ProviderError> {
+    tokio::time::timeout(REQUEST_TIMEOUT, call)
+        .await
+        .unwrap_or(Err(crate::provider::ProviderError::Timeout))
+}
+
+pub async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
