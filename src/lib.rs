@@ -12,10 +12,13 @@ pub mod guide;
 pub mod helpdesk;
 pub mod input;
 pub mod keymap;
+pub mod poll_schedule;
+pub mod poller;
 pub mod provider;
 pub mod secret;
 pub mod setup;
 pub mod terminal;
+pub mod throttle;
 pub mod timefmt;
 pub mod ui;
 
