@@ -77,6 +77,9 @@ struct Stats {
 struct World {
     reading: Reading,
     shared_app: bool,
+    /// `--resend-deletes`: a DELETE refused with 429 is sent again after
+    /// the wait, like a read (the app today sends every write once).
+    resend_deletes: bool,
     started: Instant,
     accepted: HashMap<App, VecDeque<(Instant, u32)>>,
     stats: Stats,
@@ -190,8 +193,17 @@ impl Client {
     /// A one-off step the person (or agent) waits for; a failure is an
     /// error on screen, read, then tried again.
     async fn step(&self, write: bool, cost: u32) {
+        self.step_as(write, false, cost).await;
+    }
+
+    async fn delete(&self) {
+        let resend = self.world.lock().unwrap().resend_deletes;
+        self.step_as(true, resend, 1).await;
+    }
+
+    async fn step_as(&self, write: bool, resend: bool, cost: u32) {
         loop {
-            let answer = if write {
+            let answer = if write && !resend {
                 self.write().await
             } else {
                 self.read(cost).await
@@ -263,7 +275,7 @@ async fn kiosk(client: Client, mut rng: Rng, start: Duration) {
     sleep(rng.secs(30, 90)).await; // device-code sign-in on the phone
     client.step(false, 1).await; // list methods
     sleep(rng.secs(10, 30)).await;
-    client.step(true, 1).await; // delete the lost Authenticator
+    client.delete().await; // delete the lost Authenticator
     client.step(false, 1).await; // list again
     sleep(rng.secs(5, 15)).await;
     client.step(false, 1).await; // begin: list the Authenticators
@@ -283,7 +295,7 @@ async fn desk(client: Client, mut rng: Rng, start: Duration) {
     client.step(false, 2).await; // look the caller up (GET users/{id})
     client.step(false, 1).await; // their methods and passes
     sleep(rng.secs(10, 30)).await;
-    client.step(true, 1).await; // delete the lost Authenticator
+    client.delete().await; // delete the lost Authenticator
     client.step(false, 1).await;
     sleep(rng.secs(5, 20)).await;
     client.step(true, 1).await; // issue a Temporary Access Pass
@@ -316,10 +328,17 @@ struct Row {
     stats: Stats,
 }
 
-async fn run(reading: Reading, kiosks: usize, desks: usize, window: Duration, shared: bool) -> Row {
+async fn run(
+    reading: Reading,
+    kiosks: usize,
+    desks: usize,
+    window: Duration,
+    (shared, resend_deletes): (bool, bool),
+) -> Row {
     let world: Shared = Arc::new(Mutex::new(World {
         reading,
         shared_app: shared,
+        resend_deletes,
         started: Instant::now(),
         accepted: HashMap::new(),
         stats: Stats::default(),
@@ -401,16 +420,22 @@ async fn main() {
     };
     let window = Duration::from_secs(60 * value("--window-min").unwrap_or(60));
     let shared = args.iter().any(|a| a == "--shared");
+    let resend = args.iter().any(|a| a == "--resend-deletes");
     let readings = [Reading::Strict, Reading::Units(3500)];
     println!(
-        "Arrivals spread over {} min; {} app registration{}.\n",
+        "Arrivals spread over {} min; {} app registration{}; DELETE {}.\n",
         window.as_secs() / 60,
         if shared {
             "one shared"
         } else {
             "kiosks and desks on separate"
         },
-        if shared { "" } else { "s" }
+        if shared { "" } else { "s" },
+        if resend {
+            "re-sent after a 429"
+        } else {
+            "sent once"
+        },
     );
     println!(
         "| limit | kiosks | desks | req/10 s (mean) | req/10 s (peak) | req/recovery | 429s | p50 delay s | p95 delay s | failed | errors shown |"
@@ -419,7 +444,7 @@ async fn main() {
     for reading in readings {
         for kiosks in [1, 2, 10, 50, 200] {
             for desks in [0, 5, 20] {
-                let mut row = run(reading, kiosks, desks, window, shared).await;
+                let mut row = run(reading, kiosks, desks, window, (shared, resend)).await;
                 print(&mut row);
             }
         }
