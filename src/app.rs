@@ -440,10 +440,6 @@ fn no_session(req: ReqId) -> Msg {
 pub(crate) async fn bounded<T>(
     call: impl Future<Output = Result<T, ProviderError>>,
 ) -> Result<T, ProviderError> {
-    // A Retry-After that another task of this process was given holds this call too.
-    crate::throttle::ThrottleGate::process()
-        .wait_turn(REQUEST_TIMEOUT)
-        .await;
     tokio::time::timeout(REQUEST_TIMEOUT, call)
         .await
         .unwrap_or(Err(ProviderError::Timeout))

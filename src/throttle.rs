@@ -204,10 +204,34 @@ impl ThrottleGate {
         }
     }
 
-    /// The gate of this process: every provider call and poller uses it.
+    /// The gate of this process: the pollers take their pace from it. Every
+    /// server's gate ([`ThrottleGate::for_origin`]) reports here too.
     pub fn process() -> ThrottleGate {
         static GATE: OnceLock<ThrottleGate> = OnceLock::new();
         GATE.get_or_init(ThrottleGate::new).clone()
+    }
+
+    /// The gate of one server (scheme, host and port): a `Retry-After` from
+    /// the sign-in service does not hold calls to Graph, nor one test
+    /// server's another's.
+    pub fn for_origin(url: &reqwest::Url) -> ThrottleGate {
+        static GATES: OnceLock<Mutex<std::collections::HashMap<String, ThrottleGate>>> =
+            OnceLock::new();
+        let mut gates = GATES
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        gates
+            .entry(url.origin().ascii_serialization())
+            .or_default()
+            .clone()
+    }
+
+    /// Reads an answer from this server, for this gate and the process's.
+    pub fn observe_answer(&self, status: u16, headers: &HeaderMap) {
+        let signal = Signal::from_headers(status, headers, SystemTime::now());
+        self.observe(&signal);
+        ThrottleGate::process().observe(&signal);
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut GateState, Millis) -> R) -> R {
@@ -223,11 +247,6 @@ impl ThrottleGate {
 
     pub fn observe(&self, signal: &Signal) {
         self.with(|s, now| s.observe(now, signal));
-    }
-
-    /// Reads an HTTP answer's throttle headers.
-    pub fn observe_headers(&self, status: u16, headers: &HeaderMap) {
-        self.observe(&Signal::from_headers(status, headers, SystemTime::now()));
     }
 
     pub fn hold_for(&self, wait: Duration) {
@@ -311,14 +330,18 @@ impl Answered for Result<reqwest::Response, crate::provider::ProviderError> {
 pub async fn send_once_gated(
     request: reqwest::RequestBuilder,
 ) -> Result<reqwest::Response, crate::provider::ProviderError> {
-    let gate = ThrottleGate::process();
+    let (client, request) = request.build_split();
+    let request = request.map_err(|_| {
+        crate::provider::ProviderError::Protocol("could not build the request".into())
+    })?;
+    let gate = ThrottleGate::for_origin(request.url());
     gate.wait_turn(crate::app::REQUEST_TIMEOUT).await;
-    let answer = request
-        .send()
+    let answer = client
+        .execute(request)
         .await
         .map_err(|e| crate::provider::http::map_reqwest_error(&e));
-    if let Some(signal) = answer.signal() {
-        gate.observe(&signal);
+    if let Ok(response) = &answer {
+        gate.observe_answer(response.status().as_u16(), response.headers());
     }
     answer
 }

@@ -315,11 +315,11 @@ where
         *request.timeout_mut() = Some(per_try);
 
         let tries_left = retry + 1 < policy.attempts;
-        let gate = crate::throttle::ThrottleGate::process();
+        let gate = crate::throttle::ThrottleGate::for_origin(request.url());
         gate.wait_turn(remaining).await;
         let sent = client.execute(request).await;
         if let Ok(response) = &sent {
-            gate.observe_headers(response.status().as_u16(), response.headers());
+            gate.observe_answer(response.status().as_u16(), response.headers());
         }
         match sent {
             Ok(response) if is_throttled(response.status()) && tries_left => {
