@@ -19,7 +19,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
-use tokio::time::MissedTickBehavior;
 
 pub struct DeskApp {
     desk: Desk,
@@ -236,8 +235,9 @@ impl Executor for DeskApp {
     }
 }
 
-/// Polls the caller's methods until aborted; every answer goes to the desk,
-/// which decides what is new.
+/// Polls the caller's methods on the polling schedule until aborted (fast
+/// while the caller is likely registering, then slower); every answer goes
+/// to the desk, which decides what is new. Errors do not end the watch.
 async fn watch(
     admin: Arc<dyn Admin>,
     caller: Caller,
@@ -245,20 +245,14 @@ async fn watch(
     every_ms: u64,
     tx: mpsc::UnboundedSender<DeskEventKind>,
 ) {
-    let mut ticks = tokio::time::interval(Duration::from_millis(every_ms.max(250)));
-    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    loop {
-        ticks.tick().await;
-        let mut answer = bounded(admin.caller_state(&caller)).await;
-        if let Err(crate::provider::ProviderError::RateLimited {
-            retry_after: Some(wait),
-        }) = &answer
-        {
-            tokio::time::sleep(*wait).await;
-            answer = bounded(admin.caller_state(&caller)).await;
-        }
-        if tx.send(DeskEventKind::Watched { req, answer }).is_err() {
-            return;
-        }
-    }
+    crate::poller::poll_paced(
+        &crate::throttle::ThrottleGate::process(),
+        crate::poll_schedule::Cadence::starting_at(Duration::from_millis(every_ms.max(250))),
+        crate::poller::seed(),
+        None,
+        || admin.caller_state(&caller),
+        |_| false,
+        |answer| tx.send(DeskEventKind::Watched { req, answer }).is_ok(),
+    )
+    .await;
 }

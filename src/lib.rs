@@ -18,10 +18,13 @@ pub mod input;
 pub mod kernel;
 pub mod keymap;
 pub mod manual;
+pub mod poll_schedule;
+pub mod poller;
 pub mod provider;
 pub mod secret;
 pub mod setup;
 pub mod terminal;
+pub mod throttle;
 pub mod timefmt;
 pub mod ui;
 

@@ -11,7 +11,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
-use tokio::time::{Instant, MissedTickBehavior};
+use tokio::time::Instant;
 
 /// Sends the notification, then polls until it is answered or the deadline
 /// passes. `Delay` keeps a stalled laptop from firing a burst of polls.
@@ -63,10 +63,11 @@ pub(super) async fn poll_approval(
     }
 }
 
-/// Calls `poll` every `every` until `done` says the answer is final, an
-/// error is not worth retrying, the flow stops listening, or `deadline`
-/// passes (then returns false). `Delay` keeps a stalled laptop from firing
-/// a burst of polls; a 429's Retry-After is waited out on top.
+/// Calls `poll` on the polling schedule (fast at first, then slower, slower
+/// still when the provider's budget runs hot) until `done` says the answer
+/// is final, an error is not worth retrying, the flow stops listening, or
+/// `deadline` passes (then returns false). Retry-After holds every call of
+/// the process (`throttle`).
 async fn poll_until<'a, T, P, F>(
     deadline: Instant,
     every: Duration,
@@ -78,29 +79,16 @@ where
     P: Fn() -> F,
     F: Future<Output = Result<T, ProviderError>> + 'a,
 {
-    let mut interval = tokio::time::interval(every.max(Duration::from_millis(200)));
-    interval.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = interval.tick() => {}
-            () = tokio::time::sleep_until(deadline) => return false,
-        }
-        let answer = bounded(poll()).await;
-        let finished = match &answer {
-            Ok(value) => done(value),
-            Err(e) => !e.is_transient(),
-        };
-        if let Err(ProviderError::RateLimited {
-            retry_after: Some(wait),
-        }) = &answer
-        {
-            let left = deadline.saturating_duration_since(Instant::now());
-            tokio::time::sleep((*wait).min(left)).await;
-        }
-        if !send(answer) || finished {
-            return true;
-        }
-    }
+    crate::poller::poll_paced(
+        &crate::throttle::ThrottleGate::process(),
+        crate::poll_schedule::Cadence::starting_at(every.max(Duration::from_millis(200))),
+        crate::poller::seed(),
+        Some(deadline),
+        poll,
+        crate::poller::final_answer(done),
+        send,
+    )
+    .await
 }
 
 /// Asks every `every` whether the phone has registered the new method,

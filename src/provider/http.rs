@@ -315,7 +315,13 @@ where
         *request.timeout_mut() = Some(per_try);
 
         let tries_left = retry + 1 < policy.attempts;
-        match client.execute(request).await {
+        let gate = crate::throttle::ThrottleGate::for_origin(request.url());
+        gate.wait_turn(remaining).await;
+        let sent = client.execute(request).await;
+        if let Ok(response) = &sent {
+            gate.observe_answer(response.status().as_u16(), response.headers());
+        }
+        match sent {
             Ok(response) if is_throttled(response.status()) && tries_left => {
                 let wait = retry_after(response.headers()).unwrap_or_else(|| policy.backoff(retry));
                 if started.elapsed() + wait >= policy.budget {
@@ -341,8 +347,10 @@ where
 }
 
 /// Sends any request exactly once (the way to send a POST or DELETE).
+/// Waits out a running Retry-After first and reports the answer's throttle
+/// headers to the process's gate.
 pub async fn send_once(request: RequestBuilder) -> Result<Response, ProviderError> {
-    request.send().await.map_err(|e| map_reqwest_error(&e))
+    crate::throttle::send_once_gated(request).await
 }
 
 /// Transport failures in the words the UI knows. The reqwest error itself is

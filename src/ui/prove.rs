@@ -3,6 +3,7 @@
 use super::chrome::{busy_line, lines, spinner};
 use super::{View, notice, theme};
 use crate::flow::{ApprovalState, Op, Screen};
+use crate::provider::ProviderError;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -113,7 +114,14 @@ fn approval(
                     ("left", &clock(left_ms)),
                 ],
             )));
-            if let ApprovalState::Trouble(error) = state {
+            if let ApprovalState::Trouble(ProviderError::RateLimited { .. }) = state {
+                // Throttled: still polling, slower; nothing for the person to do.
+                text.extend(
+                    lines(view.t("approval.less_often"))
+                        .into_iter()
+                        .map(|l| l.style(theme::dim())),
+                );
+            } else if let ApprovalState::Trouble(error) = state {
                 text.push(Line::styled(
                     view.t("approval.trouble").to_string(),
                     theme::warning(),

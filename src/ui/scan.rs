@@ -5,7 +5,7 @@ use super::prove::clock;
 use super::qr::QrWidget;
 use super::{View, theme};
 use crate::flow::{DeviceState, Op, Screen};
-use crate::provider::{Confirm, Enrollment};
+use crate::provider::{Confirm, Enrollment, ProviderError};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -132,7 +132,14 @@ fn device_status(view: &View) -> Vec<Line<'static>> {
                 "scan.watch_clock",
                 &[("left", &clock(watch.deadline.since(now)))],
             )));
-            if let DeviceState::Trouble(error) = &watch.state {
+            if let DeviceState::Trouble(ProviderError::RateLimited { .. }) = &watch.state {
+                // Throttled: the watch goes on, slower; nothing for the person to do.
+                text.extend(
+                    super::chrome::lines(view.t("approval.less_often"))
+                        .into_iter()
+                        .map(|l| l.style(theme::dim())),
+                );
+            } else if let DeviceState::Trouble(error) = &watch.state {
                 text.push(Line::styled(
                     view.t("approval.trouble").to_string(),
                     theme::warning(),

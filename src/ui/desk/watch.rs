@@ -73,7 +73,13 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
     frame.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), head);
     methods_table(frame, view, case, table, None);
     let mut text = Vec::new();
-    if let Some(error) = &watch.last_error {
+    if let Some(crate::provider::ProviderError::RateLimited { .. }) = &watch.last_error {
+        // Throttled: the watch goes on, slower; not a failure.
+        text.push(Line::styled(
+            view.t("desk.watch_less_often").to_string(),
+            theme::dim(),
+        ));
+    } else if let Some(error) = &watch.last_error {
         text.push(Line::styled(
             view.f("desk.watch_error", &[("why", &error_words(view, error))]),
             theme::warning(),

@@ -1,0 +1,452 @@
+//! Fleet simulation (issue 15): N kiosks and M agent desks, each a task
+//! with a throttle gate of its own (each is its own machine), walk one
+//! recovery each against a model of Microsoft Graph's throttling, in
+//! tokio's paused (virtual) time, so hours of a busy tenant run in seconds.
+//!
+//!     cargo run --release --example fleet            # the table in docs/capacity.md
+//!     cargo run --release --example fleet -- --window-min 10 --shared
+//!
+//! What is real: the polling loop (`poller::poll_paced`), the schedule, the
+//! throttle gate and its header parsing, all exactly as the app runs them.
+//! What is modelled: the transport. This is an in-process model of Graph's
+//! limiter with the same answers the fake Graph gives (status, `Retry-After`,
+//! `x-ms-resource-unit`, `x-ms-throttle-limit-percentage`), not HTTP to
+//! `tests/support/fake_graph`: that server lives in real time, and a
+//! simulated hour of 270 clients over loopback HTTP would take an hour.
+//! Reads are tried up to three times within 25 s like `http::send_idempotent`;
+//! writes are sent once like `http::send_once`, after any running hold.
+//!
+//! Workload: every kiosk and desk starts one recovery at a random moment of
+//! the window (default: one busy hour). Kiosk: device-code sign-in (the
+//! identity platform, not Graph: not counted), list methods, delete the lost
+//! Authenticator, list again, begin (list Authenticators), watch until the
+//! scripted phone registers 45 s–4 min after the QR appears, list again.
+//! Desk: look the caller up (2 RU), list, delete, list, issue a pass (POST),
+//! list, watch (3 s at first) until the caller registers 1–5 min later.
+//! An "error shown" is a one-off call that failed even after its retries
+//! (the person would read "busy, try again"); the simulated person then
+//! waits as told and tries again. A throttled poll is not an error: the
+//! screen says "checking less often".
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use mfa_assist::poll_schedule::Cadence;
+use mfa_assist::poller::{final_answer, poll_paced};
+use mfa_assist::provider::ProviderError;
+use mfa_assist::throttle::{Signal, ThrottleGate};
+use reqwest::header::{HeaderMap, HeaderValue};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+use tokio::time::{Instant, sleep};
+
+const WINDOW: Duration = Duration::from_secs(10);
+const WATCH_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Reading {
+    /// Identity and access reports: 5 requests per 10 s per app per tenant.
+    Strict,
+    /// Identity and access: this many resource units per 10 s per app and
+    /// tenant (S 3,500, M 5,000, L 8,000).
+    Units(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum App {
+    Kiosk,
+    Desk,
+}
+
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+}
+
+#[derive(Default)]
+struct Stats {
+    /// Requests Graph received (accepted or refused), per 10 s window.
+    sent: HashMap<u64, u32>,
+    refused: u64,
+    delays_ms: Vec<u64>,
+    errors_shown: u64,
+    failed: u64,
+    completed: u64,
+}
+
+struct World {
+    reading: Reading,
+    shared_app: bool,
+    /// `--resend-deletes`: a DELETE refused with 429 is sent again after
+    /// the wait, like a read (the app today sends every write once).
+    resend_deletes: bool,
+    started: Instant,
+    accepted: HashMap<App, VecDeque<(Instant, u32)>>,
+    stats: Stats,
+}
+
+type Shared = Arc<Mutex<World>>;
+
+impl World {
+    /// One request as Graph's limiter would answer it.
+    fn call(&mut self, app: App, cost: u32) -> Answer {
+        let now = Instant::now();
+        let app = if self.shared_app { App::Kiosk } else { app };
+        let window = now.duration_since(self.started).as_secs() / 10;
+        *self.stats.sent.entry(window).or_default() += 1;
+        let log = self.accepted.entry(app).or_default();
+        while log
+            .front()
+            .is_some_and(|(t, _)| now.duration_since(*t) >= WINDOW)
+        {
+            log.pop_front();
+        }
+        let (used, limit, this) = match self.reading {
+            Reading::Strict => (log.len() as u32, 5, 1),
+            Reading::Units(budget) => (log.iter().map(|(_, c)| c).sum(), budget, cost),
+        };
+        let mut headers = HeaderMap::new();
+        if used + this > limit {
+            self.stats.refused += 1;
+            // When the oldest accepted request leaves the window.
+            let free_at = log.front().map_or(now, |(t, _)| *t + WINDOW);
+            let secs = free_at
+                .duration_since(now)
+                .as_millis()
+                .div_ceil(1000)
+                .max(1);
+            headers.insert("retry-after", HeaderValue::from(secs as u64));
+            return Answer {
+                status: 429,
+                headers,
+            };
+        }
+        log.push_back((now, this));
+        if let Reading::Units(budget) = self.reading {
+            headers.insert("x-ms-resource-unit", HeaderValue::from(cost));
+            let fraction = f64::from(used + this) / f64::from(budget);
+            // Documented: sent only above 0.8 of the limit.
+            if fraction > 0.8 {
+                headers.insert(
+                    "x-ms-throttle-limit-percentage",
+                    HeaderValue::from_str(&format!("{fraction:.2}")).unwrap(),
+                );
+            }
+        }
+        Answer {
+            status: 200,
+            headers,
+        }
+    }
+}
+
+/// One machine of the fleet: its own gate, its own app registration.
+#[derive(Clone)]
+struct Client {
+    world: Shared,
+    gate: ThrottleGate,
+    app: App,
+}
+
+impl Client {
+    fn attempt(&self, cost: u32) -> Result<(), ProviderError> {
+        let answer = self.world.lock().unwrap().call(self.app, cost);
+        let signal = Signal::from_headers(answer.status, &answer.headers, SystemTime::now());
+        self.gate.observe(&signal);
+        if signal.throttled {
+            Err(ProviderError::RateLimited {
+                retry_after: signal.retry_after,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A GET as `http::send_idempotent` sends it: up to three tries within
+    /// 25 s, each after any running hold.
+    async fn read(&self, cost: u32) -> Result<(), ProviderError> {
+        let started = Instant::now();
+        let budget = Duration::from_secs(25);
+        let mut last = Ok(());
+        for _ in 0..3 {
+            self.gate
+                .wait_turn(budget.saturating_sub(started.elapsed()))
+                .await;
+            last = self.attempt(cost);
+            let Err(ProviderError::RateLimited { retry_after }) = &last else {
+                return last;
+            };
+            let wait = retry_after.unwrap_or(Duration::from_millis(500));
+            if started.elapsed() + wait >= budget {
+                return last;
+            }
+        }
+        last
+    }
+
+    /// A DELETE or POST as `http::send_once` sends it.
+    async fn write(&self) -> Result<(), ProviderError> {
+        self.gate.wait_turn(Duration::from_secs(30)).await;
+        self.attempt(1)
+    }
+
+    /// A one-off step the person (or agent) waits for; a failure is an
+    /// error on screen, read, then tried again.
+    async fn step(&self, write: bool, cost: u32) {
+        self.step_as(write, false, cost).await;
+    }
+
+    async fn delete(&self) {
+        let resend = self.world.lock().unwrap().resend_deletes;
+        self.step_as(true, resend, 1).await;
+    }
+
+    async fn step_as(&self, write: bool, resend: bool, cost: u32) {
+        loop {
+            let answer = if write && !resend {
+                self.write().await
+            } else {
+                self.read(cost).await
+            };
+            let Err(error) = answer else { return };
+            self.world.lock().unwrap().stats.errors_shown += 1;
+            let told = match error {
+                ProviderError::RateLimited { retry_after } => retry_after,
+                _ => None,
+            };
+            sleep(told.unwrap_or(Duration::from_secs(10)) + Duration::from_secs(3)).await;
+        }
+    }
+
+    /// Watches until the method registered at `registers_at` is seen;
+    /// records the delay. False when the watch ran out of time.
+    async fn watch(&self, cadence: Cadence, seed: u64, registers_at: Instant, cost: u32) -> bool {
+        let seen: Mutex<Option<Instant>> = Mutex::new(None);
+        poll_paced(
+            &self.gate,
+            cadence,
+            seed,
+            Some(Instant::now() + WATCH_TIMEOUT),
+            || async move {
+                self.read(cost).await?;
+                Ok(Instant::now() >= registers_at)
+            },
+            final_answer(|registered: &bool| *registered),
+            |answer| {
+                if answer == Ok(true) {
+                    *seen.lock().unwrap() = Some(Instant::now());
+                }
+                true
+            },
+        )
+        .await;
+        let seen = *seen.lock().unwrap();
+        let mut world = self.world.lock().unwrap();
+        match seen {
+            Some(at) => {
+                let delay = at.saturating_duration_since(registers_at);
+                world.stats.delays_ms.push(delay.as_millis() as u64);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// A small deterministic generator, so every run prints the same table.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut x = self.0;
+        x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        x ^ (x >> 31)
+    }
+
+    fn secs(&mut self, lo: u64, hi: u64) -> Duration {
+        Duration::from_millis(lo * 1000 + self.next() % ((hi - lo) * 1000 + 1))
+    }
+}
+
+async fn kiosk(client: Client, mut rng: Rng, start: Duration) {
+    sleep(start).await;
+    sleep(rng.secs(30, 90)).await; // device-code sign-in on the phone
+    client.step(false, 1).await; // list methods
+    sleep(rng.secs(10, 30)).await;
+    client.delete().await; // delete the lost Authenticator
+    client.step(false, 1).await; // list again
+    sleep(rng.secs(5, 15)).await;
+    client.step(false, 1).await; // begin: list the Authenticators
+    let registers_at = Instant::now() + rng.secs(45, 240);
+    let ok = client
+        .watch(Cadence::default(), rng.next(), registers_at, 1)
+        .await;
+    if ok {
+        client.step(false, 1).await; // the list on the Done screen
+    }
+    finish(&client, ok);
+}
+
+async fn desk(client: Client, mut rng: Rng, start: Duration) {
+    sleep(start).await;
+    sleep(rng.secs(20, 60)).await; // the caller explains, the agent types
+    client.step(false, 2).await; // look the caller up (GET users/{id})
+    client.step(false, 1).await; // their methods and passes
+    sleep(rng.secs(10, 30)).await;
+    client.delete().await; // delete the lost Authenticator
+    client.step(false, 1).await;
+    sleep(rng.secs(5, 20)).await;
+    client.step(true, 1).await; // issue a Temporary Access Pass
+    client.step(false, 1).await;
+    let registers_at = Instant::now() + rng.secs(60, 300);
+    let ok = client
+        .watch(
+            Cadence::starting_at(Duration::from_secs(3)),
+            rng.next(),
+            registers_at,
+            1,
+        )
+        .await;
+    finish(&client, ok);
+}
+
+fn finish(client: &Client, ok: bool) {
+    let mut world = client.world.lock().unwrap();
+    if ok {
+        world.stats.completed += 1;
+    } else {
+        world.stats.failed += 1;
+    }
+}
+
+struct Row {
+    reading: Reading,
+    kiosks: usize,
+    desks: usize,
+    stats: Stats,
+}
+
+async fn run(
+    reading: Reading,
+    kiosks: usize,
+    desks: usize,
+    window: Duration,
+    (shared, resend_deletes): (bool, bool),
+) -> Row {
+    let world: Shared = Arc::new(Mutex::new(World {
+        reading,
+        shared_app: shared,
+        resend_deletes,
+        started: Instant::now(),
+        accepted: HashMap::new(),
+        stats: Stats::default(),
+    }));
+    let mut rng = Rng(0x5eed ^ (kiosks as u64) << 16 ^ desks as u64);
+    let mut tasks = Vec::new();
+    let window_ms = window.as_millis() as u64;
+    for (i, app) in (0..kiosks)
+        .map(|i| (i, App::Kiosk))
+        .chain((0..desks).map(|i| (i, App::Desk)))
+    {
+        let client = Client {
+            world: world.clone(),
+            gate: ThrottleGate::new(),
+            app,
+        };
+        let start = Duration::from_millis(rng.next() % window_ms.max(1));
+        let r = Rng(rng.next() ^ i as u64);
+        tasks.push(match app {
+            App::Kiosk => tokio::spawn(kiosk(client, r, start)),
+            App::Desk => tokio::spawn(desk(client, r, start)),
+        });
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let stats = std::mem::take(&mut world.lock().unwrap().stats);
+    Row {
+        reading,
+        kiosks,
+        desks,
+        stats,
+    }
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i] as f64 / 1000.0
+}
+
+fn print(row: &mut Row) {
+    let s = &mut row.stats;
+    s.delays_ms.sort_unstable();
+    let busy: Vec<u32> = s.sent.values().copied().collect();
+    let total: u64 = busy.iter().map(|n| u64::from(*n)).sum();
+    let windows = busy.len().max(1) as f64;
+    let peak = busy.iter().max().copied().unwrap_or(0);
+    let recoveries = (row.kiosks + row.desks) as f64;
+    println!(
+        "| {} | {} | {} | {:.1} | {} | {:.1} | {} | {:.1} | {:.1} | {} | {} |",
+        match row.reading {
+            Reading::Strict => "strict 5/10 s".to_string(),
+            Reading::Units(n) => format!("{n} RU/10 s"),
+        },
+        row.kiosks,
+        row.desks,
+        total as f64 / windows,
+        peak,
+        total as f64 / recoveries,
+        s.refused,
+        percentile(&s.delays_ms, 0.5),
+        percentile(&s.delays_ms, 0.95),
+        s.failed,
+        s.errors_shown,
+    );
+}
+
+#[tokio::main(flavor = "current_thread", start_paused = true)]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    let window = Duration::from_secs(60 * value("--window-min").unwrap_or(60));
+    let shared = args.iter().any(|a| a == "--shared");
+    let resend = args.iter().any(|a| a == "--resend-deletes");
+    let readings = [Reading::Strict, Reading::Units(3500)];
+    println!(
+        "Arrivals spread over {} min; {} app registration{}; DELETE {}.\n",
+        window.as_secs() / 60,
+        if shared {
+            "one shared"
+        } else {
+            "kiosks and desks on separate"
+        },
+        if shared { "" } else { "s" },
+        if resend {
+            "re-sent after a 429"
+        } else {
+            "sent once"
+        },
+    );
+    println!(
+        "| limit | kiosks | desks | req/10 s (mean) | req/10 s (peak) | req/recovery | 429s | p50 delay s | p95 delay s | failed | errors shown |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    for reading in readings {
+        for kiosks in [1, 2, 10, 50, 200] {
+            for desks in [0, 5, 20] {
+                let mut row = run(reading, kiosks, desks, window, (shared, resend)).await;
+                print(&mut row);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! The one polling loop both drivers use: asks on a [`PollSchedule`],
+//! through the process's [`ThrottleGate`], and hands every answer on.
+//!
+//! A 429 reaches the screen as `ProviderError::RateLimited`, which the
+//! screens show as "checking less often", not as an error; the loop itself
+//! carries on after the wait.
+
+use crate::poll_schedule::{Cadence, PollSchedule};
+use crate::provider::ProviderError;
+use crate::throttle::ThrottleGate;
+use std::future::Future;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::time::Instant;
+
+/// No provider call may hang a poller longer than this.
+const CALL_TIMEOUT: Duration = crate::driver::REQUEST_TIMEOUT;
+/// A 429 that named no wait: one Graph window.
+const DEFAULT_HOLD: Duration = Duration::from_secs(10);
+
+/// Polls at once, then on `cadence`, until `stop` says an answer is final
+/// (then true), `send` says nobody listens (true), or `deadline` passes
+/// (false). `seed` spreads this poller's jitter from its neighbours'.
+pub async fn poll_paced<T, P, F>(
+    gate: &ThrottleGate,
+    cadence: Cadence,
+    seed: u64,
+    deadline: Option<Instant>,
+    poll: P,
+    stop: impl Fn(&Result<T, ProviderError>) -> bool,
+    send: impl Fn(Result<T, ProviderError>) -> bool,
+) -> bool
+where
+    P: Fn() -> F,
+    F: Future<Output = Result<T, ProviderError>>,
+{
+    let mut schedule = PollSchedule::new(cadence, Duration::ZERO, gate.now(), seed);
+    let mut at = gate.now();
+    loop {
+        if let Some(held) = gate.advice().hold_until {
+            at = at.max(held);
+        }
+        let wake = Instant::now() + Duration::from_millis(at.since(gate.now()));
+        match deadline {
+            Some(deadline) if deadline <= wake => {
+                tokio::time::sleep_until(deadline).await;
+                return false;
+            }
+            _ => tokio::time::sleep_until(wake).await,
+        }
+        let answer = tokio::time::timeout(CALL_TIMEOUT, poll())
+            .await
+            .unwrap_or(Err(ProviderError::Timeout));
+        if let Err(ProviderError::RateLimited { retry_after }) = &answer {
+            // The transport has usually told the gate already; a provider
+            // without headers (or a test double) has not.
+            gate.hold_for(retry_after.unwrap_or(DEFAULT_HOLD));
+        }
+        let finished = stop(&answer);
+        if !send(answer) || finished {
+            return true;
+        }
+        at = schedule.next(gate.now(), gate.advice()).at;
+    }
+}
+
+/// Whether a poll's answer ends the watch: a final value, or an error not
+/// worth another try.
+pub fn final_answer<T>(done: impl Fn(&T) -> bool) -> impl Fn(&Result<T, ProviderError>) -> bool {
+    move |answer| match answer {
+        Ok(value) => done(value),
+        Err(e) => !e.is_transient(),
+    }
+}
+
+/// A seed that differs between kiosks started in the same second.
+pub fn seed() -> u64 {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    u64::try_from(nanos % u128::from(u64::MAX)).unwrap_or(0) ^ u64::from(std::process::id())
+}
