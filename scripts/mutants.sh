@@ -7,6 +7,7 @@
 #   scripts/mutants.sh                       every module below, one after another
 #   scripts/mutants.sh src/helpdesk/script.rs [FILE...]   only these modules
 #   scripts/mutants.sh --list                the modules, their tests and mutant counts
+#   scripts/mutants.sh --since main [FILE...] only mutants on lines changed since a git ref
 #
 # Results: target/mutants/out/<module>/mutants.out/ (caught.txt, missed.txt,
 # timeout.txt, unviable.txt, outcomes.json) and a one-line summary per module
@@ -39,9 +40,9 @@ root="$PWD"
 # run); anything after ' -- ' goes to the test binaries (name filters).
 MODULES=(
   # The helpdesk gate, pass issue/reveal/hide, confirmation, records.
-  "src/helpdesk/update.rs|--test helpdesk_flow --test helpdesk_pass --test helpdesk_gate||60"
-  "src/helpdesk/mod.rs|--test helpdesk_flow --test helpdesk_pass --test helpdesk_gate||60"
-  "src/helpdesk/script.rs|--test helpdesk_flow --test helpdesk_script||60"
+  "src/helpdesk/update.rs|--test helpdesk_flow --test helpdesk_promises||60"
+  "src/helpdesk/mod.rs|--test helpdesk_flow --test helpdesk_promises||60"
+  "src/helpdesk/script.rs|--test helpdesk_flow --test helpdesk_promises||60"
   # Case summary and the audit/case writer.
   "src/helpdesk/case.rs|--test helpdesk_flow||60"
   "src/audit.rs|--lib --test helpdesk_flow||60"
@@ -87,12 +88,18 @@ filter_of() {
 
 want=()
 list=0
-for arg in "$@"; do
-  case "$arg" in
+since=""
+while [ $# -gt 0 ]; do
+  case "$1" in
     -h | --help) usage ;;
     --list) list=1 ;;
-    *) want+=("$arg") ;;
+    --since)
+      since="${2:?--since needs a git ref}"
+      shift
+      ;;
+    *) want+=("$1") ;;
   esac
+  shift
 done
 
 rows=()
@@ -155,6 +162,12 @@ tree="$work/tree"
 export CARGO_TARGET_DIR="$work/target"
 mkdir -p "$work"
 
+diff_args=()
+if [ -n "$since" ]; then
+  git diff "$since" -- src >"$work/since.diff"
+  diff_args=(--in-diff "$work/since.diff")
+fi
+
 # A fresh copy of the working tree (uncommitted edits included, ignored
 # files not), keeping file times so the copy's builds stay incremental.
 rm -rf "$tree"
@@ -202,7 +215,7 @@ for row in "${rows[@]}"; do
   out="$work/out/$slug"
   rm -rf "$out"
   mkdir -p "$out"
-  args=(-f "$file" "${exclude_args[@]}" "${cargo_args[@]}")
+  args=(-f "$file" "${exclude_args[@]}" "${diff_args[@]}" "${cargo_args[@]}")
   [ -n "$filter" ] && args+=(-F "$filter")
   echo "mutants.sh: $file ($(field "$row" 2))" >&2
   t0=$(date +%s)

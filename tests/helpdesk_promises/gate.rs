@@ -4,12 +4,7 @@
 //! failed verification locks changes for the rest of the call, and every
 //! change and failure lands in the record.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-#[path = "support/desk.rs"]
-mod desk;
-
-use desk::*;
+use crate::desk::*;
 use mfa_assist::flow::ReqId;
 use mfa_assist::helpdesk::{
     Change, DeskEffect, DeskEventKind, DeskNotice, DeskOp, DeskScreen, Pending, Verification,

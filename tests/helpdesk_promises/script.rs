@@ -2,12 +2,7 @@
 //! which words for which phone, which test for which new method, and that a
 //! pass is issued only when none usable is left.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-#[path = "support/desk.rs"]
-mod desk;
-
-use desk::*;
+use crate::desk::*;
 use mfa_assist::helpdesk::script::{Arg, Who};
 use mfa_assist::helpdesk::{self, DeskEventKind, DeskScreen, Verification};
 use mfa_assist::provider::MethodKind;

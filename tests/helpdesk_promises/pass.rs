@@ -2,12 +2,7 @@
 //! after the two minutes the README promises (in literal seconds, so a
 //! changed constant fails here), and wiped from the screen when it goes.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-#[path = "support/desk.rs"]
-mod desk;
-
-use desk::*;
+use crate::desk::*;
 use mfa_assist::flow::{Millis, ReqId};
 use mfa_assist::helpdesk::{
     self, Change, DeskEffect, DeskEvent, DeskEventKind, DeskNotice, DeskOp, DeskScreen,
