@@ -8,6 +8,7 @@
 mod desk;
 
 mod gate;
+mod keys;
 mod lookup;
 mod pass;
 mod script;
