@@ -25,7 +25,15 @@ fi
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo build --release --locked
-MFA_ASSIST_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/mfa-assist" \
+
+# insta appends every snapshot file a test asserts to this list (the
+# mechanism behind `cargo insta test --unreferenced=reject`); afterwards a
+# snapshot no test asserts any more fails the run instead of going stale.
+refs="$(mktemp)"
+trap 'rm -f "$refs"' EXIT
+INSTA_SNAPSHOT_REFERENCES_FILE="$refs" \
+  MFA_ASSIST_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/mfa-assist" \
   scripts/privacyidea/with-server.sh cargo test --locked
+scripts/unreferenced-snapshots.sh "$refs"
 # The Debian package from that release build (skips loudly without cargo-deb).
 tests/package.sh

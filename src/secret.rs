@@ -72,6 +72,9 @@ impl fmt::Debug for Secret {
 }
 
 #[cfg(test)]
+mod wipe_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -666,7 +666,14 @@ fn validate_works_without_a_file() {
 // --- never panics -----------------------------------------------------------
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        // A failing case is saved and replayed first on every later run.
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/config.txt")
+        )),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn parse_never_panics_on_any_text(text in any::<String>()) {

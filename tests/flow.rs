@@ -3394,7 +3394,10 @@ fn the_manual_view_keeps_watching() {
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 256,
-        failure_persistence: None,
+        // A failing case is saved and replayed first on every later run.
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/flow.txt")
+        )),
         ..ProptestConfig::default()
     })]
 

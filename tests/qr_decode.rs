@@ -393,7 +393,14 @@ fn percent_encode(s: &str) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(32))]
+    #![proptest_config(ProptestConfig {
+        cases: 32,
+        // A failing case is saved and replayed first on every later run.
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/qr_decode.txt")
+        )),
+        ..ProptestConfig::default()
+    })]
     #[test]
     fn random_enrollments_round_trip(
         secret in "[A-Z2-7]{16,64}",

@@ -230,9 +230,20 @@ async fn wrong_pass_counts_down_then_locks_for_good() {
 #[tokio::test]
 async fn a_good_sign_in_clears_earlier_wrong_tries() {
     let t = tenant();
-    let _ = sign_in(&t, "kim", "nope").await;
-    let _ = sign_in(&t, "kim", "nope").await;
+    for left in [2, 1] {
+        assert_eq!(
+            sign_in(&t, "kim", "nope").await.unwrap_err(),
+            ProviderError::WrongPass {
+                attempts_left: left
+            }
+        );
+    }
     assert!(sign_in(&t, "kim", KIM).await.is_ok());
+    // Counted afresh: had the two tries stayed, this third would lock.
+    assert_eq!(
+        sign_in(&t, "kim", "nope").await.unwrap_err(),
+        ProviderError::WrongPass { attempts_left: 2 }
+    );
 }
 
 #[tokio::test]
@@ -1136,7 +1147,14 @@ mod fuzz {
     use proptest::prelude::*;
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
+        #![proptest_config(ProptestConfig {
+            cases: 300,
+            // A failing case is saved and replayed first on every later run.
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/training_provider.txt")
+            )),
+            ..ProptestConfig::default()
+        })]
         #[test]
         fn any_text_is_an_error_or_a_tenant(text in any::<String>()) {
             let _ = TrainingTenant::from_toml(&text);

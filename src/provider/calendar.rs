@@ -91,6 +91,9 @@ fn digits(text: &str, len: usize) -> Option<i64> {
 }
 
 #[cfg(test)]
+mod against_counting;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

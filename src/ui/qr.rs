@@ -396,7 +396,14 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(24))]
+        #![proptest_config(ProptestConfig {
+            cases: 24,
+            // A failing case is saved and replayed first on every later run.
+            failure_persistence: Some(Box::new(
+                proptest::test_runner::FileFailurePersistence::Direct("proptest-regressions/qr.txt")
+            )),
+            ..ProptestConfig::default()
+        })]
         #[test]
         fn encode_never_panics(s in ".{0,400}", repeat in 1usize..12) {
             let s = s.repeat(repeat);

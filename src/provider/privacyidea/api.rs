@@ -233,3 +233,6 @@ async fn read(response: reqwest::Response) -> Result<Answer, ProviderError> {
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# Mutation testing of the code that keeps people safe, with cargo-mutants
+# (https://mutants.rs): each mutant (a `<` made `<=`, a body replaced by
+# `Ok(())`, a `!` dropped, ...) is built and the tests chosen for its module
+# are run; a mutant the tests still pass is "missed": a promise no test keeps.
+#
+#   scripts/mutants.sh                       every module below, one after another
+#   scripts/mutants.sh src/helpdesk/script.rs [FILE...]   only these modules
+#   scripts/mutants.sh --list                the modules, their tests and mutant counts
+#   scripts/mutants.sh --since main [FILE...] only mutants on lines changed since a git ref
+#
+# Results: target/mutants/out/<module>/mutants.out/ (caught.txt, missed.txt,
+# timeout.txt, unviable.txt, outcomes.json) and a one-line summary per module
+# in target/mutants/summary.txt. Exits non-zero if any mutant was missed or
+# timed out. docs/testing.md has the latest full run and the mutants shown to
+# be equivalent (excluded below with their reasons).
+#
+# How it stays under an hour on two cores:
+# - Each module runs only the test targets that guard it (not the whole
+#   suite), chosen below; tests needing the privacyIDEA server or tmux are
+#   left to the modules that need them.
+# - Where a file mixes promise-carrying code with plain drawing or parsing,
+#   a regex (-F) keeps the functions that carry the promise.
+# - The tree is copied once to target/mutants/tree and mutated there in
+#   place, with its own target dir seeded from target/debug, so each mutant
+#   is an incremental rebuild of this crate only. Your working tree is never
+#   touched.
+# - One clean run of every chosen test target first; then cargo-mutants skips
+#   its own baseline and uses fixed timeouts.
+set -euo pipefail
+
+# Everything runs inside main, which bash reads whole before running: editing
+# this file during a (long) run cannot derail the run.
+main() {
+cd "$(dirname "$0")/.."
+root="$PWD"
+
+# module | cargo test targets | mutant-name regex ('' = all) | test timeout (s)
+# The targets are cargo options (applied to both the build and the test
+# run); anything after ' -- ' goes to the test binaries (name filters).
+MODULES=(
+  # The helpdesk gate, pass issue/reveal/hide, confirmation, records.
+  "src/helpdesk/update.rs|--test helpdesk_flow --test helpdesk_promises||60"
+  "src/helpdesk/mod.rs|--test helpdesk_flow --test helpdesk_promises||60"
+  "src/helpdesk/script.rs|--test helpdesk_flow --test helpdesk_promises||60"
+  # Case summary and the audit/case writer.
+  "src/helpdesk/case.rs|--test helpdesk_flow||60"
+  "src/audit.rs|--lib --test helpdesk_flow||60"
+  # The training tenant's helpdesk side and its lockout rules.
+  "src/provider/training/admin.rs|--test training_admin||60"
+  "src/provider/training/mod.rs|--test training_provider|do_sign_in|60"
+  # Every provider's error mapping: HTTP status, throttling, error codes.
+  "src/provider/http.rs|--lib --test http_errors||60"
+  "src/provider/privacyidea/api.rs|--lib||60"
+  "src/provider/graph/errors.rs|--lib --test graph_provider --test graph_desk||120"
+  # Secrets, clipboard, dates in records.
+  "src/secret.rs|--lib||60"
+  "src/clipboard.rs|--lib||60"
+  "src/timefmt.rs|--lib||60"
+  "src/provider/calendar.rs|--lib||60"
+  # Kiosk: idle sign-out and the clean-up of unfinished methods (pure flow).
+  "src/flow/update.rs|--test flow --test app_headless|\b(on_tick|sign_out|quit|expired|on_enrollment|scan|prepare)\b|60"
+  # Terminal set-up/restore, the wipe, signals and EOF: the real binary in tmux.
+  "src/terminal.rs|--test e2e -- kiosk_ctrl_c non_kiosk signal wipe eof||600"
+  "src/lib.rs|--test e2e -- kiosk_ctrl_c non_kiosk signal wipe eof|interrupts|600"
+  "src/app.rs|--test app_headless --test e2e -- kiosk_ctrl_c non_kiosk signal wipe eof idle ctrl_c|\b(App::run|App::run_effect|Drop for App|wipe_scrollback|copy)\b|600"
+)
+
+# Mutants shown to be equivalent (no test can tell them apart from the
+# original): matched against cargo-mutants' mutant names, one reason each in
+# docs/testing.md ("Equivalent mutants").
+EXCLUDE_RE=(
+  # Packing disjoint bit fields: `|` and `^` are the same there.
+  'src/clipboard\.rs:20:[0-9]+: replace \| with \^ in base64'
+  # Only one of is_connect/is_request: the final else says Unreachable too.
+  'src/provider/http\.rs:353:34: replace \|\| with && in map_reqwest_error'
+)
+
+usage() {
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+  exit 2
+}
+
+field() { cut -d'|' -f"$2" <<<"$1"; }
+# The filter may itself contain '|': everything between field 2 and the last.
+filter_of() {
+  local row="$1"
+  row="${row#*|}"
+  row="${row#*|}"
+  echo "${row%|*}"
+}
+
+want=()
+list=0
+since=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h | --help) usage ;;
+    --list) list=1 ;;
+    --since)
+      since="${2:?--since needs a git ref}"
+      shift
+      ;;
+    *) want+=("$1") ;;
+  esac
+  shift
+done
+
+# The chosen modules in the order given (the table's order by default).
+rows=()
+if [ ${#want[@]} -eq 0 ]; then
+  rows=("${MODULES[@]}")
+else
+  for w in "${want[@]}"; do
+    for row in "${MODULES[@]}"; do
+      [ "$w" = "$(field "$row" 1)" ] && rows+=("$row")
+    done
+  done
+fi
+if [ ${#want[@]} -gt 0 ] && [ ${#rows[@]} -ne ${#want[@]} ]; then
+  echo "mutants.sh: not a module of this script: ${want[*]}" >&2
+  echo "modules:" >&2
+  for row in "${MODULES[@]}"; do echo "  $(field "$row" 1)" >&2; done
+  exit 2
+fi
+
+if ! command -v cargo-mutants >/dev/null 2>&1; then
+  echo "mutants.sh: installing cargo-mutants (takes a few minutes once)" >&2
+  cargo install --locked cargo-mutants
+fi
+
+exclude_args=()
+for re in "${EXCLUDE_RE[@]}"; do
+  exclude_args+=(-E "$re")
+done
+
+# Splits a row's targets into cargo options (-C each) and test-binary args.
+split_targets() {
+  local targets="$1" cargo_part test_part=""
+  cargo_part="${targets%% -- *}"
+  [ "$cargo_part" != "$targets" ] && test_part="${targets#* -- }"
+  cargo_args=()
+  for a in $cargo_part; do cargo_args+=("--cargo-arg=$a"); done
+  test_args=()
+  if [ -n "$test_part" ]; then
+    test_args=(--)
+    for a in $test_part; do test_args+=("$a"); done
+  fi
+}
+
+if [ "$list" = 1 ]; then
+  for row in "${rows[@]}"; do
+    file="$(field "$row" 1)"
+    filter="$(filter_of "$row")"
+    args=(-f "$file" "${exclude_args[@]}")
+    [ -n "$filter" ] && args+=(-F "$filter")
+    n="$(cargo mutants --list "${args[@]}" 2>/dev/null | wc -l)"
+    printf '%-34s %4s mutants  tests: %s%s\n' "$file" "$n" "$(field "$row" 2)" \
+      "${filter:+  functions: $filter}"
+  done
+  exit 0
+fi
+
+work="${MUTANTS_DIR:-${CARGO_TARGET_DIR:-$root/target}/mutants}"
+tree="$work/tree"
+export CARGO_TARGET_DIR="$work/target"
+mkdir -p "$work"
+
+diff_args=()
+if [ -n "$since" ]; then
+  git diff "$since" -- src >"$work/since.diff"
+  diff_args=(--in-diff "$work/since.diff")
+fi
+
+# A fresh copy of the working tree (uncommitted edits included, ignored
+# files not).
+rm -rf "$tree"
+mkdir -p "$tree"
+git ls-files -z --cached --others --exclude-standard |
+  while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+  tar --null -T - -cf - | tar -xf - -C "$tree"
+# Cargo decides freshness by file times: a build left over from an earlier,
+# interrupted run (of a mutant) is newer than the copied sources and would be
+# taken as up to date. Newer sources force one honest rebuild of this crate.
+find "$tree/src" "$tree/tests" "$tree/benches" "$tree/assets" -type f -exec touch {} +
+# Seed the build cache from the normal one: dependencies are not rebuilt.
+if [ ! -d "$CARGO_TARGET_DIR/debug" ] && [ -d "$root/target/debug" ] &&
+  [ "$CARGO_TARGET_DIR" != "$root/target" ]; then
+  mkdir -p "$CARGO_TARGET_DIR"
+  cp -a "$root/target/debug" "$CARGO_TARGET_DIR/"
+fi
+
+# The baseline: each module's tests green on the unmutated tree, once per
+# distinct set of targets.
+started=$(date +%s)
+rm -f "$work/baseline.log"
+seen=" "
+for row in "${rows[@]}"; do
+  targets="$(field "$row" 2)"
+  case "$seen" in *"|$targets|"*) continue ;; esac
+  seen="$seen|$targets| "
+  split_targets "$targets"
+  plain=()
+  for ((i = 0; i < ${#cargo_args[@]}; i++)); do plain+=("${cargo_args[$i]#--cargo-arg=}"); done
+  echo "mutants.sh: baseline: cargo test ${plain[*]} ${test_args[*]}" >&2
+  (cd "$tree" && cargo test --locked -q "${plain[@]}" "${test_args[@]}" >>"$work/baseline.log" 2>&1) || {
+    echo "mutants.sh: the tests fail on the unmutated tree; see $work/baseline.log" >&2
+    tail -n 30 "$work/baseline.log" >&2
+    exit 1
+  }
+done
+echo "mutants.sh: baseline green in $(($(date +%s) - started)) s" >&2
+
+summary="$work/summary.txt"
+: >"$summary"
+status=0
+for row in "${rows[@]}"; do
+  file="$(field "$row" 1)"
+  filter="$(filter_of "$row")"
+  timeout="$(field "$row" "$(($(tr -cd '|' <<<"$row" | wc -c) + 1))")"
+  split_targets "$(field "$row" 2)"
+  slug="$(tr '/.' '__' <<<"$file")"
+  out="$work/out/$slug"
+  rm -rf "$out"
+  mkdir -p "$out"
+  args=(-f "$file" "${exclude_args[@]}" "${diff_args[@]}" "${cargo_args[@]}")
+  [ -n "$filter" ] && args+=(-F "$filter")
+  echo "mutants.sh: $file ($(field "$row" 2))" >&2
+  t0=$(date +%s)
+  rc=0
+  (cd "$tree" && cargo mutants --in-place --baseline=skip --no-shuffle \
+    --timeout "$timeout" --build-timeout 600 --colors never \
+    -o "$out" "${args[@]}" "${test_args[@]}") || rc=$?
+  secs=$(($(date +%s) - t0))
+  count() {
+    local f="$out/mutants.out/$1.txt"
+    if [ -s "$f" ]; then grep -c . "$f"; else echo 0; fi
+  }
+  line="$(printf '%-34s caught %3s  missed %3s  timeout %3s  unviable %3s  %5ss' \
+    "$file" "$(count caught)" "$(count missed)" "$(count timeout)" "$(count unviable)" "$secs")"
+  echo "$line" | tee -a "$summary" >&2
+  if [ "$(count missed)" != 0 ] || [ "$(count timeout)" != 0 ]; then
+    sed 's/^/    missed: /' "$out/mutants.out/missed.txt" >&2 || true
+    status=1
+  elif [ "$rc" != 0 ]; then
+    echo "    cargo-mutants failed (exit $rc); see $out/mutants.out/debug.log" >&2
+    status=1
+  fi
+done
+echo "mutants.sh: done in $(($(date +%s) - started)) s; summary in $summary" >&2
+cat "$summary"
+exit "$status"
+}
+
+main "$@"
