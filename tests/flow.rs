@@ -1,4 +1,4 @@
-//! The recovery flow as a pure state machine (DESIGN.md §7.1): scripted event
+//! The recovery flow as a pure state machine: scripted event
 //! sequences in, state *and* effects out, one test per transition; then a
 //! property test that throws random event sequences at it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -3,7 +3,7 @@
 //! Encoding costs about 0.8 ms, so [`QrMatrix::encode`] runs once per enrollment and the
 //! matrix is kept; drawing it with [`QrWidget`] is cheap and happens every frame.
 //!
-//! Drawing rules (DESIGN.md section 5):
+//! Drawing rules:
 //! - [`QrStyle::HalfBlock`]: two modules per cell vertically with `▀ ▄ █` and space; the glyph's
 //!   ink marks the dark modules. Every cell gets `fg` = dark ink and `bg` = light paper, both
 //!   from the 256-colour cube ([`DARK`], [`LIGHT`]) so terminal themes do not remap them.
