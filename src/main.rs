@@ -46,8 +46,8 @@ enum Command {
     /// Print the man page (roff; view it with `mfa-assist man | man -l -`)
     Man,
     /// Prove the deployment before the first caller: one line per check,
-    /// ✓ or ✗ with the fix; exits 1 on any ✗. With --helpdesk, checks the
-    /// agent's side.
+    /// passed or failed with the fix; exits 1 on any failure. With
+    /// --helpdesk, checks the agent's side.
     Check {
         /// One JSON document, for monitoring
         #[arg(long)]

@@ -30,14 +30,14 @@ fn languages_cycle_and_wrap() {
     let mut h = Harness::with_caller(three_languages(), old_state());
     let mut seen = Vec::new();
     for _ in 0..4 {
-        h.ch('l');
+        h.key(Key::F(2));
         seen.push(h.desk.language().to_string());
     }
     assert_eq!(seen, ["sv", "fi", "en", "sv"]);
     // The caller's language moves on its own.
     let mut seen = Vec::new();
     for _ in 0..4 {
-        h.ch('c');
+        h.key(Key::F(3));
         seen.push(h.desk.caller_language().to_string());
     }
     assert_eq!(seen, ["sv", "fi", "en", "sv"]);

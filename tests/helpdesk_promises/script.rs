@@ -5,6 +5,7 @@
 use crate::desk::*;
 use mfa_assist::helpdesk::script::{Arg, Who};
 use mfa_assist::helpdesk::{self, DeskEventKind, DeskScreen, Verification};
+use mfa_assist::keymap::Key;
 use mfa_assist::provider::MethodKind;
 use mfa_assist::provider::admin::{CallerState, PassInfo, PassName};
 
@@ -104,7 +105,7 @@ fn while_watching_the_caller_is_told_how_to_scan_on_their_phone() {
     h.ch('w');
     assert_eq!(h.desk.screen, DeskScreen::Watch);
     assert_eq!(ids(&h), ["script.watch_do", "script.scan_say_iphone"]);
-    h.ch('i');
+    h.key(Key::F(4));
     assert_eq!(ids(&h), ["script.watch_do", "script.scan_say_android"]);
 }
 
