@@ -6,6 +6,7 @@ pub mod app;
 pub mod audit;
 pub mod check;
 pub mod clipboard;
+pub mod clock_drift;
 pub mod config;
 pub mod desk_app;
 pub mod flow;
