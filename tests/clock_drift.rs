@@ -1,5 +1,6 @@
 //! The clock-drift diagnosis against an independent generator: oathtool
 //! makes the code a phone with a wrong clock would show.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use mfa_assist::clock_drift::{WINDOW_STEPS, drift_seconds, drift_steps};
 use std::process::Command;
