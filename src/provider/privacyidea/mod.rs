@@ -82,6 +82,18 @@ struct Pending {
     transaction: Option<String>,
     /// Proven: walking away no longer deletes it.
     proven: bool,
+    /// A code token's key, kept only while it is pending, to tell a wrong
+    /// code from a phone with a wrong clock.
+    key: Option<OtpKey>,
+}
+
+/// Keeps the key out of `Debug`.
+struct OtpKey(totp_rs::Totp);
+
+impl std::fmt::Debug for OtpKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OtpKey(..)")
+    }
 }
 
 pub struct PrivacyIdea {
@@ -208,6 +220,7 @@ impl PrivacyIdea {
             .get("rollout_state")
             .and_then(Value::as_str)
             .unwrap_or("");
+        let mut key = None;
         let enrollment = match kind {
             MethodKind::AuthenticatorPush => {
                 let uri = Secret::new(text(detail, &["pushurl", "value"])?);
@@ -230,19 +243,22 @@ impl PrivacyIdea {
             }
             _ => {
                 let uri = Secret::new(text(detail, &["googleurl", "value"])?);
-                let key = Secret::new(text(detail, &["otpkey", "value_b32"])?);
+                let manual = Secret::new(text(detail, &["otpkey", "value_b32"])?);
                 // What the phone will show, read the way an authenticator reads it.
                 let totp = totp_rs::Totp::from_url_unchecked(uri.expose()).map_err(|_| {
                     ProviderError::Protocol("the new token's otpauth URI is unreadable".into())
                 })?;
                 let digits = totp.digits();
+                let account_name = totp.account_name().to_string();
+                let issuer = totp.issuer().unwrap_or_default().to_string();
+                key = Some(OtpKey(totp));
                 Enrollment {
                     id: serial.clone(),
                     kind,
-                    account_name: totp.account_name().to_string(),
-                    issuer: totp.issuer().unwrap_or_default().to_string(),
+                    account_name,
+                    issuer,
                     qr_payload: uri,
-                    manual_key: key,
+                    manual_key: manual,
                     confirm: Confirm::Code { digits },
                     registration: None,
                 }
@@ -254,6 +270,7 @@ impl PrivacyIdea {
                 verify: rollout == "verify",
                 transaction: None,
                 proven: false,
+                key,
             },
         );
         Ok(enrollment)
@@ -299,6 +316,7 @@ impl PrivacyIdea {
         };
         if good && let Some(p) = self.pending().get_mut(serial) {
             p.proven = true;
+            p.key = None;
         }
         Ok(good)
     }
@@ -452,6 +470,12 @@ impl Provider for PrivacyIdea {
         code: &'a str,
     ) -> Reply<'a, bool> {
         Box::pin(self.check(session, enrollment_id, code))
+    }
+
+    fn clock_drift(&self, _session: &Session, enrollment_id: &str, code: &str) -> Option<i64> {
+        let pending = self.pending();
+        let key = pending.get(enrollment_id)?.key.as_ref()?;
+        crate::clock_drift::drift_seconds(&key.0, code, std::time::SystemTime::now())
     }
 
     fn poll_registration<'a>(
