@@ -28,6 +28,7 @@ use std::path::Path;
 /// Runs the app on the real terminal until the person quits (or, in kiosk
 /// mode, until SIGTERM/SIGHUP). The terminal is restored on every path.
 pub async fn run(config: config::Config, scenario: Option<&Path>) -> Result<(), String> {
+    ui::theme::set(setup::theme(&config));
     let provider = setup::provider(&config, scenario)?;
     let mut flow = flow::Flow::new(setup::settings(&config, provider.as_ref()));
     flow.lang = setup::start_language(&config);
@@ -55,6 +56,7 @@ pub async fn run(config: config::Config, scenario: Option<&Path>) -> Result<(), 
 
 /// Runs helpdesk mode on the real terminal until the agent quits.
 pub async fn run_helpdesk(config: config::Config, scenario: Option<&Path>) -> Result<(), String> {
+    ui::theme::set(setup::theme(&config));
     let admin = setup::admin(&config, scenario).await?;
     let paths = setup::desk_paths(&config)?;
     let mut desk = helpdesk::Desk::new(setup::desk_settings(&config, admin.as_ref()));
