@@ -389,6 +389,8 @@ pub struct UiConfig {
     /// Swap the QR colours, for monochrome terminals.
     pub qr_invert: bool,
     pub qr_style: QrStyleConfig,
+    /// Colours of everything but the QR code (which is always dark on light).
+    pub theme: ThemeConfig,
 }
 
 impl Default for UiConfig {
@@ -401,8 +403,20 @@ impl Default for UiConfig {
                 .collect(),
             qr_invert: false,
             qr_style: QrStyleConfig::default(),
+            theme: ThemeConfig::default(),
         }
     }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThemeConfig {
+    #[default]
+    Default,
+    /// The terminal's own foreground and background with bold, underline
+    /// and reverse video only: readable on light and dark backgrounds, on
+    /// the Linux console and with NO_COLOR.
+    HighContrast,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]

@@ -8,6 +8,7 @@ pub mod app;
 pub mod audit;
 pub mod check;
 pub mod clipboard;
+pub mod clock_drift;
 pub mod config;
 pub mod desk_app;
 pub mod driver;
@@ -33,6 +34,7 @@ use std::path::Path;
 /// Runs the kiosk (or single-user) app on the real terminal until the
 /// person quits or the session is ended from outside.
 pub async fn run(config: config::Config, scenario: Option<&Path>) -> Result<(), String> {
+    ui::theme::set(setup::theme(&config));
     let provider = setup::provider(&config, scenario)?;
     let mut flow = flow::Flow::new(setup::settings(&config, provider.as_ref()));
     flow.lang = setup::start_language(&config);
@@ -47,6 +49,7 @@ pub async fn run(config: config::Config, scenario: Option<&Path>) -> Result<(), 
 
 /// Runs helpdesk mode on the real terminal until the agent quits.
 pub async fn run_helpdesk(config: config::Config, scenario: Option<&Path>) -> Result<(), String> {
+    ui::theme::set(setup::theme(&config));
     let admin = setup::admin(&config, scenario).await?;
     let paths = setup::desk_paths(&config)?;
     let mut desk = helpdesk::Desk::new(setup::desk_settings(&config, admin.as_ref()));

@@ -131,6 +131,14 @@ pub fn start_language(config: &Config) -> usize {
         .unwrap_or(0)
 }
 
+/// The screens' theme from `[ui] theme`; set once at start (`theme::set`).
+pub fn theme(config: &Config) -> crate::ui::theme::Theme {
+    match config.ui.theme {
+        crate::config::ThemeConfig::Default => crate::ui::theme::Theme::Default,
+        crate::config::ThemeConfig::HighContrast => crate::ui::theme::Theme::HighContrast,
+    }
+}
+
 pub fn look(config: &Config) -> Look {
     Look {
         branding: Branding {

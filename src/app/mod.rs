@@ -224,6 +224,12 @@ impl App {
                 },
                 move |s| async move {
                     let answer = bounded(provider.check_code(&s, &enrollment_id, &code)).await;
+                    // Asked only once the code is wrong: it explains, never accepts.
+                    if let Ok(false) = answer
+                        && let Some(seconds) = provider.clock_drift(&s, &enrollment_id, &code)
+                    {
+                        return EventKind::CodeOffClock { req, seconds };
+                    }
                     EventKind::CodeChecked { req, answer }
                 },
             ),

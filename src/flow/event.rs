@@ -67,6 +67,12 @@ pub enum EventKind {
         req: ReqId,
         answer: Answer<bool>,
     },
+    /// The code was wrong, but it is the code of a nearby time step: the
+    /// phone's clock is `seconds` ahead (negative: behind).
+    CodeOffClock {
+        req: ReqId,
+        seconds: i64,
+    },
     /// One poll of the phone's registration: `Ok(true)` once it is there.
     RegistrationPolled {
         req: ReqId,

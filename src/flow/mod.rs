@@ -1,6 +1,7 @@
 //! The recovery state machine. Pure: no I/O, no async, no clock reads.
 //! `update` takes an event and returns the effects the driver must run.
 
+mod clock;
 mod effect;
 mod event;
 mod machine;
@@ -129,6 +130,12 @@ pub enum Notice {
     NothingSelected,
     WrongCode {
         tries: u32,
+    },
+    /// A wrong code that a phone whose clock is `seconds` ahead (negative:
+    /// behind) would show.
+    ClockOff {
+        tries: u32,
+        seconds: i64,
     },
     /// Enter on Scan before the phone has registered the new method.
     NotRegisteredYet,

@@ -46,6 +46,9 @@ pub fn update(flow: &mut Flow, event: Event) -> Vec<Effect> {
         EventKind::DefaultSet { req, answer } => on_default_set(flow, req, answer),
         EventKind::EnrollmentReady { req, answer } => on_enrollment(flow, req, answer),
         EventKind::CodeChecked { req, answer } => on_code_checked(flow, req, answer),
+        EventKind::CodeOffClock { req, seconds } => {
+            super::clock::explain(on_code_checked(flow, req, Ok(false)), flow, seconds)
+        }
         EventKind::ApprovalPolled { req, answer } => on_approval(flow, req, answer),
         EventKind::RegistrationPolled { req, answer } => on_registration(flow, req, answer),
     }

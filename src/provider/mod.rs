@@ -359,6 +359,14 @@ pub trait Provider: Send + Sync + 'static {
         code: &'a str,
     ) -> Reply<'a, bool>;
 
+    /// After a wrong code: how many seconds the phone's clock is ahead
+    /// (negative: behind), when the code belongs to a nearby time step of
+    /// the new method's key. Only for providers that hold the key; it never
+    /// makes a code valid. See `clock_drift`.
+    fn clock_drift(&self, _session: &Session, _enrollment_id: &str, _code: &str) -> Option<i64> {
+        None
+    }
+
     /// For enrollments with `registration` set: `Ok(true)` once the phone
     /// has registered itself with the provider.
     fn poll_registration<'a>(

@@ -41,6 +41,7 @@ pub fn describe(view: &View, notice: &Notice) -> (String, Style) {
             };
             (view.f(id, &[("tries", &tries.to_string())]), theme::error())
         }
+        Notice::ClockOff { seconds, .. } => (clock_off(view, *seconds), theme::error()),
         Notice::CodeLength { digits } => (
             view.f("notice.code_length", &[("digits", &digits.to_string())]),
             theme::warning(),
@@ -50,6 +51,19 @@ pub fn describe(view: &View, notice: &Notice) -> (String, Style) {
         Notice::NotRegisteredYet => (view.t("notice.not_registered_yet").into(), theme::warning()),
         Notice::Busy => (view.t("notice.busy").into(), theme::warning()),
     }
+}
+
+/// "about 2 minutes fast", in the words of a wall clock: seconds under a
+/// minute and a half, else whole minutes (always two or more).
+fn clock_off(view: &View, seconds: i64) -> String {
+    let size = seconds.unsigned_abs();
+    let (id, amount) = match (seconds > 0, size < 90) {
+        (true, true) => ("notice.clock_fast_seconds", ("seconds", size)),
+        (true, false) => ("notice.clock_fast_minutes", ("minutes", (size + 30) / 60)),
+        (false, true) => ("notice.clock_slow_seconds", ("seconds", size)),
+        (false, false) => ("notice.clock_slow_minutes", ("minutes", (size + 30) / 60)),
+    };
+    view.f(id, &[(amount.0, &amount.1.to_string())])
 }
 
 /// Errors first get the words of the step they happened in, then general ones.

@@ -1,6 +1,10 @@
 //! Colours and styles in one place. QR colours are not here: they are fixed
 //! (see `qr.rs`) so no theme can make a code unscannable.
 //!
+//! Selection and focus never rest on colour alone: the screens mark them
+//! with `▶`, and these styles add bold or reverse video, so they survive
+//! NO_COLOR, a light background and the 8 colours of the Linux console.
+//!
 //! `NO_COLOR` (<https://no-color.org>) is honoured here, for the text: with
 //! it set every style keeps its boldness, and what colour marked (a key, the
 //! selection, the focused field) is shown in reverse video. It is not left to
@@ -9,6 +13,7 @@
 
 use ratatui::style::{Color, Modifier, Style};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// Whether `NO_COLOR` asks for text without colour (set and not empty).
 pub fn no_color() -> bool {
@@ -34,7 +39,44 @@ fn paint(style: Style, stands_out: bool) -> Style {
     }
 }
 
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    /// Colours chosen for a dark background.
+    #[default]
+    Default,
+    /// No colours at all: the terminal's own foreground and background,
+    /// told apart by bold, underline and reverse video. Works on any
+    /// background and any terminal.
+    HighContrast,
+}
+
+// One theme per process, chosen from the config at start; a global keeps
+// every drawing function's signature as it is.
+static CURRENT: AtomicU8 = AtomicU8::new(0);
+
+pub fn set(theme: Theme) {
+    CURRENT.store(theme as u8, Ordering::Relaxed);
+}
+
+pub fn current() -> Theme {
+    match CURRENT.load(Ordering::Relaxed) {
+        1 => Theme::HighContrast,
+        _ => Theme::Default,
+    }
+}
+
+fn plain(modifiers: Modifier) -> Style {
+    Style::new().add_modifier(modifiers)
+}
+
+fn high_contrast() -> bool {
+    current() == Theme::HighContrast
+}
+
 pub fn title() -> Style {
+    if high_contrast() {
+        return plain(Modifier::BOLD | Modifier::UNDERLINED);
+    }
     paint(
         Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
         false,
@@ -46,14 +88,24 @@ pub fn strong() -> Style {
 }
 
 pub fn dim() -> Style {
+    if high_contrast() {
+        // Grey on a light background is the first thing to become unreadable.
+        return Style::new();
+    }
     paint(Style::new().fg(Color::DarkGray), false)
 }
 
 pub fn key() -> Style {
+    if high_contrast() {
+        return plain(Modifier::REVERSED);
+    }
     paint(Style::new().fg(Color::Black).bg(Color::Gray), true)
 }
 
 pub fn error() -> Style {
+    if high_contrast() {
+        return plain(Modifier::BOLD | Modifier::REVERSED);
+    }
     paint(
         Style::new()
             .fg(Color::LightRed)
@@ -63,10 +115,16 @@ pub fn error() -> Style {
 }
 
 pub fn warning() -> Style {
+    if high_contrast() {
+        return plain(Modifier::BOLD);
+    }
     paint(Style::new().fg(Color::Yellow), false)
 }
 
 pub fn ok() -> Style {
+    if high_contrast() {
+        return plain(Modifier::BOLD);
+    }
     paint(
         Style::new()
             .fg(Color::LightGreen)
@@ -76,6 +134,9 @@ pub fn ok() -> Style {
 }
 
 pub fn training() -> Style {
+    if high_contrast() {
+        return plain(Modifier::BOLD | Modifier::REVERSED);
+    }
     paint(
         Style::new()
             .fg(Color::Black)
@@ -86,6 +147,9 @@ pub fn training() -> Style {
 }
 
 pub fn selected() -> Style {
+    if high_contrast() {
+        return plain(Modifier::BOLD | Modifier::REVERSED);
+    }
     paint(
         Style::new()
             .fg(Color::Black)
@@ -96,9 +160,19 @@ pub fn selected() -> Style {
 }
 
 pub fn field() -> Style {
+    if high_contrast() {
+        return plain(Modifier::UNDERLINED);
+    }
     paint(Style::new().fg(Color::White).bg(Color::DarkGray), false)
 }
 
+/// Reverse video rather than fixed colours: every typed character repaints
+/// a cell of this style, and `ESC[7m` is 4 bytes where black-on-white is 18
+/// (crossterm writes colours as 256-colour indexes). It also stands out on a
+/// light terminal, where a white field would vanish.
 pub fn field_focused() -> Style {
-    paint(Style::new().fg(Color::Black).bg(Color::White), true)
+    if high_contrast() {
+        return plain(Modifier::REVERSED);
+    }
+    Style::new().add_modifier(Modifier::REVERSED)
 }

@@ -82,6 +82,18 @@ struct Pending {
     transaction: Option<String>,
     /// Proven: walking away no longer deletes it.
     proven: bool,
+    /// A code token's key, kept only while it is pending, to tell a wrong
+    /// code from a phone with a wrong clock.
+    key: Option<OtpKey>,
+}
+
+/// Keeps the key out of `Debug`.
+struct OtpKey(totp_rs::Totp);
+
+impl std::fmt::Debug for OtpKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OtpKey(..)")
+    }
 }
 
 pub struct PrivacyIdea {
@@ -249,13 +261,14 @@ impl PrivacyIdea {
         // `detail` holds the otpkey and googleurl (or the pushurl): the
         // copies worth keeping are in the enrollment's secrets now.
         wipe_strings(&mut answer.envelope.detail);
-        let (serial, rollout, enrollment) = made?;
+        let (serial, rollout, key, enrollment) = made?;
         self.pending().insert(
             serial,
             Pending {
                 verify: rollout == "verify",
                 transaction: None,
                 proven: false,
+                key,
             },
         );
         Ok(enrollment)
@@ -265,13 +278,14 @@ impl PrivacyIdea {
         &self,
         kind: MethodKind,
         detail: &Value,
-    ) -> Result<(String, String, Enrollment), ProviderError> {
+    ) -> Result<(String, String, Option<OtpKey>, Enrollment), ProviderError> {
         let serial = text(detail, &["serial"])?;
         let rollout = detail
             .get("rollout_state")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
+        let mut key = None;
         let enrollment = match kind {
             MethodKind::AuthenticatorPush => {
                 let uri = Secret::new(text(detail, &["pushurl", "value"])?);
@@ -294,25 +308,28 @@ impl PrivacyIdea {
             }
             _ => {
                 let uri = Secret::new(text(detail, &["googleurl", "value"])?);
-                let key = Secret::new(text(detail, &["otpkey", "value_b32"])?);
+                let manual = Secret::new(text(detail, &["otpkey", "value_b32"])?);
                 // What the phone will show, read the way an authenticator reads it.
                 let totp = totp_rs::Totp::from_url_unchecked(uri.expose()).map_err(|_| {
                     ProviderError::Protocol("the new token's otpauth URI is unreadable".into())
                 })?;
                 let digits = totp.digits();
+                let account_name = totp.account_name().to_string();
+                let issuer = totp.issuer().unwrap_or_default().to_string();
+                key = Some(OtpKey(totp));
                 Enrollment {
                     id: serial.clone(),
                     kind,
-                    account_name: totp.account_name().to_string(),
-                    issuer: totp.issuer().unwrap_or_default().to_string(),
+                    account_name,
+                    issuer,
                     qr_payload: uri,
-                    manual_key: key,
+                    manual_key: manual,
                     confirm: Confirm::Code { digits },
                     registration: None,
                 }
             }
         };
-        Ok((serial, rollout, enrollment))
+        Ok((serial, rollout, key, enrollment))
     }
 
     async fn check(
@@ -355,6 +372,7 @@ impl PrivacyIdea {
         };
         if good && let Some(p) = self.pending().get_mut(serial) {
             p.proven = true;
+            p.key = None;
         }
         Ok(good)
     }
@@ -508,6 +526,12 @@ impl Provider for PrivacyIdea {
         code: &'a str,
     ) -> Reply<'a, bool> {
         Box::pin(self.check(session, enrollment_id, code))
+    }
+
+    fn clock_drift(&self, _session: &Session, enrollment_id: &str, code: &str) -> Option<i64> {
+        let pending = self.pending();
+        let key = pending.get(enrollment_id)?.key.as_ref()?;
+        crate::clock_drift::drift_seconds(&key.0, code, std::time::SystemTime::now())
     }
 
     fn poll_registration<'a>(

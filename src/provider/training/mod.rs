@@ -709,6 +709,15 @@ impl Provider for TrainingTenant {
         })
     }
 
+    fn clock_drift(&self, session: &Session, enrollment_id: &str, code: &str) -> Option<i64> {
+        let now = self.now();
+        let state = self.lock();
+        let (_, session_number) = state.session(session).ok()?;
+        let index = state.enrollment(enrollment_id, session_number).ok()?;
+        let totp = &state.enrollments.get(index)?.totp;
+        crate::clock_drift::drift_seconds(totp, code, now)
+    }
+
     fn request_approval<'a>(
         &'a self,
         session: &'a Session,
