@@ -1,26 +1,26 @@
 #!/usr/bin/env bash
-# Whole-program measurements the Rust benches can't take: binary size,
-# startup to first frame, CPU used while idle, resident memory. Needs tmux.
-# Frame render and QR costs: `cargo bench`.
+# mfa-assist against the floor (benches/floor: the cheapest ratatui app),
+# both in a pseudo-terminal (scripts/ttyperf.py), interleaved app, floor,
+# app, floor... so a busy machine slows both alike: read the ratios, not the
+# absolute times. Frame render and QR costs per screen: `cargo bench`.
+#
+#   ./scripts/bench.sh              5 runs, 5 s idle each
+#   RUNS=10 IDLE=30 ./scripts/bench.sh
+#   JSON=out.json ./scripts/bench.sh   also keep every run's figures
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked >/dev/null 2>&1
-bin="$PWD/target/release/mfa-assist"
-sock="mfa-bench-$$"
-t() { tmux -L "$sock" "$@"; }
-trap 't kill-server 2>/dev/null || true' EXIT
+target="${CARGO_TARGET_DIR:-$PWD/target}"
 
-echo "binary size: $(stat -c %s "$bin") bytes"
+echo "building mfa-assist and the floor (release)..." >&2
+cargo build --release --locked --bin mfa-assist >&2
+(cd benches/floor && CARGO_TARGET_DIR="$target/floor" cargo build --release --locked >&2)
+app="$target/release/mfa-assist"
+floor="$target/floor/release/floor"
 
-start=$(date +%s%N)
-t new-session -d -s b -x 100 -y 40 "exec $bin"
-until t capture-pane -p -t b 2>/dev/null | grep -q "Recover your sign-in"; do sleep 0.005; done
-end=$(date +%s%N)
-echo "startup to first frame (via tmux): $(( (end - start) / 1000000 )) ms"
-
-pid=$(t display -p -t b '#{pane_pid}')
-ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
-hz=$(getconf CLK_TCK)
-a=$(ticks); sleep 10; b=$(ticks)
-echo "CPU while idle on Welcome for 10 s: $(( (b - a) * 1000 / hz )) ms"
-echo "resident memory: $(awk '/VmRSS/ {print $2, $3}' "/proc/$pid/status")"
+# Enter goes from Welcome to Sign in (left out of the key figures), then a
+# username is typed; the floor echoes the same keys into its field.
+keys='\r a l e x a n d e r s o n'
+args=(--runs "${RUNS:-5}" --idle "${IDLE:-5}" --keys "$keys" --skip 1
+      --ready-text Welcome --vs-ready-text Welcome --labels app,floor --vs "$floor")
+if [[ -n "${JSON:-}" ]]; then args+=(--json "$JSON"); fi
+python3 scripts/ttyperf.py "${args[@]}" -- "$app"

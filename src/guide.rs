@@ -3,6 +3,7 @@
 //! and a missing English text shows its id (a test keeps that from shipping).
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 const BUILT_IN: &[(&str, &str)] = &[
     ("en", include_str!("../assets/guides/en.toml")),
@@ -28,26 +29,52 @@ pub fn kind_id(kind: crate::provider::MethodKind) -> &'static str {
     }
 }
 
+/// Each language is parsed the first time a screen asks for one of its
+/// texts, not at start: the three guides are ~95 KB of TOML, and parsing all
+/// of them was half the work done before the first frame.
 #[derive(Debug, Clone, Default)]
 pub struct Guide {
-    languages: HashMap<String, HashMap<String, String>>,
+    languages: Vec<Language>,
+}
+
+#[derive(Debug, Clone)]
+struct Language {
+    code: &'static str,
+    source: &'static str,
+    /// `None` inside: the guide does not parse, so it is left out.
+    texts: OnceLock<Option<HashMap<String, String>>>,
+}
+
+impl Language {
+    fn texts(&self) -> Option<&HashMap<String, String>> {
+        self.texts.get_or_init(|| parse(self.source).ok()).as_ref()
+    }
 }
 
 impl Guide {
     /// The guides shipped in the binary. A guide that fails to parse is
     /// left out (its texts fall back to English); tests parse every one.
     pub fn built_in() -> Guide {
-        let mut guide = Guide::default();
-        for (lang, text) in BUILT_IN {
-            if let Ok(map) = parse(text) {
-                guide.languages.insert((*lang).to_string(), map);
-            }
-        }
-        guide
+        let languages = BUILT_IN
+            .iter()
+            .map(|(code, source)| Language {
+                code,
+                source,
+                texts: OnceLock::new(),
+            })
+            .collect();
+        Guide { languages }
+    }
+
+    fn texts(&self, lang: &str) -> Option<&HashMap<String, String>> {
+        self.languages
+            .iter()
+            .find(|l| l.code == lang)
+            .and_then(Language::texts)
     }
 
     pub fn has_language(&self, lang: &str) -> bool {
-        self.languages.contains_key(lang)
+        self.texts(lang).is_some()
     }
 
     /// The text `id` in `lang`, else English, else the id itself.
@@ -56,10 +83,9 @@ impl Guide {
     }
 
     pub fn lookup<'a>(&'a self, lang: &str, id: &str) -> Option<&'a str> {
-        self.languages
-            .get(lang)
+        self.texts(lang)
             .and_then(|m| m.get(id))
-            .or_else(|| self.languages.get(FALLBACK).and_then(|m| m.get(id)))
+            .or_else(|| self.texts(FALLBACK).and_then(|m| m.get(id)))
             .map(String::as_str)
     }
 
@@ -75,8 +101,7 @@ impl Guide {
     /// Every text id of a language (for the translation completeness test).
     pub fn ids(&self, lang: &str) -> Vec<&str> {
         let mut ids: Vec<&str> = self
-            .languages
-            .get(lang)
+            .texts(lang)
             .map(|m| m.keys().map(String::as_str).collect())
             .unwrap_or_default();
         ids.sort_unstable();
@@ -120,6 +145,21 @@ mod tests {
         for (lang, text) in BUILT_IN {
             assert!(parse(text).is_ok(), "{lang}.toml does not parse");
         }
+    }
+
+    #[test]
+    fn a_language_is_parsed_only_when_asked_for() {
+        let parsed = |g: &Guide| -> Vec<&str> {
+            g.languages
+                .iter()
+                .filter(|l| l.texts.get().is_some())
+                .map(|l| l.code)
+                .collect()
+        };
+        let g = Guide::built_in();
+        assert!(parsed(&g).is_empty(), "parsed at start: {:?}", parsed(&g));
+        assert_eq!(g.text("fi", "meta.name"), "Suomi");
+        assert_eq!(parsed(&g), vec!["fi"]);
     }
 
     #[test]
