@@ -7,9 +7,10 @@
 //! every byte of every keystroke is latency.
 
 use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
-use mfa_assist::flow::{Event, Flow, Millis, Settings};
+use mfa_assist::flow::{Event, EventKind, Flow, Millis, Settings};
 use mfa_assist::guide::Guide;
 use mfa_assist::input::{self, Input};
+use mfa_assist::kernel::Common;
 use mfa_assist::provider::{Capabilities, MethodKind};
 use mfa_assist::ui::qr::QrStyle;
 use mfa_assist::ui::{self, Branding, View};
@@ -84,11 +85,12 @@ fn floor_per_key(word: &str) -> f64 {
 }
 
 fn key(flow: &mut Flow, code: KeyCode) {
-    let Input::Flow(kind) =
+    let Input::Common(Common::Key(key)) =
         input::translate(TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE)))
     else {
-        panic!("{code:?} is not a flow key");
+        panic!("{code:?} is not a key");
     };
+    let kind = EventKind::Key(key);
     let at = Millis(flow.now.0 + 10);
     mfa_assist::flow::update(flow, Event::new(at, kind));
 }
