@@ -530,3 +530,40 @@ fn texts_naming_mfa_use_the_organisations_words() {
             .contains("vahva tunnistautumi")
     );
 }
+
+// ---------------------------------------------------------------------------
+// 16.8: the helpdesk line is on every screen, not only in help and errors
+// ---------------------------------------------------------------------------
+
+#[test]
+fn helpdesk_line_shows_on_screens_under_the_header() {
+    let d = on_methods(settings("fi", true), vec![old_app(true)]);
+    for flow in [&Drive::new(settings("en", true)).flow, &d.flow] {
+        let screen = draw(flow);
+        let row = screen.lines().nth(1).unwrap_or_default();
+        assert!(row.contains("Service desk: +46 8 123 45 67"), "{screen}");
+    }
+}
+
+#[test]
+fn helpdesk_line_too_long_for_the_row_is_left_out_not_cut() {
+    let flow = Drive::new(settings("en", true)).flow;
+    let guide = Guide::built_in();
+    let branding = Branding {
+        helpdesk: format!("Service desk: {}", "+46 8 123 45 67, ".repeat(5)),
+        ..branding()
+    };
+    let view = View {
+        flow: &flow,
+        guide: &guide,
+        branding: &branding,
+        qr: None,
+        qr_style: QrStyle::default(),
+        qr_invert: false,
+    };
+    let mut terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).unwrap();
+    terminal.draw(|frame| ui::draw(frame, &view)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let row: String = (0..SIZE.0).map(|x| buffer[(x, 1)].symbol()).collect();
+    assert!(row.trim().is_empty(), "a cut helpdesk line: {row}");
+}
