@@ -130,6 +130,7 @@ pub fn script(desk: &Desk) -> Vec<ScriptLine> {
     if let Some(label) = old_apps.first() {
         lines.push(agent("script.old_app_do").with("label", *label));
         lines.push(say("script.old_app_say").with("label", *label));
+        lines.extend(sign_out_hint(desk, case));
         return lines;
     }
     let new_factor = case
@@ -155,6 +156,7 @@ pub fn script(desk: &Desk) -> Vec<ScriptLine> {
     if !has_usable_pass {
         lines.push(agent("script.pass_do").with_text("pass", pass_id));
         lines.push(say("script.pass_say").with_text("pass", pass_id));
+        lines.extend(sign_out_hint(desk, case));
         return lines;
     }
     lines.push(
@@ -175,4 +177,34 @@ pub fn script(desk: &Desk) -> Vec<ScriptLine> {
     }
     lines.push(agent("script.watch_start_do"));
     lines
+}
+
+/// A lost or stolen phone may still be signed in: deleting its Authenticator
+/// does not end those sessions, signing out everywhere does. Offered while
+/// an old Authenticator is (or was, this call) in play and until it is done.
+fn sign_out_hint(desk: &Desk, case: &super::Case) -> Vec<ScriptLine> {
+    use super::Change;
+    let caps = &desk.settings.capabilities;
+    let is_app = |k: MethodKind| {
+        matches!(
+            k,
+            MethodKind::AuthenticatorPush | MethodKind::AuthenticatorCode
+        )
+    };
+    let old_app_in_play = case
+        .methods()
+        .iter()
+        .any(|m| is_app(m.kind) && case.was_there_before(m))
+        || case
+            .entries
+            .iter()
+            .any(|e| matches!(&e.change, Change::Deleted { kind, .. } if is_app(*kind)));
+    let signed_out = case
+        .entries
+        .iter()
+        .any(|e| e.change == Change::SessionsRevoked);
+    if !caps.can_revoke_sessions || !old_app_in_play || signed_out {
+        return Vec::new();
+    }
+    vec![agent("script.sign_out_do"), say("script.sign_out_say")]
 }

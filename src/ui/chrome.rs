@@ -1,11 +1,11 @@
 //! What surrounds every screen: the header with the step, the footer with
-//! the keys, and the message for a terminal too small to use.
+//! the keys, the helpdesk line, and the message for a terminal too small to use.
 
 use super::{MIN_HEIGHT, MIN_WIDTH, View, theme};
 use crate::flow::{Flow, Op, Screen};
 use crate::keymap::{self, Action, Key};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
@@ -15,7 +15,7 @@ const STEPS: u8 = 9;
 
 /// Draws header and footer; returns the area left for the screen.
 pub fn frame(frame: &mut Frame, view: &View, area: Rect) -> Rect {
-    let [header, _gap, body, footer] = Layout::vertical([
+    let [header, gap, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(1),
@@ -23,8 +23,26 @@ pub fn frame(frame: &mut Frame, view: &View, area: Rect) -> Rect {
     ])
     .areas(area);
     draw_header(frame, view, header);
+    draw_helpdesk(frame, view, gap);
     draw_footer(frame, view, footer);
     body.inner(ratatui::layout::Margin::new(2, 0))
+}
+
+/// The helpdesk line, on every screen, in the row under the header: it
+/// costs the body nothing. Shown whole or not at all, since half a phone
+/// number is worse than none (the help and errors still carry it).
+fn draw_helpdesk(frame: &mut Frame, view: &View, area: Rect) {
+    let text = view.branding.helpdesk.trim();
+    let room = usize::from(area.width.saturating_sub(2));
+    if text.is_empty() || text.contains('\n') || text.width() > room {
+        return;
+    }
+    let line = Line::styled(text.to_string(), theme::dim()).alignment(Alignment::Right);
+    let area = Rect {
+        width: area.width.saturating_sub(1),
+        ..area
+    };
+    frame.render_widget(line, area);
 }
 
 fn step(screen: &Screen) -> (u8, &'static str) {

@@ -41,7 +41,14 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
                 view.t("blocked.what_title").to_string(),
                 theme::strong(),
             ));
-            body.extend(lines(view.t("blocked.what")));
+            // Where the provider cannot change the default (Graph v1.0), `m`
+            // does nothing here: the way out is the portal.
+            let what = if view.flow.settings.capabilities.can_set_default {
+                "blocked.what"
+            } else {
+                "blocked.what_portal"
+            };
+            body.extend(lines(view.t(what)));
             (
                 view.f("blocked.title", &[("what", &method.label)]),
                 body,

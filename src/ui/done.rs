@@ -4,7 +4,7 @@ use super::chrome::lines;
 use super::methods::kind_name;
 use super::{View, theme};
 use crate::flow::{Op, Screen};
-use crate::provider::MethodKind;
+use crate::provider::{MethodKind, PushApp};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -50,14 +50,25 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
             }
             text.push(Line::from(line));
         }
+        text.push(Line::raw(""));
         if flow.methods.is_empty() {
-            text.push(Line::styled(
-                format!("  {}", view.t("methods.none")),
-                theme::warning(),
+            // `a` does nothing here: say what the empty account means next time.
+            text.extend(
+                lines(view.t("done.no_methods"))
+                    .into_iter()
+                    .map(|l| l.style(theme::error())),
+            );
+        } else {
+            text.extend(lines(&advice(view)));
+        }
+        if let Some(id) = default_hint(view) {
+            text.extend(lines(view.t(id)));
+        }
+        if !flow.added.is_empty() {
+            text.extend(lines(
+                &view.f("done.lost_phone", &[("helpdesk", &view.branding.helpdesk)]),
             ));
         }
-        text.push(Line::raw(""));
-        text.extend(lines(&advice(view)));
     }
     text.extend(
         lines(view.t("done.propagation"))
@@ -94,4 +105,19 @@ fn advice(view: &View) -> String {
         None if sign_in_methods < 2 => view.t("done.advice_second").to_string(),
         None => view.t("done.advice_keep").to_string(),
     }
+}
+
+/// Where the provider cannot set the default, a proven Microsoft
+/// Authenticator still is not it: the portal is the only way.
+fn default_hint(view: &View) -> Option<&'static str> {
+    let caps = &view.flow.settings.capabilities;
+    let new_app = view.flow.methods.iter().any(|m| {
+        view.flow.is_new(m)
+            && matches!(
+                m.kind,
+                MethodKind::AuthenticatorPush | MethodKind::AuthenticatorCode
+            )
+    });
+    (new_app && !caps.can_set_default && caps.push_app == PushApp::MicrosoftAuthenticator)
+        .then_some("done.default_portal")
 }

@@ -144,7 +144,12 @@ fn next_step(view: &View) -> String {
     let mut out = if !flow.added.is_empty() {
         view.t("methods.next_added").to_string()
     } else if is_authenticator(m) && m.is_default && flow.methods.len() > 1 {
-        view.f("methods.next_default_first", &[("label", &m.label)])
+        let id = if flow.settings.capabilities.can_set_default {
+            "methods.next_default_first"
+        } else {
+            "methods.next_default_portal"
+        };
+        view.f(id, &[("label", &m.label)])
     } else if is_authenticator(m) {
         view.f("methods.next_delete_old", &[("label", &m.label)])
     } else {

@@ -96,15 +96,20 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
 /// introduction goes first: the notice, what you need and the no-pass help
 /// matter more.
 fn text(view: &View, width: u16, rows: u16) -> Vec<Line<'static>> {
-    let full = compose(view, true);
-    if height(&full, width) <= rows {
-        full
-    } else {
-        compose(view, false)
+    // The "sign in another way" hint goes last: the help repeats it, while
+    // the language line has nowhere else on this screen.
+    let tries = [(true, true), (false, true), (false, false)];
+    let mut text = Vec::new();
+    for (with_intro, with_other_way) in tries {
+        text = compose(view, with_intro, with_other_way);
+        if height(&text, width) <= rows {
+            break;
+        }
     }
+    text
 }
 
-fn compose(view: &View, with_intro: bool) -> Vec<Line<'static>> {
+fn compose(view: &View, with_intro: bool, with_other_way: bool) -> Vec<Line<'static>> {
     let mut text: Vec<Line> = vec![Line::styled(
         view.t("welcome.title").to_string(),
         theme::title(),
@@ -127,6 +132,14 @@ fn compose(view: &View, with_intro: bool) -> Vec<Line<'static>> {
         theme::strong(),
     ));
     text.extend(lines(&view.branding.no_pass_help));
+    // Fixing it yourself needs no pass, so it sits with the no-pass help.
+    // My Security Info is Microsoft's: a privacyIDEA kiosk has no such page.
+    if with_other_way
+        && view.flow.settings.capabilities.push_app
+            == crate::provider::PushApp::MicrosoftAuthenticator
+    {
+        text.extend(lines(view.t("welcome.other_way")));
+    }
     if view.flow.settings.languages.len() > 1 {
         text.push(Line::raw(""));
         text.push(language_line(view));
