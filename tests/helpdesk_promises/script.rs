@@ -145,8 +145,15 @@ fn the_test_fits_the_new_method() {
 fn an_old_authenticator_comes_first() {
     let h = Harness::verified(settings(), old_state());
     let lines = helpdesk::script(&h.desk);
-    assert_eq!(lines.len(), 2);
     assert_eq!(lines[0].id, "script.old_app_do");
     assert_eq!(lines[1].id, "script.old_app_say");
     assert_eq!(lines[1].args, [("label", Arg::Plain("Pixel 7".into()))]);
+    // Then, where the provider can, the lost phone's sessions.
+    let rest: Vec<&str> = lines[2..].iter().map(|l| l.id).collect();
+    let expected: &[&str] = if h.desk.settings.capabilities.can_revoke_sessions {
+        &["script.sign_out_do", "script.sign_out_say"]
+    } else {
+        &[]
+    };
+    assert_eq!(rest, expected);
 }
