@@ -42,7 +42,7 @@ async fn look_up_and_verify(h: &Harness) {
     h.wait_for("Who is calling?").await;
     h.text("alex");
     h.key(KeyCode::Enter);
-    h.wait_for("Authenticator app (iPhone 11)").await;
+    h.wait_for("iPhone 11").await;
     h.text("v");
     h.wait_for("must pass before anything can change").await;
     h.key(KeyCode::Char(' '));
@@ -61,6 +61,8 @@ async fn a_call_is_looked_up_verified_closed_and_copied() {
     let h = start(dir.path(), Recorder::default());
     look_up_and_verify(&h).await;
     h.text("f");
+    h.wait_for("Finish the call with").await;
+    h.key(KeyCode::Enter);
     h.wait_for("Case summary").await;
     h.text("c");
     h.wait_for("offered to the clipboard").await;
@@ -87,6 +89,8 @@ async fn a_failed_copy_is_a_notice_not_the_end_of_the_session() {
     let h = start(dir.path(), recorder);
     look_up_and_verify(&h).await;
     h.text("f");
+    h.wait_for("Finish the call with").await;
+    h.key(KeyCode::Enter);
     h.wait_for("Case summary").await;
     h.text("c");
     h.wait_for("Could not copy").await;

@@ -185,6 +185,16 @@ fn throttle_headers_slow_the_schedule_before_a_429() {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig {
+        // A failing case is saved and replayed first on every later run.
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct(
+                "proptest-regressions/poll_schedule.txt"
+            )
+        )),
+        ..ProptestConfig::default()
+    })]
+
     /// Whenever a method appears, without a Retry-After the next poll comes
     /// within one slow interval (30 s), whatever the pressure.
     #[test]
