@@ -40,7 +40,14 @@ root="$PWD"
 # run); anything after ' -- ' goes to the test binaries (name filters).
 MODULES=(
   # The helpdesk gate, pass issue/reveal/hide, confirmation, records.
-  "src/helpdesk/update.rs|--test helpdesk_flow --test helpdesk_promises||60"
+  "src/helpdesk/update/mod.rs|--test helpdesk_flow --test helpdesk_promises||60"
+  "src/helpdesk/update/lookup.rs|--test helpdesk_flow --test helpdesk_promises||60"
+  "src/helpdesk/update/account.rs|--test helpdesk_flow --test helpdesk_promises||60"
+  "src/helpdesk/update/checks.rs|--test helpdesk_flow --test helpdesk_promises||60"
+  "src/helpdesk/update/pass.rs|--test helpdesk_flow --test helpdesk_promises||60"
+  "src/helpdesk/update/confirm.rs|--test helpdesk_flow --test helpdesk_promises||60"
+  "src/helpdesk/update/watch.rs|--test helpdesk_flow --test helpdesk_promises||60"
+  "src/helpdesk/update/summary.rs|--test helpdesk_flow --test helpdesk_promises||60"
   "src/helpdesk/mod.rs|--test helpdesk_flow --test helpdesk_promises||60"
   "src/helpdesk/script.rs|--test helpdesk_flow --test helpdesk_promises||60"
   # Case summary and the audit/case writer.
@@ -48,7 +55,7 @@ MODULES=(
   "src/audit.rs|--lib --test helpdesk_flow||60"
   # The training tenant's helpdesk side and its lockout rules.
   "src/provider/training/admin.rs|--test training_admin||60"
-  "src/provider/training/mod.rs|--test training_provider|do_sign_in|60"
+  "src/provider/training/sessions.rs|--test training_provider|do_sign_in|60"
   # Every provider's error mapping: HTTP status, throttling, error codes.
   "src/provider/http.rs|--lib --test http_errors||60"
   "src/provider/privacyidea/api.rs|--lib||60"
@@ -59,7 +66,9 @@ MODULES=(
   "src/timefmt.rs|--lib||60"
   "src/provider/calendar.rs|--lib||60"
   # Kiosk: idle sign-out and the clean-up of unfinished methods (pure flow).
-  "src/flow/update.rs|--test flow --test app_headless|\b(on_tick|sign_out|quit|expired|on_enrollment|scan|prepare)\b|60"
+  "src/flow/update/mod.rs|--test flow --test app_headless|\b(on_tick|sign_out|quit|expired)\b|60"
+  "src/flow/update/add.rs|--test flow --test app_headless|\b(on_enrollment|prepare)\b|60"
+  "src/flow/update/scan.rs|--test flow --test app_headless|\bscan\b|60"
   # Terminal set-up/restore, the wipe, signals and EOF: the real binary in tmux.
   "src/terminal.rs|--test e2e -- kiosk_ctrl_c non_kiosk signal wipe eof||600"
   "src/lib.rs|--test e2e -- kiosk_ctrl_c non_kiosk signal wipe eof|interrupts|600"

@@ -570,10 +570,6 @@ impl KioskConfig {
     pub fn idle_timeout(&self) -> Option<Duration> {
         (self.idle_timeout_secs > 0).then(|| Duration::from_secs(self.idle_timeout_secs))
     }
-
-    pub fn done_countdown(&self) -> Duration {
-        Duration::from_secs(self.done_countdown_secs)
-    }
 }
 
 /// Where the configuration came from (for the startup log and `--help`).

@@ -6,9 +6,7 @@ use crate::flow::Settings;
 use crate::helpdesk::DeskSettings;
 use crate::provider::admin::Admin;
 use crate::provider::attempts::AttemptLimit;
-use crate::provider::graph::{
-    ClientSecretSource, ConnectError, GraphAdmin, GraphDesk, GraphProvider, GraphSettings,
-};
+use crate::provider::graph::{ConnectError, GraphAdmin, GraphDesk, GraphProvider, GraphSettings};
 use crate::provider::http::HttpConfig;
 use crate::provider::privacyidea::{PiAdmin, PiSettings, PrivacyIdea};
 use crate::provider::sanitize::Sanitized;
@@ -242,10 +240,10 @@ pub fn desk_settings(config: &Config, admin: &dyn Admin) -> DeskSettings {
 
 /// Where helpdesk mode reads the Entra app's client secret: the file when
 /// one is named, else the environment variable.
-pub fn client_secret_source(entra: &EntraConfig) -> ClientSecretSource {
+pub fn client_secret_source(entra: &EntraConfig) -> SecretSource {
     match &entra.client_secret_file {
-        Some(path) => ClientSecretSource::File(path.clone()),
-        None => ClientSecretSource::Env(entra.client_secret_env.clone()),
+        Some(path) => SecretSource::File(path.clone()),
+        None => SecretSource::Env(entra.client_secret_env.clone()),
     }
 }
 
@@ -262,10 +260,10 @@ async fn graph_desk(entra: &EntraConfig) -> Result<GraphDesk, String> {
     Ok(GraphDesk::new(admin))
 }
 
-fn connect_failure(e: &ConnectError, source: &ClientSecretSource, entra: &EntraConfig) -> String {
+fn connect_failure(e: &ConnectError, source: &SecretSource, entra: &EntraConfig) -> String {
     let secret_from = match source {
-        ClientSecretSource::Env(name) => format!("the environment variable {name}"),
-        ClientSecretSource::File(path) => format!("the file {}", path.display()),
+        SecretSource::Env(name) => format!("the environment variable {name}"),
+        SecretSource::File(path) => format!("the file {}", path.display()),
     };
     let fix = match e {
         ConnectError::Config(_) => "check [entra] in the config file".to_string(),

@@ -56,11 +56,6 @@ impl Signal {
             resource_units: text("x-ms-resource-unit").and_then(|v| v.trim().parse().ok()),
         }
     }
-
-    /// Nothing worth remembering: an ordinary answer well within budget.
-    pub fn is_quiet(&self) -> bool {
-        !self.throttled && self.retry_after.is_none() && self.limit_fraction.is_none()
-    }
 }
 
 /// Microsoft documents the value as 0.8 to 1.8 ("a percentage of the use of

@@ -12,7 +12,7 @@ use mfa_assist::config::{
     self, Config, ConfigError, ConfigErrorKind, ConfigSource, KioskConfig, ProviderKind,
     QrStyleConfig,
 };
-use mfa_assist::provider::graph::ClientSecretSource;
+use mfa_assist::provider::secret_source::SecretSource;
 use proptest::prelude::*;
 
 const EXAMPLE: &str = include_str!("../config.example.toml");
@@ -897,7 +897,7 @@ fn entra_client_secret_comes_from_a_variable_by_default() {
     assert_eq!(c.entra.client_secret_file, None);
     assert_eq!(
         mfa_assist::setup::client_secret_source(&c.entra),
-        ClientSecretSource::Env("MFA_ASSIST_ENTRA_CLIENT_SECRET".into())
+        SecretSource::Env("MFA_ASSIST_ENTRA_CLIENT_SECRET".into())
     );
     for key in ["client_secret_env", "client_secret_file"] {
         assert!(EXAMPLE.contains(key), "config.example.toml lacks {key}");
@@ -908,7 +908,7 @@ fn entra_client_secret_comes_from_a_variable_by_default() {
     ));
     assert_eq!(
         mfa_assist::setup::client_secret_source(&c.entra),
-        ClientSecretSource::Env("HELPDESK_GRAPH_SECRET".into())
+        SecretSource::Env("HELPDESK_GRAPH_SECRET".into())
     );
 }
 
@@ -926,7 +926,7 @@ fn entra_client_secret_file_wins_and_is_read_from_the_config_dir() {
     );
     assert_eq!(
         mfa_assist::setup::client_secret_source(&c.entra),
-        ClientSecretSource::File(expected)
+        SecretSource::File(expected)
     );
     let c = parse_ok(&format!("{ENTRA}client_secret_file = \"/etc/mfa/graph\"\n"));
     assert_eq!(

@@ -9,10 +9,10 @@ mod fake_graph;
 use fake_graph::{
     ALT_MOBILE_ID, CLIENT_SECRET, DeviceStep, FakeGraph, FaultReply, GUEST, KIM, OFFICE_ID,
 };
-use mfa_assist::provider::graph::client_secret::{from_file, from_lookup};
 use mfa_assist::provider::graph::{
-    ClientSecretSource, ConnectError, GraphAdmin, GraphProvider, MethodType, PhoneNumber, PhoneType,
+    ConnectError, GraphAdmin, GraphProvider, MethodType, PhoneNumber, PhoneType,
 };
+use mfa_assist::provider::secret_source::{SecretSource, from_file, from_lookup};
 use mfa_assist::provider::{
     Confirm, DevicePoll, MethodKind, Provider, ProviderError, Session, SignInKind,
 };
@@ -1048,7 +1048,7 @@ fn client_secret_from_the_environment() {
     assert!(e.contains("empty"), "{e}");
     // The real environment (cargo sets this for every test run).
     assert_eq!(
-        ClientSecretSource::Env("CARGO_PKG_NAME".into())
+        SecretSource::Env("CARGO_PKG_NAME".into())
             .load()
             .unwrap()
             .expose(),
@@ -1065,10 +1065,7 @@ fn client_secret_from_a_private_file_only() {
     std::fs::write(&path, "file~secret~value\r\n").unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     assert_eq!(
-        ClientSecretSource::File(path.clone())
-            .load()
-            .unwrap()
-            .expose(),
+        SecretSource::File(path.clone()).load().unwrap().expose(),
         "file~secret~value"
     );
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();

@@ -9,7 +9,7 @@ pub mod graph;
 pub mod http;
 pub mod privacyidea;
 pub mod sanitize;
-pub mod scenario;
+pub use training::scenario;
 pub mod secret_source;
 pub mod training;
 

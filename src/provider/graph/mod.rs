@@ -11,7 +11,6 @@
 //! Authenticator shows up.
 
 mod admin;
-pub mod client_secret;
 mod desk;
 mod device_code;
 mod errors;
@@ -30,7 +29,6 @@ pub use admin::{
     ConnectError, DirectoryUser, GraphAdmin, IssuedPass, PASS_LIFETIME_MINUTES, REQUIRED_APP_ROLES,
     TapPolicy,
 };
-pub use client_secret::ClientSecretSource;
 pub use desk::{GraphDesk, PASS_LIFETIMES, SELF_SERVICE_URL};
 pub use methods::{GraphMethod, MethodType, parse_method};
 pub use pass::PassStatus;

@@ -1,12 +1,13 @@
 //! The training tenant seen from the helpdesk: the trainee plays the agent,
 //! and a key plays the caller registering their new phone.
 
-use super::{AccountState, TrainingTenant, delete_from};
+use super::scenario::PassState;
+use super::sessions::delete_from;
+use super::{AccountState, TrainingTenant};
 use crate::provider::admin::{
     Admin, AdminCapabilities, Caller, CallerState, NewPass, PassInfo, PassName, PassRequest,
     Privilege,
 };
-use crate::provider::scenario::PassState;
 use crate::provider::{MethodKind, ProviderError, PushApp, Reply};
 use crate::secret::Secret;
 use crate::timefmt::{after_minutes, civil_date, civil_minute};

@@ -1,19 +1,20 @@
+//! Over 400 lines because the scenario schema and the checks on each of its fields are one job.
 //! Training scenarios: the TOML files that set up the built-in training
 //! tenant (its name, timing, and the practice accounts with their passes and
 //! methods).
 //!
-//! A scenario is parsed and checked here; [`super::training::TrainingTenant`]
+//! A scenario is parsed and checked here; [`super::TrainingTenant`]
 //! turns it into a running tenant. Passes are made-up practice values, but
 //! they are still kept in [`Secret`] so they never show up in `Debug` output.
 
-use super::{MethodKind, UsedFor};
+use crate::provider::{MethodKind, UsedFor};
 use crate::secret::Secret;
 use serde::{Deserialize, Deserializer};
 use std::fmt;
 use std::time::Duration;
 
 /// The scenario built into the binary and used when none is chosen.
-pub const DEFAULT_SCENARIO: &str = include_str!("../../assets/scenarios/default.toml");
+pub const DEFAULT_SCENARIO: &str = include_str!("../../../assets/scenarios/default.toml");
 
 /// Every scenario built into the binary, by name (the file name without
 /// `.toml`). The first one is the default.
@@ -21,11 +22,11 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("default", DEFAULT_SCENARIO),
     (
         "push-never-arrives",
-        include_str!("../../assets/scenarios/push-never-arrives.toml"),
+        include_str!("../../../assets/scenarios/push-never-arrives.toml"),
     ),
     (
         "slow-network",
-        include_str!("../../assets/scenarios/slow-network.toml"),
+        include_str!("../../../assets/scenarios/slow-network.toml"),
     ),
 ];
 
@@ -65,7 +66,7 @@ impl fmt::Display for ScenarioError {
         let clean = |what: &str| {
             what.trim_end()
                 .split('\n')
-                .map(super::sanitize::text)
+                .map(crate::provider::sanitize::text)
                 .collect::<Vec<_>>()
                 .join("\n")
         };
