@@ -14,7 +14,9 @@
 //! `tests/support/fake_graph`: that server lives in real time, and a
 //! simulated hour of 270 clients over loopback HTTP would take an hour.
 //! Reads are tried up to three times within 25 s like `http::send_idempotent`;
-//! writes are sent once like `http::send_once`, after any running hold.
+//! writes go through the app's own rule (`ThrottleGate::send` with
+//! `throttle::WRITE_BUDGET`, as `http::send_once` sends them): after any
+//! running hold, and again after a 429 while the budget allows.
 //!
 //! Workload: every kiosk and desk starts one recovery at a random moment of
 //! the window (default: one busy hour). Kiosk: device-code sign-in (the
@@ -33,7 +35,7 @@
 use mfa_assist::poll_schedule::Cadence;
 use mfa_assist::poller::{final_answer, poll_paced};
 use mfa_assist::provider::ProviderError;
-use mfa_assist::throttle::{Signal, ThrottleGate};
+use mfa_assist::throttle::{Answered, Signal, ThrottleGate, WRITE_BUDGET};
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -77,9 +79,6 @@ struct Stats {
 struct World {
     reading: Reading,
     shared_app: bool,
-    /// `--resend-deletes`: a DELETE refused with 429 is sent again after
-    /// the wait, like a read (the app today sends every write once).
-    resend_deletes: bool,
     started: Instant,
     accepted: HashMap<App, VecDeque<(Instant, u32)>>,
     stats: Stats,
@@ -140,6 +139,23 @@ impl World {
     }
 }
 
+/// The limiter's answer as the gate reads it.
+struct Refusal(Answer);
+
+impl Answered for Refusal {
+    fn signal(&self) -> Option<Signal> {
+        Some(Signal::from_headers(
+            self.0.status,
+            &self.0.headers,
+            SystemTime::now(),
+        ))
+    }
+
+    fn may_resend(&self) -> bool {
+        self.0.status == 429
+    }
+}
+
 /// One machine of the fleet: its own gate, its own app registration.
 #[derive(Clone)]
 struct Client {
@@ -184,26 +200,28 @@ impl Client {
         last
     }
 
-    /// A DELETE or POST as `http::send_once` sends it.
+    /// A DELETE or POST as `http::send_once` sends it: the app's own gate
+    /// and rule decide whether a 429 is sent again.
     async fn write(&self) -> Result<(), ProviderError> {
-        self.gate.wait_turn(Duration::from_secs(30)).await;
-        self.attempt(1)
+        let answer = self
+            .gate
+            .send(WRITE_BUDGET, || async {
+                Refusal(self.world.lock().unwrap().call(self.app, 1))
+            })
+            .await;
+        match answer.signal() {
+            Some(signal) if signal.throttled => Err(ProviderError::RateLimited {
+                retry_after: signal.retry_after,
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// A one-off step the person (or agent) waits for; a failure is an
     /// error on screen, read, then tried again.
     async fn step(&self, write: bool, cost: u32) {
-        self.step_as(write, false, cost).await;
-    }
-
-    async fn delete(&self) {
-        let resend = self.world.lock().unwrap().resend_deletes;
-        self.step_as(true, resend, 1).await;
-    }
-
-    async fn step_as(&self, write: bool, resend: bool, cost: u32) {
         loop {
-            let answer = if write && !resend {
+            let answer = if write {
                 self.write().await
             } else {
                 self.read(cost).await
@@ -275,7 +293,7 @@ async fn kiosk(client: Client, mut rng: Rng, start: Duration) {
     sleep(rng.secs(30, 90)).await; // device-code sign-in on the phone
     client.step(false, 1).await; // list methods
     sleep(rng.secs(10, 30)).await;
-    client.delete().await; // delete the lost Authenticator
+    client.step(true, 1).await; // delete the lost Authenticator
     client.step(false, 1).await; // list again
     sleep(rng.secs(5, 15)).await;
     client.step(false, 1).await; // begin: list the Authenticators
@@ -295,7 +313,7 @@ async fn desk(client: Client, mut rng: Rng, start: Duration) {
     client.step(false, 2).await; // look the caller up (GET users/{id})
     client.step(false, 1).await; // their methods and passes
     sleep(rng.secs(10, 30)).await;
-    client.delete().await; // delete the lost Authenticator
+    client.step(true, 1).await; // delete the lost Authenticator
     client.step(false, 1).await;
     sleep(rng.secs(5, 20)).await;
     client.step(true, 1).await; // issue a Temporary Access Pass
@@ -328,17 +346,10 @@ struct Row {
     stats: Stats,
 }
 
-async fn run(
-    reading: Reading,
-    kiosks: usize,
-    desks: usize,
-    window: Duration,
-    (shared, resend_deletes): (bool, bool),
-) -> Row {
+async fn run(reading: Reading, kiosks: usize, desks: usize, window: Duration, shared: bool) -> Row {
     let world: Shared = Arc::new(Mutex::new(World {
         reading,
         shared_app: shared,
-        resend_deletes,
         started: Instant::now(),
         accepted: HashMap::new(),
         stats: Stats::default(),
@@ -420,10 +431,9 @@ async fn main() {
     };
     let window = Duration::from_secs(60 * value("--window-min").unwrap_or(60));
     let shared = args.iter().any(|a| a == "--shared");
-    let resend = args.iter().any(|a| a == "--resend-deletes");
     let readings = [Reading::Strict, Reading::Units(3500)];
     println!(
-        "Arrivals spread over {} min; {} app registration{}; DELETE {}.\n",
+        "Arrivals spread over {} min; {} app registration{}.\n",
         window.as_secs() / 60,
         if shared {
             "one shared"
@@ -431,11 +441,6 @@ async fn main() {
             "kiosks and desks on separate"
         },
         if shared { "" } else { "s" },
-        if resend {
-            "re-sent after a 429"
-        } else {
-            "sent once"
-        },
     );
     println!(
         "| limit | kiosks | desks | req/10 s (mean) | req/10 s (peak) | req/recovery | 429s | p50 delay s | p95 delay s | failed | errors shown |"
@@ -444,7 +449,7 @@ async fn main() {
     for reading in readings {
         for kiosks in [1, 2, 10, 50, 200] {
             for desks in [0, 5, 20] {
-                let mut row = run(reading, kiosks, desks, window, (shared, resend)).await;
+                let mut row = run(reading, kiosks, desks, window, shared).await;
                 print(&mut row);
             }
         }

@@ -31,6 +31,12 @@ pub const PRESSURE_MEMORY: Duration = Duration::from_secs(60);
 /// the first waits one 10 s window, each more doubles it, up to a minute.
 const FIRST_BACKOFF: Duration = Duration::from_secs(10);
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// How long a write may keep being re-sent after 429s, waits included. The
+/// app gives a provider call [`crate::driver::REQUEST_TIMEOUT`] (30 s); this
+/// leaves room for the last try, so the person reads "busy, try again in
+/// N s" (the last 429) rather than a bare timeout. The same as a read's
+/// budget (`http::RetryPolicy`).
+pub const WRITE_BUDGET: Duration = Duration::from_secs(25);
 
 /// What one answer says about the budget.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -174,6 +180,8 @@ fn ms(d: Duration) -> u64 {
 #[derive(Clone, Debug)]
 pub struct ThrottleGate {
     inner: Arc<Mutex<Inner>>,
+    /// A server's gate also tells the process's, which the pollers read.
+    reports_to_process: bool,
 }
 
 #[derive(Debug)]
@@ -196,6 +204,7 @@ impl ThrottleGate {
                 epoch: tokio::time::Instant::now(),
                 state: GateState::default(),
             })),
+            reports_to_process: false,
         }
     }
 
@@ -218,7 +227,10 @@ impl ThrottleGate {
             .unwrap_or_else(|e| e.into_inner());
         gates
             .entry(url.origin().ascii_serialization())
-            .or_default()
+            .or_insert_with(|| ThrottleGate {
+                reports_to_process: true,
+                ..ThrottleGate::new()
+            })
             .clone()
     }
 
@@ -226,7 +238,9 @@ impl ThrottleGate {
     pub fn observe_answer(&self, status: u16, headers: &HeaderMap) {
         let signal = Signal::from_headers(status, headers, SystemTime::now());
         self.observe(&signal);
-        ThrottleGate::process().observe(&signal);
+        if !self.reports_to_process {
+            ThrottleGate::process().observe(&signal);
+        }
     }
 
     fn with<R>(&self, f: impl FnOnce(&mut GateState, Millis) -> R) -> R {
@@ -242,6 +256,9 @@ impl ThrottleGate {
 
     pub fn observe(&self, signal: &Signal) {
         self.with(|s, now| s.observe(now, signal));
+        if self.reports_to_process {
+            ThrottleGate::process().observe(signal);
+        }
     }
 
     pub fn hold_for(&self, wait: Duration) {
@@ -319,9 +336,13 @@ impl Answered for Result<reqwest::Response, crate::provider::ProviderError> {
     }
 }
 
-/// Sends a request once (writes are never sent twice: only the caller can
-/// tell whether that is safe), after any running hold, and reads the
-/// answer's throttle headers into the process's gate.
+/// Sends any request (the way a POST or DELETE is sent) after any running
+/// hold, reads the answer's throttle headers into its server's gate and the
+/// process's, and after a 429 sends it again once the wait is over, within
+/// [`WRITE_BUDGET`]. A 429 means the server did not carry the request out
+/// (Microsoft: "the request was throttled"), so a second DELETE or POST does
+/// not do anything twice. Nothing else is re-sent: a 503, a 500 or a
+/// timeout may come after the work was done.
 pub async fn send_once_gated(
     request: reqwest::RequestBuilder,
 ) -> Result<reqwest::Response, crate::provider::ProviderError> {
@@ -330,15 +351,32 @@ pub async fn send_once_gated(
         crate::provider::ProviderError::Protocol("could not build the request".into())
     })?;
     let gate = ThrottleGate::for_origin(request.url());
-    gate.wait_turn(crate::driver::REQUEST_TIMEOUT).await;
-    let answer = client
-        .execute(request)
-        .await
-        .map_err(|e| crate::provider::http::map_reqwest_error(&e));
-    if let Ok(response) = &answer {
-        gate.observe_answer(response.status().as_u16(), response.headers());
-    }
-    answer
+    // A body that cannot be copied (a stream) goes once; none of ours is one.
+    let spare = request.try_clone();
+    let budget = if spare.is_some() {
+        WRITE_BUDGET
+    } else {
+        Duration::ZERO
+    };
+    let mut first = Some(request);
+    gate.send(budget, || {
+        let next = first
+            .take()
+            .or_else(|| spare.as_ref().and_then(reqwest::Request::try_clone));
+        let client = client.clone();
+        async move {
+            match next {
+                Some(request) => client
+                    .execute(request)
+                    .await
+                    .map_err(|e| crate::provider::http::map_reqwest_error(&e)),
+                None => Err(crate::provider::ProviderError::Protocol(
+                    "could not build the request".into(),
+                )),
+            }
+        }
+    })
+    .await
 }
 
 #[cfg(test)]
@@ -444,5 +482,38 @@ mod tests {
         g.observe(Millis(90_000), &Signal::default());
         g.observe(Millis(90_000), &refused);
         assert_eq!(g.advice(Millis(90_000)).hold_until, Some(Millis(100_000)));
+    }
+
+    /// A scripted answer: 429 with this `Retry-After`, or a success.
+    struct Scripted(Option<Duration>);
+
+    impl Answered for Scripted {
+        fn signal(&self) -> Option<Signal> {
+            Some(Signal {
+                throttled: self.0.is_some(),
+                retry_after: self.0,
+                ..Signal::default()
+            })
+        }
+        fn may_resend(&self) -> bool {
+            self.0.is_some()
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refused_write_is_sent_again_only_within_its_budget() {
+        let gate = ThrottleGate::new();
+        let started = tokio::time::Instant::now();
+        let mut sent_at = Vec::new();
+        let last = gate
+            .send(WRITE_BUDGET, || {
+                sent_at.push(started.elapsed().as_secs());
+                async { Scripted(Some(Duration::from_secs(10))) }
+            })
+            .await;
+        // At 0, 10 and 20 s; the next would be at 30 s, past the 25 s.
+        assert_eq!(sent_at, [0, 10, 20]);
+        assert!(last.may_resend(), "the last 429 is handed back");
+        assert!(WRITE_BUDGET < crate::driver::REQUEST_TIMEOUT);
     }
 }

@@ -1,6 +1,6 @@
 //! HTTP plumbing shared by the providers that talk to a server (Graph,
 //! privacyIDEA): one `reqwest::Client`, the https-only rule, `Retry-After`,
-//! retries for reads only, and the mapping of transport failures to
+//! retries for reads (writes only after a 429), and the mapping of transport failures to
 //! [`ProviderError`].
 //!
 //! Nothing here ever formats a request, a URL with a query, a header or a
@@ -216,8 +216,8 @@ fn month_number(name: &str) -> Option<u32> {
 }
 
 /// How reads are retried. Writes are never retried here: a POST or DELETE
-/// that timed out may well have happened, and only the caller can tell
-/// whether doing it again is safe.
+/// that timed out may well have happened (only a 429, which says it did
+/// not, is sent again, by [`send_once`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Tries in all, the first included.
@@ -346,9 +346,11 @@ where
     }
 }
 
-/// Sends any request exactly once (the way to send a POST or DELETE).
-/// Waits out a running Retry-After first and reports the answer's throttle
-/// headers to the process's gate.
+/// Sends any request once (the way to send a POST or DELETE), except that a
+/// 429 is sent again after its `Retry-After` (or the gate's hold) within
+/// [`crate::throttle::WRITE_BUDGET`]: a 429 means the server did not carry it
+/// out. A 503, a 500 or a timeout is never re-sent. Waits out a running
+/// hold first and reports the answer's throttle headers to the gates.
 pub async fn send_once(request: RequestBuilder) -> Result<Response, ProviderError> {
     crate::throttle::send_once_gated(request).await
 }
