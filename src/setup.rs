@@ -10,6 +10,7 @@ use crate::provider::graph::{ConnectError, GraphAdmin, GraphDesk, GraphProvider,
 use crate::provider::http::HttpConfig;
 use crate::provider::privacyidea::{PiAdmin, PiSettings, PrivacyIdea};
 use crate::provider::sanitize::Sanitized;
+use crate::provider::sanitize_admin::SanitizedAdmin;
 use crate::provider::secret_source::SecretSource;
 use crate::provider::training::TrainingTenant;
 use crate::provider::{MethodKind, Provider, ProviderError, Wait};
@@ -157,9 +158,15 @@ pub fn look(config: &Config) -> Look {
 /// so a wrong credential shows at start-up rather than mid-call.
 pub async fn admin(config: &Config, scenario: Option<&Path>) -> Result<Arc<dyn Admin>, String> {
     match config.provider.kind {
-        ProviderKind::Training => Ok(Arc::new(training_tenant(config, scenario)?)),
-        ProviderKind::Privacyidea => Ok(Arc::new(pi_admin(config).await?)),
-        ProviderKind::Entra => Ok(Arc::new(graph_desk(&config.entra).await?)),
+        ProviderKind::Training => Ok(Arc::new(SanitizedAdmin(Box::new(training_tenant(
+            config, scenario,
+        )?)))),
+        ProviderKind::Privacyidea => {
+            Ok(Arc::new(SanitizedAdmin(Box::new(pi_admin(config).await?))))
+        }
+        ProviderKind::Entra => Ok(Arc::new(SanitizedAdmin(Box::new(
+            graph_desk(&config.entra).await?,
+        )))),
     }
 }
 

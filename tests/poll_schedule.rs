@@ -7,6 +7,7 @@ use mfa_assist::flow::Millis;
 use mfa_assist::poll_schedule::{Cadence, Next, PollSchedule};
 use mfa_assist::throttle::{Advice, GateState, Pressure, Signal};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use std::time::Duration;
 
 const QUIET: Advice = Advice {
@@ -187,11 +188,7 @@ fn throttle_headers_slow_the_schedule_before_a_429() {
 proptest! {
     #![proptest_config(ProptestConfig {
         // A failing case is saved and replayed first on every later run.
-        failure_persistence: Some(Box::new(
-            proptest::test_runner::FileFailurePersistence::Direct(
-                "proptest-regressions/poll_schedule.txt"
-            )
-        )),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct("proptest-regressions/poll_schedule.txt"))),
         ..ProptestConfig::default()
     })]
 

@@ -285,8 +285,14 @@ impl App {
             Effect::StopPolling => self.stop_poller(),
             Effect::CancelEnrollment { enrollment_id } => {
                 if let Some(s) = session {
+                    let tx = self.tx.clone();
                     self.cleanup.push(async move {
-                        let _ = bounded(provider.cancel_enrollment(&s, &enrollment_id)).await;
+                        if bounded(provider.cancel_enrollment(&s, &enrollment_id))
+                            .await
+                            .is_err()
+                        {
+                            let _ = tx.send(Msg::Flow(EventKind::CleanupFailed));
+                        }
                     });
                 }
             }

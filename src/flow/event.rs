@@ -34,6 +34,9 @@ pub enum EventKind {
     Paste(String),
     /// A timer the flow asked for (see `Flow::next_wakeup`) went off.
     Tick,
+    /// Removing an unfinished method from the account failed (the server
+    /// was down); the sign-out sweep tries once more.
+    CleanupFailed,
     /// Ctrl-C outside the terminal's raw mode, SIGTERM, SIGHUP, SIGQUIT,
     /// or the terminal went away (see `kernel::Common::Interrupt`).
     Interrupt,

@@ -144,6 +144,8 @@ pub enum Notice {
     },
     DigitsOnly,
     SignedOutIdle,
+    /// The unfinished method could not be removed from the account.
+    CleanupFailed,
     Busy,
 }
 

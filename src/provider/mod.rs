@@ -9,6 +9,7 @@ pub mod graph;
 pub mod http;
 pub mod privacyidea;
 pub mod sanitize;
+pub mod sanitize_admin;
 pub use training::scenario;
 pub mod secret_source;
 pub mod training;

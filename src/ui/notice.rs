@@ -47,6 +47,13 @@ pub fn describe(view: &View, notice: &Notice) -> (String, Style) {
             theme::warning(),
         ),
         Notice::DigitsOnly => (view.t("notice.digits_only").into(), theme::warning()),
+        Notice::CleanupFailed => (
+            view.f(
+                "notice.cleanup_failed",
+                &[("helpdesk", &view.branding.helpdesk)],
+            ),
+            theme::warning(),
+        ),
         Notice::SignedOutIdle => (view.t("notice.signed_out_idle").into(), theme::warning()),
         Notice::NotRegisteredYet => (view.t("notice.not_registered_yet").into(), theme::warning()),
         Notice::Busy => (view.t("notice.busy").into(), theme::warning()),

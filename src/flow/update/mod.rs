@@ -52,6 +52,14 @@ pub fn update(flow: &mut Flow, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         EventKind::Tick => on_tick(flow),
+        EventKind::CleanupFailed => {
+            // Only someone still signed in is told; after sign-out the
+            // next person at the kiosk has nothing to do with it.
+            if flow.account.is_some() {
+                flow.notice = Some(Notice::CleanupFailed);
+            }
+            Vec::new()
+        }
         EventKind::Interrupt => quit(flow),
         EventKind::SignedIn { req, answer } => on_signed_in(flow, req, answer),
         EventKind::DeviceCodeIssued { req, answer } => on_device_code(flow, req, answer),
