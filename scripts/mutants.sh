@@ -70,9 +70,12 @@ MODULES=(
   "src/flow/update/add.rs|--test flow --test app_headless|\b(on_enrollment|prepare)\b|60"
   "src/flow/update/scan.rs|--test flow --test app_headless|\bscan\b|60"
   # Terminal set-up/restore, the wipe, signals and EOF: the real binary in tmux.
-  "src/terminal.rs|--test e2e -- kiosk_ctrl_c non_kiosk signal wipe eof||600"
-  "src/lib.rs|--test e2e -- kiosk_ctrl_c non_kiosk signal wipe eof|interrupts|600"
-  "src/app.rs|--test app_headless --test e2e -- kiosk_ctrl_c non_kiosk signal wipe eof idle ctrl_c|\b(App::run|App::run_effect|Drop for App|wipe_scrollback|copy)\b|600"
+  "src/terminal.rs|--test e2e --test e2e_exit||600"
+  "src/driver/mod.rs|--test driver_headless --test desk_headless --test app_headless||120"
+  "src/driver/cleanup.rs|--test driver_headless --test e2e_exit||600"
+  "src/driver/signals.rs|--test e2e_exit||600"
+  "src/driver/tty.rs|--test e2e_exit||600"
+  "src/app/mod.rs|--test app_headless --test driver_headless||120"
 )
 
 # Mutants shown to be equivalent (no test can tell them apart from the
