@@ -74,3 +74,37 @@ fn no_suggestion_where_the_provider_cannot_sign_out() {
     let h = Harness::verified(s, old_state());
     assert!(!ids(&h).contains(&"script.sign_out_do"));
 }
+
+/// Once the caller's new Authenticator is there the call is nearly over:
+/// the lost phone's sessions are offered before "finish the call", not
+/// forgotten because the script moved on to testing the new one.
+#[test]
+fn the_suggestion_comes_before_the_call_ends() {
+    let mut h = Harness::verified(settings(), old_state());
+    h.key(Key::Down);
+    h.ch('d');
+    let (req, _) = delete_of(&h.key(Key::Enter)).expect("a delete");
+    h.send(DeskEventKind::Deleted {
+        req,
+        answer: Ok(()),
+    });
+    let mut state = old_state();
+    state.methods.retain(|m| m.id != "m-app");
+    state.methods.push(method(
+        "m-new",
+        mfa_assist::provider::MethodKind::AuthenticatorPush,
+        "Pixel 9",
+        false,
+    ));
+    h.desk.case.as_mut().unwrap().state = Some(state);
+    assert_eq!(
+        ids(&h),
+        [
+            "script.found_do",
+            "script.test_push_say",
+            "script.sign_out_do",
+            "script.sign_out_say",
+            "script.finish_do"
+        ]
+    );
+}

@@ -93,11 +93,15 @@ pub fn script(desk: &Desk) -> Vec<ScriptLine> {
         } else {
             "script.test_push_say"
         };
-        return vec![
+        // A lost phone may still be signed in; before the call ends is the
+        // time to offer signing it out.
+        let mut lines = vec![
             agent("script.found_do").with("label", found.label.clone()),
             say(test).with("app", app),
-            agent("script.finish_do"),
         ];
+        lines.extend(sign_out_hint(desk, case));
+        lines.push(agent("script.finish_do"));
+        return lines;
     }
     if matches!(desk.screen, DeskScreen::Watch) {
         return vec![
@@ -143,11 +147,15 @@ pub fn script(desk: &Desk) -> Vec<ScriptLine> {
         } else {
             "script.test_push_say"
         };
-        return vec![
+        // A lost phone may still be signed in; before the call ends is the
+        // time to offer signing it out.
+        let mut lines = vec![
             agent("script.found_do").with("label", found.label.clone()),
             say(test).with("app", app),
-            agent("script.finish_do"),
         ];
+        lines.extend(sign_out_hint(desk, case));
+        lines.push(agent("script.finish_do"));
+        return lines;
     }
     let has_usable_pass = case
         .state
