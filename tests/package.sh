@@ -83,7 +83,10 @@ dpkg-deb -f "$deb" Package Version Depends >"$work/control"
 grep -qx "Package: mfa-assist" "$work/control" || fail "wrong Package field"
 grep -qx "Version: $version-1" "$work/control" || fail "wrong Version field"
 grep -q "^Depends: .*libc6" "$work/control" || fail "no libc6 dependency"
-dpkg-deb --ctrl-tarfile "$deb" | tar -t | grep -qx './postinst' || fail "no postinst"
+# Into a file first: with pipefail, `grep -q` quitting early would SIGPIPE
+# tar and fail the pipeline at random.
+dpkg-deb --ctrl-tarfile "$deb" | tar -t >"$work/control-files"
+grep -qx './postinst' "$work/control-files" || fail "no postinst"
 
 root="$work/root"
 dpkg-deb -x "$deb" "$root"
@@ -174,7 +177,8 @@ install_step() {
   [ "$(command -v mfa-assist)" = /usr/bin/mfa-assist ] || fail "mfa-assist is not /usr/bin/mfa-assist on PATH"
   got=$(/usr/bin/mfa-assist --version)
   [ "$got" = "mfa-assist $version" ] || fail "/usr/bin/mfa-assist --version said: $got"
-  /usr/bin/mfa-assist --help | grep -q -- '--kiosk' || fail "/usr/bin/mfa-assist --help"
+  help_text=$(/usr/bin/mfa-assist --help)
+  grep -q -- '--kiosk' <<<"$help_text" || fail "/usr/bin/mfa-assist --help"
   # `check` from /usr/bin with no config anywhere: the training tenant, all ✓.
   check_home=$(mktemp -d)
   if ! got=$(cd / && HOME="$check_home" XDG_CONFIG_HOME="$check_home" MFA_ASSIST_CONFIG= \
@@ -183,7 +187,7 @@ install_step() {
     fail "/usr/bin/mfa-assist check failed: $got"
   fi
   rm -rf "$check_home"
-  echo "$got" | grep -q 'All checks passed' || fail "/usr/bin/mfa-assist check said: $got"
+  grep -q 'All checks passed' <<<"$got" || fail "/usr/bin/mfa-assist check said: $got"
   if grep -qs '^path-exclude=/usr/share/man' /etc/dpkg/dpkg.cfg.d/*; then
     echo "   man -w: skipped, this machine's dpkg drops man pages (/etc/dpkg/dpkg.cfg.d)"
   elif command -v man >/dev/null 2>&1; then
