@@ -7,33 +7,14 @@
 
 #[path = "support/headless.rs"]
 mod headless;
+#[path = "support/kiosk_headless.rs"]
+mod kiosk_headless;
 
 use crossterm::event::KeyCode;
-use headless::{Harness, Recorder};
-use mfa_assist::app::{App, Look};
-use mfa_assist::flow::{Flow, Settings};
-use mfa_assist::guide::Guide;
-use mfa_assist::provider::Provider;
+use headless::Harness;
+use kiosk_headless::{sign_in, start_with};
 use mfa_assist::provider::training::TrainingTenant;
-use std::sync::Arc;
 use std::time::Duration;
-
-fn settings(provider: &dyn Provider, idle_ms: u64) -> Settings {
-    Settings {
-        languages: vec!["en".into(), "sv".into(), "fi".into()],
-        kiosk: false,
-        idle_timeout_ms: idle_ms,
-        done_countdown_ms: 2_000,
-        capabilities: provider.capabilities(),
-    }
-}
-
-fn start_with(tenant: TrainingTenant, idle_ms: u64, size: (u16, u16)) -> Harness {
-    let provider: Arc<dyn Provider> = Arc::new(tenant);
-    let flow = Flow::new(settings(provider.as_ref(), idle_ms));
-    let app = App::new(flow, provider, Guide::built_in(), Look::default());
-    headless::start(app, size, Recorder::default())
-}
 
 fn start(delay_ms: u64) -> Harness {
     start_with(
@@ -41,15 +22,6 @@ fn start(delay_ms: u64) -> Harness {
         0,
         (100, 40),
     )
-}
-
-async fn sign_in(h: &Harness, user: &str, pass: &str) {
-    h.key(KeyCode::Enter);
-    h.wait_for("Username").await;
-    h.text(user);
-    h.key(KeyCode::Enter);
-    h.text(pass);
-    h.key(KeyCode::Enter);
 }
 
 #[tokio::test]

@@ -1,0 +1,37 @@
+//! The real kiosk app (`App` with the training tenant) on the headless
+//! harness of `headless.rs`: what every kiosk headless test starts from.
+
+use super::headless::{self, Harness, Recorder};
+use crossterm::event::KeyCode;
+use mfa_assist::app::{App, Look};
+use mfa_assist::flow::{Flow, Settings};
+use mfa_assist::guide::Guide;
+use mfa_assist::provider::Provider;
+use mfa_assist::provider::training::TrainingTenant;
+use std::sync::Arc;
+
+pub fn settings(provider: &dyn Provider, idle_ms: u64) -> Settings {
+    Settings {
+        languages: vec!["en".into(), "sv".into(), "fi".into()],
+        kiosk: false,
+        idle_timeout_ms: idle_ms,
+        done_countdown_ms: 2_000,
+        capabilities: provider.capabilities(),
+    }
+}
+
+pub fn start_with(tenant: TrainingTenant, idle_ms: u64, size: (u16, u16)) -> Harness {
+    let provider: Arc<dyn Provider> = Arc::new(tenant);
+    let flow = Flow::new(settings(provider.as_ref(), idle_ms));
+    let app = App::new(flow, provider, Guide::built_in(), Look::default());
+    headless::start(app, size, Recorder::default())
+}
+
+pub async fn sign_in(h: &Harness, user: &str, pass: &str) {
+    h.key(KeyCode::Enter);
+    h.wait_for("Username").await;
+    h.text(user);
+    h.key(KeyCode::Enter);
+    h.text(pass);
+    h.key(KeyCode::Enter);
+}
