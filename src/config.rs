@@ -565,13 +565,6 @@ impl Default for KioskConfig {
     }
 }
 
-impl KioskConfig {
-    /// The idle timeout, or `None` when it is switched off.
-    pub fn idle_timeout(&self) -> Option<Duration> {
-        (self.idle_timeout_secs > 0).then(|| Duration::from_secs(self.idle_timeout_secs))
-    }
-}
-
 /// Where the configuration came from (for the startup log and `--help`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigSource {

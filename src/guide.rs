@@ -73,10 +73,6 @@ impl Guide {
             .and_then(Language::texts)
     }
 
-    pub fn has_language(&self, lang: &str) -> bool {
-        self.texts(lang).is_some()
-    }
-
     /// The text `id` in `lang`, else English, else the id itself.
     pub fn text<'a>(&'a self, lang: &str, id: &'a str) -> &'a str {
         self.lookup(lang, id).unwrap_or(id)

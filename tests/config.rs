@@ -289,7 +289,7 @@ fn a_partial_file_keeps_the_other_defaults() {
         "[kiosk]\nenabled = true\nidle_timeout_secs = 0\n\n[ui]\nqr_style = \"wide_spaces\"\nqr_invert = true\n\n[training]\ndelay_ms = 0\n",
     );
     assert!(c.kiosk.enabled);
-    assert_eq!(c.kiosk.idle_timeout(), None);
+    assert_eq!(c.kiosk.idle_timeout_secs, 0);
     assert_eq!(c.kiosk.done_countdown_secs, 30);
     assert_eq!(c.ui.qr_style, QrStyleConfig::WideSpaces);
     assert!(c.ui.qr_invert);

@@ -16,7 +16,6 @@ use crate::provider::http;
 use crate::secret::Secret;
 use reqwest::Url;
 use serde_json::{Value, json};
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -360,20 +359,6 @@ impl GraphAdmin {
             ));
         }
         Ok(())
-    }
-
-    /// The user's methods whose ids are not in `known_ids`: poll this while
-    /// the caller registers a new method on their phone.
-    pub async fn new_methods_since(
-        &self,
-        user_id: &str,
-        known_ids: &HashSet<String>,
-    ) -> Result<Vec<GraphMethod>, ProviderError> {
-        let all = self.list_methods(user_id).await?;
-        Ok(all
-            .into_iter()
-            .filter(|m| !known_ids.contains(&m.method.id))
-            .collect())
     }
 }
 
