@@ -14,6 +14,7 @@ pub mod desk_app;
 pub mod driver;
 pub mod flow;
 pub mod guide;
+pub mod hardening;
 pub mod helpdesk;
 pub mod input;
 pub mod kernel;

@@ -81,6 +81,10 @@ fn print_doc(command: &Command) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    // First, before any secret is read (a config may name a secret file).
+    if let Err(e) = mfa_assist::hardening::no_core_dumps() {
+        eprintln!("mfa-assist: cannot switch off core dumps: {e}");
+    }
     let cli = Cli::parse();
     if let Some(Command::Check { json }) = cli.command {
         return check(cli.config.as_deref(), cli.helpdesk, json);

@@ -87,6 +87,9 @@ pub struct Launch {
     pub own_session: bool,
     /// Set for the app (e.g. `NO_COLOR`, `TERM`).
     pub env: Vec<(String, String)>,
+    /// Shell lines run before the app, in the shell that starts it (e.g.
+    /// `ulimit -c unlimited`).
+    pub shell_before: Vec<String>,
 }
 
 /// One private tmux server running the app in a window of a given size.
@@ -189,7 +192,7 @@ impl Tmux {
         std::fs::write(
             &script,
             format!(
-                "{prelude}{setsid}{app} 2>{stderr}\n\
+                "{prelude}{shell_before}{setsid}{app} 2>{stderr}\n\
                  status=$?\n\
                  printf '\\nEXITED:%s\\n' \"$status\"\n\
                  printf 'STTY: %s\\n' \"$(stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\{{0,1\\}}\\(icanon\\|echo\\|isig\\|opost\\)' | tr '\\n' ' ')\"\n\
@@ -199,6 +202,11 @@ impl Tmux {
                     .sentinel_lines
                     .map(|n| format!("for i in $(seq 1 {n}); do echo \"{SENTINEL} $i\"; done\n"))
                     .unwrap_or_default(),
+                shell_before = launch
+                    .shell_before
+                    .iter()
+                    .map(|line| format!("{line}\n"))
+                    .collect::<String>(),
                 setsid = if launch.own_session { "setsid " } else { "" },
                 stderr = sh_quote(&tmux.stderr_path().to_string_lossy()),
             ),
