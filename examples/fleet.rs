@@ -5,6 +5,7 @@
 //!
 //!     cargo run --release --example fleet            # the table in docs/capacity.md
 //!     cargo run --release --example fleet -- --window-min 10 --shared
+//!     cargo run --release --example fleet -- --strict --kiosks 50 --desks 20
 //!
 //! What is real: the polling loop (`poller::poll_paced`), the schedule, the
 //! throttle gate and its header parsing, all exactly as the app runs them.
@@ -32,10 +33,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use mfa_assist::driver::bounded_by;
 use mfa_assist::poll_schedule::Cadence;
 use mfa_assist::poller::{final_answer, poll_paced};
 use mfa_assist::provider::ProviderError;
-use mfa_assist::throttle::{Answered, Signal, ThrottleGate, WRITE_BUDGET};
+use mfa_assist::throttle::{
+    Answered, Signal, THROTTLED_BUDGET, ThrottleGate, WRITE_BUDGET, telling_holds,
+};
 use reqwest::header::{HeaderMap, HeaderValue};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -72,6 +76,8 @@ struct Stats {
     refused: u64,
     delays_ms: Vec<u64>,
     errors_shown: u64,
+    /// One-off calls during which the screen said "busy, still trying".
+    busy_shown: u64,
     failed: u64,
     completed: u64,
 }
@@ -165,48 +171,24 @@ struct Client {
 }
 
 impl Client {
-    fn attempt(&self, cost: u32) -> Result<(), ProviderError> {
-        let answer = self.world.lock().unwrap().call(self.app, cost);
-        let signal = Signal::from_headers(answer.status, &answer.headers, SystemTime::now());
-        self.gate.observe(&signal);
-        if signal.throttled {
-            Err(ProviderError::RateLimited {
-                retry_after: signal.retry_after,
-            })
-        } else {
-            Ok(())
-        }
-    }
-
-    /// A GET as `http::send_idempotent` sends it: up to three tries within
-    /// 25 s, each after any running hold.
+    /// A GET as `http::send_idempotent` sends it: after any running hold,
+    /// and again after each 429 once its wait is over, within
+    /// `throttle::THROTTLED_BUDGET` (the app's own `ThrottleGate::send`).
     async fn read(&self, cost: u32) -> Result<(), ProviderError> {
-        let started = Instant::now();
-        let budget = Duration::from_secs(25);
-        let mut last = Ok(());
-        for _ in 0..3 {
-            self.gate
-                .wait_turn(budget.saturating_sub(started.elapsed()))
-                .await;
-            last = self.attempt(cost);
-            let Err(ProviderError::RateLimited { retry_after }) = &last else {
-                return last;
-            };
-            let wait = retry_after.unwrap_or(Duration::from_millis(500));
-            if started.elapsed() + wait >= budget {
-                return last;
-            }
-        }
-        last
+        self.send(THROTTLED_BUDGET, cost).await
     }
 
-    /// A DELETE or POST as `http::send_once` sends it: the app's own gate
-    /// and rule decide whether a 429 is sent again.
+    /// A DELETE or POST as `http::send_once` sends it: the same rule,
+    /// within `throttle::WRITE_BUDGET`.
     async fn write(&self) -> Result<(), ProviderError> {
+        self.send(WRITE_BUDGET, 1).await
+    }
+
+    async fn send(&self, budget: Duration, cost: u32) -> Result<(), ProviderError> {
         let answer = self
             .gate
-            .send(WRITE_BUDGET, || async {
-                Refusal(self.world.lock().unwrap().call(self.app, 1))
+            .send(budget, || async {
+                Refusal(self.world.lock().unwrap().call(self.app, cost))
             })
             .await;
         match answer.signal() {
@@ -221,11 +203,27 @@ impl Client {
     /// error on screen, read, then tried again.
     async fn step(&self, write: bool, cost: u32) {
         loop {
-            let answer = if write {
-                self.write().await
-            } else {
-                self.read(cost).await
-            };
+            let busy = std::sync::atomic::AtomicBool::new(false);
+            // As the executors run a call: bounded (holds not counted), and
+            // "busy, still trying" on screen while a hold runs.
+            let answer = bounded_by(
+                &self.gate,
+                telling_holds(
+                    &self.gate,
+                    async {
+                        if write {
+                            self.write().await
+                        } else {
+                            self.read(cost).await
+                        }
+                    },
+                    |_| busy.store(true, std::sync::atomic::Ordering::Relaxed),
+                ),
+            )
+            .await;
+            if busy.load(std::sync::atomic::Ordering::Relaxed) {
+                self.world.lock().unwrap().stats.busy_shown += 1;
+            }
             let Err(error) = answer else { return };
             self.world.lock().unwrap().stats.errors_shown += 1;
             let told = match error {
@@ -245,6 +243,7 @@ impl Client {
             cadence,
             seed,
             Some(Instant::now() + WATCH_TIMEOUT),
+            None,
             || async move {
                 self.read(cost).await?;
                 Ok(Instant::now() >= registers_at)
@@ -402,7 +401,7 @@ fn print(row: &mut Row) {
     let peak = busy.iter().max().copied().unwrap_or(0);
     let recoveries = (row.kiosks + row.desks) as f64;
     println!(
-        "| {} | {} | {} | {:.1} | {} | {:.1} | {} | {:.1} | {:.1} | {} | {} |",
+        "| {} | {} | {} | {:.1} | {} | {:.1} | {} | {:.1} | {:.1} | {} | {} | {} |",
         match row.reading {
             Reading::Strict => "strict 5/10 s".to_string(),
             Reading::Units(n) => format!("{n} RU/10 s"),
@@ -416,6 +415,7 @@ fn print(row: &mut Row) {
         percentile(&s.delays_ms, 0.5),
         percentile(&s.delays_ms, 0.95),
         s.failed,
+        s.busy_shown,
         s.errors_shown,
     );
 }
@@ -431,7 +431,24 @@ async fn main() {
     };
     let window = Duration::from_secs(60 * value("--window-min").unwrap_or(60));
     let shared = args.iter().any(|a| a == "--shared");
-    let readings = [Reading::Strict, Reading::Units(3500)];
+    let list = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .map(|v| {
+                v.split(',')
+                    .filter_map(|n| n.parse().ok())
+                    .collect::<Vec<usize>>()
+            })
+    };
+    // `--kiosks 50 --desks 20 --strict`: a few rows of the table.
+    let kiosk_counts = list("--kiosks").unwrap_or(vec![1, 2, 10, 50, 200]);
+    let desk_counts = list("--desks").unwrap_or(vec![0, 5, 20]);
+    let readings = if args.iter().any(|a| a == "--strict") {
+        vec![Reading::Strict]
+    } else {
+        vec![Reading::Strict, Reading::Units(3500)]
+    };
     println!(
         "Arrivals spread over {} min; {} app registration{}.\n",
         window.as_secs() / 60,
@@ -443,12 +460,12 @@ async fn main() {
         if shared { "" } else { "s" },
     );
     println!(
-        "| limit | kiosks | desks | req/10 s (mean) | req/10 s (peak) | req/recovery | 429s | p50 delay s | p95 delay s | failed | errors shown |"
+        "| limit | kiosks | desks | req/10 s (mean) | req/10 s (peak) | req/recovery | 429s | p50 delay s | p95 delay s | failed | busy shown | errors shown |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for reading in readings {
-        for kiosks in [1, 2, 10, 50, 200] {
-            for desks in [0, 5, 20] {
+        for &kiosks in &kiosk_counts {
+            for &desks in &desk_counts {
                 let mut row = run(reading, kiosks, desks, window, shared).await;
                 print(&mut row);
             }
