@@ -40,33 +40,21 @@ use mfa_assist::provider::ProviderError;
 use mfa_assist::throttle::{
     Answered, Signal, THROTTLED_BUDGET, ThrottleGate, WRITE_BUDGET, telling_holds,
 };
-use reqwest::header::{HeaderMap, HeaderValue};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use tokio::time::{Instant, sleep};
 
-const WINDOW: Duration = Duration::from_secs(10);
-const WATCH_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+#[path = "../tests/support/graph_limiter.rs"]
+mod graph_limiter;
+use graph_limiter::{Answer, Limiter, Reading};
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Reading {
-    /// Identity and access reports: 5 requests per 10 s per app per tenant.
-    Strict,
-    /// Identity and access: this many resource units per 10 s per app and
-    /// tenant (S 3,500, M 5,000, L 8,000).
-    Units(u32),
-}
+const WATCH_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum App {
     Kiosk,
     Desk,
-}
-
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
 }
 
 #[derive(Default)]
@@ -83,65 +71,25 @@ struct Stats {
 }
 
 struct World {
-    reading: Reading,
+    limiter: Limiter,
     shared_app: bool,
     started: Instant,
-    accepted: HashMap<App, VecDeque<(Instant, u32)>>,
     stats: Stats,
 }
 
 type Shared = Arc<Mutex<World>>;
 
 impl World {
-    /// One request as Graph's limiter would answer it.
+    /// One request as Graph's limiter would answer it, counted.
     fn call(&mut self, app: App, cost: u32) -> Answer {
-        let now = Instant::now();
         let app = if self.shared_app { App::Kiosk } else { app };
-        let window = now.duration_since(self.started).as_secs() / 10;
+        let window = Instant::now().duration_since(self.started).as_secs() / 10;
         *self.stats.sent.entry(window).or_default() += 1;
-        let log = self.accepted.entry(app).or_default();
-        while log
-            .front()
-            .is_some_and(|(t, _)| now.duration_since(*t) >= WINDOW)
-        {
-            log.pop_front();
-        }
-        let (used, limit, this) = match self.reading {
-            Reading::Strict => (log.len() as u32, 5, 1),
-            Reading::Units(budget) => (log.iter().map(|(_, c)| c).sum(), budget, cost),
-        };
-        let mut headers = HeaderMap::new();
-        if used + this > limit {
+        let answer = self.limiter.call(app as u32, cost);
+        if answer.status == 429 {
             self.stats.refused += 1;
-            // When the oldest accepted request leaves the window.
-            let free_at = log.front().map_or(now, |(t, _)| *t + WINDOW);
-            let secs = free_at
-                .duration_since(now)
-                .as_millis()
-                .div_ceil(1000)
-                .max(1);
-            headers.insert("retry-after", HeaderValue::from(secs as u64));
-            return Answer {
-                status: 429,
-                headers,
-            };
         }
-        log.push_back((now, this));
-        if let Reading::Units(budget) = self.reading {
-            headers.insert("x-ms-resource-unit", HeaderValue::from(cost));
-            let fraction = f64::from(used + this) / f64::from(budget);
-            // Documented: sent only above 0.8 of the limit.
-            if fraction > 0.8 {
-                headers.insert(
-                    "x-ms-throttle-limit-percentage",
-                    HeaderValue::from_str(&format!("{fraction:.2}")).unwrap(),
-                );
-            }
-        }
-        Answer {
-            status: 200,
-            headers,
-        }
+        answer
     }
 }
 
@@ -347,10 +295,9 @@ struct Row {
 
 async fn run(reading: Reading, kiosks: usize, desks: usize, window: Duration, shared: bool) -> Row {
     let world: Shared = Arc::new(Mutex::new(World {
-        reading,
+        limiter: Limiter::new(reading),
         shared_app: shared,
         started: Instant::now(),
-        accepted: HashMap::new(),
         stats: Stats::default(),
     }));
     let mut rng = Rng(0x5eed ^ (kiosks as u64) << 16 ^ desks as u64);

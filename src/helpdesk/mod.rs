@@ -283,13 +283,13 @@ pub enum FinalRead {
     },
 }
 
-/// Watching the caller register a new method on their own phone.
 /// The schedule of the desk's watch, polling every `every_ms` at first:
 /// the poller runs it and the watch screen tells it.
 pub fn watch_cadence(every_ms: u64) -> crate::poll_schedule::Cadence {
     crate::poll_schedule::Cadence::starting_at(std::time::Duration::from_millis(every_ms.max(250)))
 }
 
+/// Watching the caller register a new method on their own phone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Watch {
     pub req: ReqId,
