@@ -80,10 +80,10 @@ impl Limiter {
             headers.insert("x-ms-resource-unit", HeaderValue::from(cost));
             let fraction = f64::from(used + this) / f64::from(budget);
             // Documented: sent only above 0.8 of the limit.
-            if fraction > 0.8 {
-                if let Ok(v) = HeaderValue::from_str(&format!("{fraction:.2}")) {
-                    headers.insert("x-ms-throttle-limit-percentage", v);
-                }
+            if fraction > 0.8
+                && let Ok(v) = HeaderValue::from_str(&format!("{fraction:.2}"))
+            {
+                headers.insert("x-ms-throttle-limit-percentage", v);
             }
         }
         Answer {
