@@ -8,16 +8,18 @@
 //!     cargo run --release --example fleet -- --strict --kiosks 50 --desks 20
 //!
 //! What is real: the polling loop (`poller::poll_paced`), the schedule, the
-//! throttle gate and its header parsing, all exactly as the app runs them.
-//! What is modelled: the transport. This is an in-process model of Graph's
-//! limiter with the same answers the fake Graph gives (status, `Retry-After`,
-//! `x-ms-resource-unit`, `x-ms-throttle-limit-percentage`), not HTTP to
-//! `tests/support/fake_graph`: that server lives in real time, and a
-//! simulated hour of 270 clients over loopback HTTP would take an hour.
-//! Reads are tried up to three times within 25 s like `http::send_idempotent`;
-//! writes go through the app's own rule (`ThrottleGate::send` with
-//! `throttle::WRITE_BUDGET`, as `http::send_once` sends them): after any
-//! running hold, and again after a 429 while the budget allows.
+//! throttle gate and its header parsing, the rule for sending again after a
+//! 429 (`ThrottleGate::send`), the bound on a call (`driver::bounded_by`)
+//! and the "busy, still trying" signal (`throttle::telling_holds`), all as
+//! the app runs them. What is modelled: the transport. Graph's limiter is
+//! `tests/support/graph_limiter.rs`, in-process, with the answers the fake
+//! Graph gives (status, `Retry-After`, `x-ms-resource-unit`,
+//! `x-ms-throttle-limit-percentage`), not HTTP to `tests/support/fake_graph`:
+//! that server lives in real time, and a simulated hour of 270 clients over
+//! loopback HTTP would take an hour. Reads and writes alike are sent after
+//! any running hold and again after each 429 once its wait is over, within
+//! `throttle::THROTTLED_BUDGET` (two minutes), as `http::send_idempotent` and
+//! `http::send_once` do.
 //!
 //! Workload: every kiosk and desk starts one recovery at a random moment of
 //! the window (default: one busy hour). Kiosk: device-code sign-in (the
@@ -28,8 +30,9 @@
 //! list, watch (3 s at first) until the caller registers 1–5 min later.
 //! An "error shown" is a one-off call that failed even after its retries
 //! (the person would read "busy, try again"); the simulated person then
-//! waits as told and tries again. A throttled poll is not an error: the
-//! screen says "checking less often".
+//! waits as told and tries again. "Busy shown" counts one-off calls during
+//! which the screen said "the service is busy, still trying" (a hold ran).
+//! A throttled poll is not an error: the screen says "checking less often".
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
