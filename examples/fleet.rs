@@ -5,18 +5,21 @@
 //!
 //!     cargo run --release --example fleet            # the table in docs/capacity.md
 //!     cargo run --release --example fleet -- --window-min 10 --shared
+//!     cargo run --release --example fleet -- --strict --kiosks 50 --desks 20
 //!
 //! What is real: the polling loop (`poller::poll_paced`), the schedule, the
-//! throttle gate and its header parsing, all exactly as the app runs them.
-//! What is modelled: the transport. This is an in-process model of Graph's
-//! limiter with the same answers the fake Graph gives (status, `Retry-After`,
-//! `x-ms-resource-unit`, `x-ms-throttle-limit-percentage`), not HTTP to
-//! `tests/support/fake_graph`: that server lives in real time, and a
-//! simulated hour of 270 clients over loopback HTTP would take an hour.
-//! Reads are tried up to three times within 25 s like `http::send_idempotent`;
-//! writes go through the app's own rule (`ThrottleGate::send` with
-//! `throttle::WRITE_BUDGET`, as `http::send_once` sends them): after any
-//! running hold, and again after a 429 while the budget allows.
+//! throttle gate and its header parsing, the rule for sending again after a
+//! 429 (`ThrottleGate::send`), the bound on a call (`driver::bounded_by`)
+//! and the "busy, still trying" signal (`throttle::telling_holds`), all as
+//! the app runs them. What is modelled: the transport. Graph's limiter is
+//! `tests/support/graph_limiter.rs`, in-process, with the answers the fake
+//! Graph gives (status, `Retry-After`, `x-ms-resource-unit`,
+//! `x-ms-throttle-limit-percentage`), not HTTP to `tests/support/fake_graph`:
+//! that server lives in real time, and a simulated hour of 270 clients over
+//! loopback HTTP would take an hour. Reads and writes alike are sent after
+//! any running hold and again after each 429 once its wait is over, within
+//! `throttle::THROTTLED_BUDGET` (two minutes), as `http::send_idempotent` and
+//! `http::send_once` do.
 //!
 //! Workload: every kiosk and desk starts one recovery at a random moment of
 //! the window (default: one busy hour). Kiosk: device-code sign-in (the
@@ -27,42 +30,34 @@
 //! list, watch (3 s at first) until the caller registers 1–5 min later.
 //! An "error shown" is a one-off call that failed even after its retries
 //! (the person would read "busy, try again"); the simulated person then
-//! waits as told and tries again. A throttled poll is not an error: the
-//! screen says "checking less often".
+//! waits as told and tries again. "Busy shown" counts one-off calls during
+//! which the screen said "the service is busy, still trying" (a hold ran).
+//! A throttled poll is not an error: the screen says "checking less often".
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use mfa_assist::driver::bounded_by;
 use mfa_assist::poll_schedule::Cadence;
 use mfa_assist::poller::{final_answer, poll_paced};
 use mfa_assist::provider::ProviderError;
-use mfa_assist::throttle::{Answered, Signal, ThrottleGate, WRITE_BUDGET};
-use reqwest::header::{HeaderMap, HeaderValue};
-use std::collections::{HashMap, VecDeque};
+use mfa_assist::throttle::{
+    Answered, Signal, THROTTLED_BUDGET, ThrottleGate, WRITE_BUDGET, telling_holds,
+};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use tokio::time::{Instant, sleep};
 
-const WINDOW: Duration = Duration::from_secs(10);
-const WATCH_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+#[path = "../tests/support/graph_limiter.rs"]
+mod graph_limiter;
+use graph_limiter::{Answer, Limiter, Reading};
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Reading {
-    /// Identity and access reports: 5 requests per 10 s per app per tenant.
-    Strict,
-    /// Identity and access: this many resource units per 10 s per app and
-    /// tenant (S 3,500, M 5,000, L 8,000).
-    Units(u32),
-}
+const WATCH_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum App {
     Kiosk,
     Desk,
-}
-
-struct Answer {
-    status: u16,
-    headers: HeaderMap,
 }
 
 #[derive(Default)]
@@ -72,70 +67,32 @@ struct Stats {
     refused: u64,
     delays_ms: Vec<u64>,
     errors_shown: u64,
+    /// One-off calls during which the screen said "busy, still trying".
+    busy_shown: u64,
     failed: u64,
     completed: u64,
 }
 
 struct World {
-    reading: Reading,
+    limiter: Limiter,
     shared_app: bool,
     started: Instant,
-    accepted: HashMap<App, VecDeque<(Instant, u32)>>,
     stats: Stats,
 }
 
 type Shared = Arc<Mutex<World>>;
 
 impl World {
-    /// One request as Graph's limiter would answer it.
+    /// One request as Graph's limiter would answer it, counted.
     fn call(&mut self, app: App, cost: u32) -> Answer {
-        let now = Instant::now();
         let app = if self.shared_app { App::Kiosk } else { app };
-        let window = now.duration_since(self.started).as_secs() / 10;
+        let window = Instant::now().duration_since(self.started).as_secs() / 10;
         *self.stats.sent.entry(window).or_default() += 1;
-        let log = self.accepted.entry(app).or_default();
-        while log
-            .front()
-            .is_some_and(|(t, _)| now.duration_since(*t) >= WINDOW)
-        {
-            log.pop_front();
-        }
-        let (used, limit, this) = match self.reading {
-            Reading::Strict => (log.len() as u32, 5, 1),
-            Reading::Units(budget) => (log.iter().map(|(_, c)| c).sum(), budget, cost),
-        };
-        let mut headers = HeaderMap::new();
-        if used + this > limit {
+        let answer = self.limiter.call(app as u32, cost);
+        if answer.status == 429 {
             self.stats.refused += 1;
-            // When the oldest accepted request leaves the window.
-            let free_at = log.front().map_or(now, |(t, _)| *t + WINDOW);
-            let secs = free_at
-                .duration_since(now)
-                .as_millis()
-                .div_ceil(1000)
-                .max(1);
-            headers.insert("retry-after", HeaderValue::from(secs as u64));
-            return Answer {
-                status: 429,
-                headers,
-            };
         }
-        log.push_back((now, this));
-        if let Reading::Units(budget) = self.reading {
-            headers.insert("x-ms-resource-unit", HeaderValue::from(cost));
-            let fraction = f64::from(used + this) / f64::from(budget);
-            // Documented: sent only above 0.8 of the limit.
-            if fraction > 0.8 {
-                headers.insert(
-                    "x-ms-throttle-limit-percentage",
-                    HeaderValue::from_str(&format!("{fraction:.2}")).unwrap(),
-                );
-            }
-        }
-        Answer {
-            status: 200,
-            headers,
-        }
+        answer
     }
 }
 
@@ -165,48 +122,24 @@ struct Client {
 }
 
 impl Client {
-    fn attempt(&self, cost: u32) -> Result<(), ProviderError> {
-        let answer = self.world.lock().unwrap().call(self.app, cost);
-        let signal = Signal::from_headers(answer.status, &answer.headers, SystemTime::now());
-        self.gate.observe(&signal);
-        if signal.throttled {
-            Err(ProviderError::RateLimited {
-                retry_after: signal.retry_after,
-            })
-        } else {
-            Ok(())
-        }
-    }
-
-    /// A GET as `http::send_idempotent` sends it: up to three tries within
-    /// 25 s, each after any running hold.
+    /// A GET as `http::send_idempotent` sends it: after any running hold,
+    /// and again after each 429 once its wait is over, within
+    /// `throttle::THROTTLED_BUDGET` (the app's own `ThrottleGate::send`).
     async fn read(&self, cost: u32) -> Result<(), ProviderError> {
-        let started = Instant::now();
-        let budget = Duration::from_secs(25);
-        let mut last = Ok(());
-        for _ in 0..3 {
-            self.gate
-                .wait_turn(budget.saturating_sub(started.elapsed()))
-                .await;
-            last = self.attempt(cost);
-            let Err(ProviderError::RateLimited { retry_after }) = &last else {
-                return last;
-            };
-            let wait = retry_after.unwrap_or(Duration::from_millis(500));
-            if started.elapsed() + wait >= budget {
-                return last;
-            }
-        }
-        last
+        self.send(THROTTLED_BUDGET, cost).await
     }
 
-    /// A DELETE or POST as `http::send_once` sends it: the app's own gate
-    /// and rule decide whether a 429 is sent again.
+    /// A DELETE or POST as `http::send_once` sends it: the same rule,
+    /// within `throttle::WRITE_BUDGET`.
     async fn write(&self) -> Result<(), ProviderError> {
+        self.send(WRITE_BUDGET, 1).await
+    }
+
+    async fn send(&self, budget: Duration, cost: u32) -> Result<(), ProviderError> {
         let answer = self
             .gate
-            .send(WRITE_BUDGET, || async {
-                Refusal(self.world.lock().unwrap().call(self.app, 1))
+            .send(budget, || async {
+                Refusal(self.world.lock().unwrap().call(self.app, cost))
             })
             .await;
         match answer.signal() {
@@ -221,11 +154,27 @@ impl Client {
     /// error on screen, read, then tried again.
     async fn step(&self, write: bool, cost: u32) {
         loop {
-            let answer = if write {
-                self.write().await
-            } else {
-                self.read(cost).await
-            };
+            let busy = std::sync::atomic::AtomicBool::new(false);
+            // As the executors run a call: bounded (holds not counted), and
+            // "busy, still trying" on screen while a hold runs.
+            let answer = bounded_by(
+                &self.gate,
+                telling_holds(
+                    &self.gate,
+                    async {
+                        if write {
+                            self.write().await
+                        } else {
+                            self.read(cost).await
+                        }
+                    },
+                    |_| busy.store(true, std::sync::atomic::Ordering::Relaxed),
+                ),
+            )
+            .await;
+            if busy.load(std::sync::atomic::Ordering::Relaxed) {
+                self.world.lock().unwrap().stats.busy_shown += 1;
+            }
             let Err(error) = answer else { return };
             self.world.lock().unwrap().stats.errors_shown += 1;
             let told = match error {
@@ -245,6 +194,7 @@ impl Client {
             cadence,
             seed,
             Some(Instant::now() + WATCH_TIMEOUT),
+            None,
             || async move {
                 self.read(cost).await?;
                 Ok(Instant::now() >= registers_at)
@@ -348,10 +298,9 @@ struct Row {
 
 async fn run(reading: Reading, kiosks: usize, desks: usize, window: Duration, shared: bool) -> Row {
     let world: Shared = Arc::new(Mutex::new(World {
-        reading,
+        limiter: Limiter::new(reading),
         shared_app: shared,
         started: Instant::now(),
-        accepted: HashMap::new(),
         stats: Stats::default(),
     }));
     let mut rng = Rng(0x5eed ^ (kiosks as u64) << 16 ^ desks as u64);
@@ -402,7 +351,7 @@ fn print(row: &mut Row) {
     let peak = busy.iter().max().copied().unwrap_or(0);
     let recoveries = (row.kiosks + row.desks) as f64;
     println!(
-        "| {} | {} | {} | {:.1} | {} | {:.1} | {} | {:.1} | {:.1} | {} | {} |",
+        "| {} | {} | {} | {:.1} | {} | {:.1} | {} | {:.1} | {:.1} | {} | {} | {} |",
         match row.reading {
             Reading::Strict => "strict 5/10 s".to_string(),
             Reading::Units(n) => format!("{n} RU/10 s"),
@@ -416,6 +365,7 @@ fn print(row: &mut Row) {
         percentile(&s.delays_ms, 0.5),
         percentile(&s.delays_ms, 0.95),
         s.failed,
+        s.busy_shown,
         s.errors_shown,
     );
 }
@@ -431,7 +381,24 @@ async fn main() {
     };
     let window = Duration::from_secs(60 * value("--window-min").unwrap_or(60));
     let shared = args.iter().any(|a| a == "--shared");
-    let readings = [Reading::Strict, Reading::Units(3500)];
+    let list = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .map(|v| {
+                v.split(',')
+                    .filter_map(|n| n.parse().ok())
+                    .collect::<Vec<usize>>()
+            })
+    };
+    // `--kiosks 50 --desks 20 --strict`: a few rows of the table.
+    let kiosk_counts = list("--kiosks").unwrap_or(vec![1, 2, 10, 50, 200]);
+    let desk_counts = list("--desks").unwrap_or(vec![0, 5, 20]);
+    let readings = if args.iter().any(|a| a == "--strict") {
+        vec![Reading::Strict]
+    } else {
+        vec![Reading::Strict, Reading::Units(3500)]
+    };
     println!(
         "Arrivals spread over {} min; {} app registration{}.\n",
         window.as_secs() / 60,
@@ -443,12 +410,12 @@ async fn main() {
         if shared { "" } else { "s" },
     );
     println!(
-        "| limit | kiosks | desks | req/10 s (mean) | req/10 s (peak) | req/recovery | 429s | p50 delay s | p95 delay s | failed | errors shown |"
+        "| limit | kiosks | desks | req/10 s (mean) | req/10 s (peak) | req/recovery | 429s | p50 delay s | p95 delay s | failed | busy shown | errors shown |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for reading in readings {
-        for kiosks in [1, 2, 10, 50, 200] {
-            for desks in [0, 5, 20] {
+        for &kiosks in &kiosk_counts {
+            for &desks in &desk_counts {
                 let mut row = run(reading, kiosks, desks, window, shared).await;
                 print(&mut row);
             }

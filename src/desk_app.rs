@@ -16,7 +16,6 @@ use ratatui::backend::Backend;
 use ratatui::{Frame, Terminal};
 use std::io;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
@@ -84,24 +83,31 @@ impl DeskApp {
         driver::run(&mut self, terminal, screen, input, enders).await
     }
 
-    fn spawn<F>(&self, call: F)
+    /// Runs a call the agent waits for; while the provider holds it (its
+    /// `Retry-After`), the desk hears `Held` and says "busy, still trying".
+    fn spawn<F>(&self, req: ReqId, call: F)
     where
         F: std::future::Future<Output = DeskEventKind> + Send + 'static,
     {
         let tx = self.tx.clone();
         tokio::spawn(async move {
-            let _ = tx.send(call.await);
+            let gate = crate::throttle::ThrottleGate::process();
+            let answer = crate::throttle::telling_holds(&gate, call, |wait| {
+                let _ = tx.send(DeskEventKind::Held { req, wait });
+            })
+            .await;
+            let _ = tx.send(answer);
         });
     }
 
     fn run_effect(&mut self, effect: DeskEffect) -> Option<Term> {
         let admin = Arc::clone(&self.admin);
         match effect {
-            DeskEffect::Lookup { req, username } => self.spawn(async move {
+            DeskEffect::Lookup { req, username } => self.spawn(req, async move {
                 let answer = bounded(admin.lookup(&username)).await;
                 DeskEventKind::LookedUp { req, answer }
             }),
-            DeskEffect::LoadState { req, caller } => self.spawn(async move {
+            DeskEffect::LoadState { req, caller } => self.spawn(req, async move {
                 let answer = bounded(admin.caller_state(&caller)).await;
                 DeskEventKind::StateLoaded { req, answer }
             }),
@@ -109,7 +115,7 @@ impl DeskApp {
                 req,
                 caller,
                 method_id,
-            } => self.spawn(async move {
+            } => self.spawn(req, async move {
                 let answer = bounded(admin.delete_method(&caller, &method_id)).await;
                 DeskEventKind::Deleted { req, answer }
             }),
@@ -117,11 +123,11 @@ impl DeskApp {
                 req,
                 caller,
                 request,
-            } => self.spawn(async move {
+            } => self.spawn(req, async move {
                 let answer = bounded(admin.issue_pass(&caller, request)).await;
                 DeskEventKind::PassIssued { req, answer }
             }),
-            DeskEffect::Revoke { req, caller } => self.spawn(async move {
+            DeskEffect::Revoke { req, caller } => self.spawn(req, async move {
                 let answer = bounded(admin.revoke_sessions(&caller)).await;
                 DeskEventKind::Revoked { req, answer }
             }),
@@ -247,8 +253,9 @@ async fn watch(
 ) {
     crate::poller::poll_paced(
         &crate::throttle::ThrottleGate::process(),
-        crate::poll_schedule::Cadence::starting_at(Duration::from_millis(every_ms.max(250))),
+        crate::helpdesk::watch_cadence(every_ms),
         crate::poller::seed(),
+        None,
         None,
         || admin.caller_state(&caller),
         |_| false,

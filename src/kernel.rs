@@ -81,6 +81,44 @@ pub fn take_pending<Op: PartialEq>(pending: &mut Option<Pending<Op>>, req: ReqId
     }
 }
 
+/// The request in flight waits out the provider's `Retry-After` until
+/// `until`: the screen says "the service is busy, still trying" instead of
+/// a spinner that seems stuck, and it is no error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Held {
+    pub req: ReqId,
+    pub until: Millis,
+}
+
+/// Notes that `req` is held for `wait_ms` from `now`, if it is the request
+/// in flight (a late word about an abandoned one is dropped).
+pub fn note_held<Op>(
+    pending: &Option<Pending<Op>>,
+    held: &mut Option<Held>,
+    req: ReqId,
+    now: Millis,
+    wait_ms: u64,
+) {
+    if pending.as_ref().is_some_and(|p| p.req == req) {
+        *held = Some(Held {
+            req,
+            until: now.plus_ms(wait_ms),
+        });
+    }
+}
+
+/// Whether the request in flight is waiting for the provider: `Some` with
+/// the seconds left (at least 1) while it is, also once the wait is over
+/// and the call is sent again (still busy, still trying).
+pub fn held_for<Op>(
+    pending: &Option<Pending<Op>>,
+    held: &Option<Held>,
+    now: Millis,
+) -> Option<u64> {
+    let (p, h) = (pending.as_ref()?, held.as_ref()?);
+    (p.req == h.req).then(|| h.until.since(now).div_ceil(1000).max(1))
+}
+
 /// Whether a paste of `pasted` fits a field holding `existing` characters
 /// of at most `max`. A paste that does not fit is refused whole: half a
 /// pass is worse than none.

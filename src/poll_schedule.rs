@@ -52,6 +52,26 @@ impl Cadence {
     }
 }
 
+/// The gap between polls a schedule plans at some point of a watch, as
+/// a screen can say it: one number in the fast phase, a range after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gap {
+    Every(Duration),
+    Between(Duration, Duration),
+}
+
+impl Cadence {
+    /// The planned gap `since` the watch started (or was hurried), the
+    /// provider's budget allowing. The same rule [`PollSchedule::next`] follows.
+    pub fn gap_after(&self, since: Duration) -> Gap {
+        if since < self.fast_for {
+            Gap::Every(self.fast_every)
+        } else {
+            Gap::Between(self.slow_min, self.slow_max)
+        }
+    }
+}
+
 /// The next poll.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Next {
@@ -104,7 +124,8 @@ impl PollSchedule {
     pub fn next(&mut self, now: Millis, advice: Advice) -> Next {
         self.count = self.count.wrapping_add(1);
         let c = self.cadence;
-        let fast = now.since(self.fast_since) < ms(c.fast_for);
+        let since = Duration::from_millis(now.since(self.fast_since));
+        let fast = matches!(c.gap_after(since), Gap::Every(_));
         let slow = || self.jitter(ms(c.slow_min), ms(c.slow_max));
         let (gap, less_often) = match advice.pressure {
             Pressure::None if fast => (ms(c.fast_every), false),

@@ -10,21 +10,25 @@ use crate::provider::ProviderError;
 use crate::throttle::ThrottleGate;
 use std::future::Future;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
-/// No provider call may hang a poller longer than this.
-const CALL_TIMEOUT: Duration = crate::driver::REQUEST_TIMEOUT;
 /// A 429 that named no wait: one Graph window.
 const DEFAULT_HOLD: Duration = Duration::from_secs(10);
 
 /// Polls at once, then on `cadence`, until `stop` says an answer is final
 /// (then true), `send` says nobody listens (true), or `deadline` passes
 /// (false). `seed` spreads this poller's jitter from its neighbours'.
+/// `hurry` is told when the person says they have done their part (scanned
+/// the code): the fast phase starts again from then, and a poll planned
+/// for later in the slow phase comes sooner.
+#[allow(clippy::too_many_arguments)]
 pub async fn poll_paced<T, P, F>(
     gate: &ThrottleGate,
     cadence: Cadence,
     seed: u64,
     deadline: Option<Instant>,
+    hurry: Option<&Notify>,
     poll: P,
     stop: impl Fn(&Result<T, ProviderError>) -> bool,
     send: impl Fn(Result<T, ProviderError>) -> bool,
@@ -40,16 +44,40 @@ where
             at = at.max(held);
         }
         let wake = Instant::now() + Duration::from_millis(at.since(gate.now()));
-        match deadline {
-            Some(deadline) if deadline <= wake => {
-                tokio::time::sleep_until(deadline).await;
-                return false;
+        let (wake, past_deadline) = match deadline {
+            Some(deadline) if deadline <= wake => (deadline, true),
+            _ => (wake, false),
+        };
+        let hurried = match hurry {
+            Some(hurry) => tokio::select! {
+                () = tokio::time::sleep_until(wake) => false,
+                () = hurry.notified() => true,
+            },
+            None => {
+                tokio::time::sleep_until(wake).await;
+                false
             }
-            _ => tokio::time::sleep_until(wake).await,
+        };
+        if hurried {
+            let now = gate.now();
+            schedule.hurry(now);
+            at = at.min(schedule.next(now, gate.advice()).at);
+            continue;
         }
-        let answer = tokio::time::timeout(CALL_TIMEOUT, poll())
-            .await
-            .unwrap_or(Err(ProviderError::Timeout));
+        if past_deadline {
+            return false;
+        }
+        // A poll refused with 429 waits out the server's wait inside the
+        // transport; meanwhile the screen hears it as "checking less often".
+        let answer = crate::driver::bounded_by(
+            gate,
+            crate::throttle::telling_holds(gate, poll(), |wait| {
+                send(Err(ProviderError::RateLimited {
+                    retry_after: Some(wait),
+                }));
+            }),
+        )
+        .await;
         if let Err(ProviderError::RateLimited { retry_after }) = &answer {
             // The transport has usually told the gate already; a provider
             // without headers (or a test double) has not.

@@ -3251,7 +3251,8 @@ fn an_enrollment_that_registers_itself_starts_watching_on_scan() {
 fn enter_before_the_phone_registered_says_we_are_still_waiting() {
     let mut h = Harness::at_scan(registering_push_enrollment());
     let effects = h.press(Key::Enter);
-    assert!(effects.is_empty(), "{effects:?}");
+    // The person has scanned: the watch polls fast again.
+    assert_eq!(effects, vec![Effect::HurryPolling]);
     assert_eq!(h.flow.notice, Some(Notice::NotRegisteredYet));
     assert_eq!(h.flow.screen, Screen::Scan { manual: false });
 }

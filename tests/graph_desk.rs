@@ -445,13 +445,13 @@ async fn throttled_reads_wait_for_retry_after_writes_report_it() {
         "/temporaryAccessPassMethods",
         1,
         FaultReply::TooMany {
-            retry_after: Some("60".into()),
+            retry_after: Some("600".into()),
         },
     );
     assert_eq!(
         d.issue_pass(&caller, request(60, true)).await.unwrap_err(),
         ProviderError::RateLimited {
-            retry_after: Some(Duration::from_secs(60))
+            retry_after: Some(Duration::from_secs(600))
         }
     );
     assert_eq!(fake.calls("POST", "/temporaryAccessPassMethods"), 3);

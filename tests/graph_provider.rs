@@ -153,13 +153,13 @@ async fn device_code_post_is_not_retried_on_429() {
         "/oauth2/v2.0/devicecode",
         1,
         FaultReply::TooMany {
-            retry_after: Some("60".into()),
+            retry_after: Some("600".into()),
         },
     );
     assert_eq!(
         p.begin_device_sign_in().await.unwrap_err(),
         ProviderError::RateLimited {
-            retry_after: Some(Duration::from_secs(60))
+            retry_after: Some(Duration::from_secs(600))
         }
     );
     assert_eq!(fake.calls("POST", "/devicecode"), 1);
@@ -535,14 +535,14 @@ async fn a_wait_longer_than_the_budget_is_reported_not_slept() {
         "/me/authentication/methods",
         5,
         FaultReply::TooMany {
-            retry_after: Some("120".into()),
+            retry_after: Some("600".into()),
         },
     );
     let started = Instant::now();
     assert_eq!(
         p.list_methods(&session).await.unwrap_err(),
         ProviderError::RateLimited {
-            retry_after: Some(Duration::from_secs(120))
+            retry_after: Some(Duration::from_secs(600))
         }
     );
     assert!(started.elapsed() < Duration::from_secs(3));
@@ -961,7 +961,7 @@ async fn admin_pass_refusals() {
         "/temporaryAccessPassMethods",
         1,
         FaultReply::TooMany {
-            retry_after: Some("60".into()),
+            retry_after: Some("600".into()),
         },
     );
     let before = fake.calls("POST", "/temporaryAccessPassMethods");

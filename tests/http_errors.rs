@@ -100,6 +100,7 @@ fn quick(attempts: u32) -> RetryPolicy {
         max_backoff: Duration::from_millis(20),
         budget: Duration::from_secs(10),
         attempt_timeout: Some(Duration::from_secs(5)),
+        throttled_budget: Duration::from_secs(15),
     }
 }
 
@@ -178,9 +179,9 @@ async fn throttling_carries_the_servers_wait() {
             "429 Too Many Requests",
             // Longer than a write's budget: `send_once` hands it back at
             // once instead of sending again (tests/write_resend.rs).
-            &["Retry-After: 60"][..],
+            &["Retry-After: 600"][..],
             Some(ProviderError::RateLimited {
-                retry_after: Some(Duration::from_secs(60)),
+                retry_after: Some(Duration::from_secs(600)),
             }),
         ),
         (

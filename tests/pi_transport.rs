@@ -129,24 +129,28 @@ fn words(error: ProviderError) -> String {
 
 #[tokio::test]
 async fn a_429_with_retry_after_says_how_long_to_wait() {
+    // A wait past the two minutes a refused call is sent again within
+    // (`throttle::THROTTLED_BUDGET`): handed back at once, with its wait.
     let e = sign_in_through(Some(
-        "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 700\r\nContent-Length: 0\r\n\r\n",
     ))
     .await;
     assert_eq!(
         e,
         ProviderError::RateLimited {
-            retry_after: Some(Duration::from_secs(7))
+            retry_after: Some(Duration::from_secs(700))
         }
     );
     assert!(
-        words(e).contains("The service is busy right now. Try again in 7 s."),
+        words(e).contains("The service is busy right now. Try again in 700 s."),
         "429 + Retry-After"
     );
 }
 
 #[tokio::test]
 async fn a_429_without_retry_after_says_wait_a_moment() {
+    // Sent again after the gate's back-off (10, 20, 40 s) within the two
+    // minutes, then reported: this test takes about 70 s.
     let e = sign_in_through(Some(
         "HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\n\r\n",
     ))

@@ -16,7 +16,7 @@ use ratatui::{Frame, Terminal};
 use std::future::Future;
 use std::io;
 use std::sync::Arc;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tokio::task::AbortHandle;
 
 /// How the screen looks, fixed for the run.
@@ -44,6 +44,8 @@ pub struct App {
     qr: Option<(String, QrMatrix)>,
     requests: Vec<AbortHandle>,
     poller: Option<AbortHandle>,
+    /// Tells the running registration watch that the person has scanned.
+    hurry: Option<Arc<Notify>>,
     tx: mpsc::UnboundedSender<Msg>,
     rx: mpsc::UnboundedReceiver<Msg>,
     cleanup: Cleanup,
@@ -61,6 +63,7 @@ impl App {
             qr: None,
             requests: Vec::new(),
             poller: None,
+            hurry: None,
             tx,
             rx,
             cleanup: Cleanup::new(),
@@ -154,7 +157,9 @@ impl App {
             } => {
                 let tx = self.tx.clone();
                 self.spawn_request(async move {
-                    let msg = match bounded(provider.sign_in(&username, &pass)).await {
+                    let signed_in =
+                        telling(Some(req), &tx, bounded(provider.sign_in(&username, &pass)));
+                    let msg = match signed_in.await {
                         Ok(session) => Msg::Session(req, session),
                         Err(e) => Msg::Flow(EventKind::SignedIn {
                             req,
@@ -271,6 +276,7 @@ impl App {
                     }));
                     return None;
                 };
+                let hurry = Arc::new(Notify::new());
                 let task = tokio::spawn(watch_registration(
                     provider,
                     s,
@@ -278,9 +284,16 @@ impl App {
                     req,
                     every,
                     timeout,
+                    Arc::clone(&hurry),
                     tx,
                 ));
                 self.poller = Some(task.abort_handle());
+                self.hurry = Some(hurry);
+            }
+            Effect::HurryPolling => {
+                if let Some(hurry) = &self.hurry {
+                    hurry.notify_one();
+                }
             }
             Effect::StopPolling => self.stop_poller(),
             Effect::CancelEnrollment { enrollment_id } => {
@@ -335,12 +348,15 @@ impl App {
             let _ = tx.send(Msg::Flow(without));
             return;
         };
+        let req = request_of(&without);
         self.spawn_request(async move {
-            let _ = tx.send(Msg::Flow(work(session).await));
+            let answer = telling(req, &tx, work(session)).await;
+            let _ = tx.send(Msg::Flow(answer));
         });
     }
 
     fn stop_poller(&mut self) {
+        self.hurry = None;
         if let Some(h) = self.poller.take() {
             h.abort();
         }
@@ -353,6 +369,35 @@ impl Drop for App {
         for h in self.requests.drain(..) {
             h.abort();
         }
+    }
+}
+
+/// Runs a call the person waits for; while the provider holds it (its
+/// `Retry-After`), the flow hears `Held` and says "busy, still trying".
+async fn telling<T>(
+    req: Option<ReqId>,
+    tx: &mpsc::UnboundedSender<Msg>,
+    work: impl Future<Output = T>,
+) -> T {
+    let Some(req) = req else {
+        return work.await;
+    };
+    crate::throttle::telling_holds(&crate::throttle::ThrottleGate::process(), work, |wait| {
+        let _ = tx.send(Msg::Flow(EventKind::Held { req, wait }));
+    })
+    .await
+}
+
+/// The request an answer belongs to.
+fn request_of(event: &EventKind) -> Option<ReqId> {
+    match event {
+        EventKind::SignedIn { req, .. }
+        | EventKind::MethodsLoaded { req, .. }
+        | EventKind::Deleted { req, .. }
+        | EventKind::DefaultSet { req, .. }
+        | EventKind::EnrollmentReady { req, .. }
+        | EventKind::CodeChecked { req, .. } => Some(*req),
+        _ => None,
     }
 }
 

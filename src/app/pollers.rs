@@ -10,7 +10,7 @@ use crate::provider::{Approval, DevicePoll, Provider, ProviderError, Session};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tokio::time::Instant;
 
 /// Sends the notification, then polls until it is answered or the deadline
@@ -53,6 +53,7 @@ pub(super) async fn poll_approval(
     let finished = poll_until(
         deadline,
         every,
+        None,
         || provider.poll_approval(&session, &enrollment_id),
         |a| *a != Approval::Pending,
         send,
@@ -71,6 +72,7 @@ pub(super) async fn poll_approval(
 async fn poll_until<'a, T, P, F>(
     deadline: Instant,
     every: Duration,
+    hurry: Option<&Notify>,
     poll: P,
     done: impl Fn(&T) -> bool,
     send: impl Fn(Result<T, ProviderError>) -> bool,
@@ -84,6 +86,7 @@ where
         crate::poll_schedule::Cadence::starting_at(every.max(Duration::from_millis(200))),
         crate::poller::seed(),
         Some(deadline),
+        hurry,
         poll,
         crate::poller::final_answer(done),
         send,
@@ -93,7 +96,8 @@ where
 
 /// Asks every `every` whether the phone has registered the new method,
 /// until it has, a final error, or `timeout` (the flow keeps its own
-/// deadline too).
+/// deadline too). `hurry` says the person has scanned: fast again.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn watch_registration(
     provider: Arc<dyn Provider>,
     session: Arc<Session>,
@@ -101,11 +105,13 @@ pub(super) async fn watch_registration(
     req: ReqId,
     every: Duration,
     timeout: Duration,
+    hurry: Arc<Notify>,
     tx: mpsc::UnboundedSender<Msg>,
 ) {
     poll_until(
         Instant::now() + timeout,
         every,
+        Some(&hurry),
         || provider.poll_registration(&session, &enrollment_id),
         |registered| *registered,
         |answer| {

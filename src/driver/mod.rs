@@ -291,13 +291,38 @@ fn wall_secs() -> u64 {
     crate::timefmt::unix_secs(SystemTime::now())
 }
 
-/// A provider call that gives up after [`REQUEST_TIMEOUT`].
+/// A provider call that gives up after [`REQUEST_TIMEOUT`], not counting
+/// the time it waits out the provider's `Retry-After` (the process's
+/// throttle gate): that is the server's wish, shown on screen as "busy,
+/// still trying", not a hang. After the last hold the call has the whole
+/// bound again; holds count for at most [`crate::throttle::THROTTLED_BUDGET`].
 pub async fn bounded<T>(
     call: impl Future<Output = Result<T, crate::provider::ProviderError>>,
 ) -> Result<T, crate::provider::ProviderError> {
-    tokio::time::timeout(REQUEST_TIMEOUT, call)
-        .await
-        .unwrap_or(Err(crate::provider::ProviderError::Timeout))
+    bounded_by(&crate::throttle::ThrottleGate::process(), call).await
+}
+
+/// [`bounded`], with the holds of `gate` (a simulated machine's own).
+pub async fn bounded_by<T>(
+    gate: &crate::throttle::ThrottleGate,
+    call: impl Future<Output = Result<T, crate::provider::ProviderError>>,
+) -> Result<T, crate::provider::ProviderError> {
+    let started = Instant::now();
+    let latest = started + crate::throttle::THROTTLED_BUDGET + REQUEST_TIMEOUT;
+    let mut until = started + REQUEST_TIMEOUT;
+    tokio::pin!(call);
+    loop {
+        tokio::select! {
+            answer = &mut call => return answer,
+            () = tokio::time::sleep_until(until) => {
+                let later = (gate.hold_ends() + REQUEST_TIMEOUT).min(latest);
+                if later <= until {
+                    return Err(crate::provider::ProviderError::Timeout);
+                }
+                until = later;
+            }
+        }
+    }
 }
 
 pub async fn sleep_until(at: Option<Instant>) {

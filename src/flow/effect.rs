@@ -53,6 +53,9 @@ pub enum Effect {
         every: Duration,
         timeout: Duration,
     },
+    /// The person says they have scanned: the registration watch polls
+    /// fast again from now (`PollSchedule::hurry`).
+    HurryPolling,
     /// Stop any running poller (approval or registration).
     StopPolling,
     CancelEnrollment {

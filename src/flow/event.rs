@@ -81,6 +81,12 @@ pub enum EventKind {
         req: ReqId,
         answer: Answer<bool>,
     },
+    /// The call `req` waits out the provider's `Retry-After` for `wait`
+    /// before it is sent again: busy, still trying, not an error.
+    Held {
+        req: ReqId,
+        wait: std::time::Duration,
+    },
     /// One poll of a notification; `req` names the polling run.
     ApprovalPolled {
         req: ReqId,

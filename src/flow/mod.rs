@@ -271,6 +271,8 @@ pub struct Flow {
     /// The method a delete or make-default request in flight is about.
     pub target: Option<Method>,
     pub pending: Option<Pending>,
+    /// The request in flight waits out the provider's `Retry-After`.
+    pub held: Option<crate::kernel::Held>,
     pub notice: Option<Notice>,
     pub now: Millis,
     pub last_input: Millis,
@@ -296,6 +298,7 @@ impl Flow {
             added: Vec::new(),
             target: None,
             pending: None,
+            held: None,
             notice: None,
             now: Millis(0),
             last_input: Millis(0),
@@ -337,6 +340,12 @@ impl Flow {
 
     pub fn is_busy(&self, op: Op) -> bool {
         self.pending.is_some_and(|p| p.op == op)
+    }
+
+    /// Seconds the request in flight still waits for the provider, if it
+    /// was told to wait (see [`crate::kernel::Held`]).
+    pub fn held_secs(&self) -> Option<u64> {
+        crate::kernel::held_for(&self.pending, &self.held, self.now)
     }
 
     /// Whether an action does something right now; the footer hides the rest.

@@ -102,6 +102,12 @@ pub enum DeskEventKind {
         req: ReqId,
         answer: Answer<()>,
     },
+    /// The call `req` waits out the provider's `Retry-After` for `wait`
+    /// before it is sent again: busy, still trying, not an error.
+    Held {
+        req: ReqId,
+        wait: std::time::Duration,
+    },
     /// One poll while watching the caller register.
     Watched {
         req: ReqId,
@@ -277,10 +283,18 @@ pub enum FinalRead {
     },
 }
 
+/// The schedule of the desk's watch, polling every `every_ms` at first:
+/// the poller runs it and the watch screen tells it.
+pub fn watch_cadence(every_ms: u64) -> crate::poll_schedule::Cadence {
+    crate::poll_schedule::Cadence::starting_at(std::time::Duration::from_millis(every_ms.max(250)))
+}
+
 /// Watching the caller register a new method on their own phone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Watch {
     pub req: ReqId,
+    /// When the watch started: its polls slow down after a while.
+    pub started: Millis,
     /// Method ids the caller had when the watch started.
     pub known: Vec<String>,
     pub deadline: Millis,
@@ -381,6 +395,8 @@ pub struct Desk {
     pub case: Option<Case>,
     pub help_open: bool,
     pub pending: Option<DeskPending>,
+    /// The request in flight waits out the provider's `Retry-After`.
+    pub held: Option<crate::kernel::Held>,
     pub notice: Option<DeskNotice>,
     pub now: Millis,
     pub wall: u64,
@@ -400,6 +416,7 @@ impl Desk {
             case: None,
             help_open: false,
             pending: None,
+            held: None,
             notice: None,
             now: Millis(0),
             wall: 0,

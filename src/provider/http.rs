@@ -230,6 +230,9 @@ pub struct RetryPolicy {
     pub budget: Duration,
     /// Per try, unless the request sets its own; `None` keeps the client's.
     pub attempt_timeout: Option<Duration>,
+    /// How long a read refused with 429 keeps being sent again after the
+    /// server's wait, waits included; 429s do not count as tries.
+    pub throttled_budget: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -240,6 +243,7 @@ impl Default for RetryPolicy {
             max_backoff: Duration::from_secs(4),
             budget: Duration::from_secs(25),
             attempt_timeout: Some(DEFAULT_TIMEOUT),
+            throttled_budget: crate::throttle::THROTTLED_BUDGET,
         }
     }
 }
@@ -249,6 +253,7 @@ impl RetryPolicy {
     pub fn none() -> Self {
         RetryPolicy {
             attempts: 1,
+            throttled_budget: Duration::ZERO,
             ..RetryPolicy::default()
         }
     }
@@ -278,11 +283,14 @@ pub fn is_throttled(status: StatusCode) -> bool {
     status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE
 }
 
-/// Sends a read (GET/HEAD/OPTIONS) built by `make`, trying again after
-/// connection failures, timeouts, 429 and 503, with back-off and honouring
-/// `Retry-After`, all within the policy's budget. When the tries or the
-/// budget run out on a 429/503 that response is returned, so the caller can
-/// report [`ProviderError::RateLimited`] with the server's wait.
+/// Sends a read (GET/HEAD/OPTIONS) built by `make`. A 429 is sent again
+/// once its `Retry-After` (or the gate's hold, which every call of the
+/// process honours) is over, for as long as the policy's
+/// `throttled_budget` allows, however many times: the server said when to
+/// come back. Connection failures, timeouts and 503 are tried again with
+/// back-off, at most `attempts` tries within `budget`. When the budget runs
+/// out on a 429/503 that response is returned, so the caller can report
+/// [`ProviderError::RateLimited`] with the server's wait.
 ///
 /// Anything but a read is refused without being sent.
 pub async fn send_idempotent<F>(
@@ -295,34 +303,56 @@ where
     let started = Instant::now();
     let mut retry = 0u32;
     loop {
-        let (client, request) = make().build_split();
-        let mut request =
-            request.map_err(|_| ProviderError::Protocol("could not build the request".into()))?;
-        if !is_idempotent_read(request.method()) {
-            return Err(ProviderError::Protocol(
-                "only reads may be sent with retries".into(),
-            ));
-        }
         let remaining = policy.budget.saturating_sub(started.elapsed());
         if remaining.is_zero() {
             return Err(ProviderError::Timeout);
         }
-        let per_try = request
+        let tries_left = retry + 1 < policy.attempts;
+        // The first request tells which server, so which gate.
+        let (client, first) = make().build_split();
+        let first =
+            first.map_err(|_| ProviderError::Protocol("could not build the request".into()))?;
+        if !is_idempotent_read(first.method()) {
+            return Err(ProviderError::Protocol(
+                "only reads may be sent with retries".into(),
+            ));
+        }
+        let gate = crate::throttle::ThrottleGate::for_origin(first.url());
+        let per_try = first
             .timeout()
             .copied()
             .or(policy.attempt_timeout)
             .map_or(remaining, |t| t.min(remaining));
-        *request.timeout_mut() = Some(per_try);
-
-        let tries_left = retry + 1 < policy.attempts;
-        let gate = crate::throttle::ThrottleGate::for_origin(request.url());
+        let mut first = Some(first);
+        // A hold already running is waited out as before, within the
+        // budget; the gate's own wait below covers the rest of it.
         gate.wait_turn(remaining).await;
-        let sent = client.execute(request).await;
-        if let Ok(response) = &sent {
-            gate.observe_answer(response.status().as_u16(), response.headers());
-        }
+        let throttled_budget = policy.throttled_budget.saturating_sub(started.elapsed());
+        let sent = gate
+            .send(throttled_budget, || {
+                let request = first.take().map_or_else(
+                    || {
+                        make().build().map_err(|_| {
+                            ProviderError::Protocol("could not build the request".into())
+                        })
+                    },
+                    Ok,
+                );
+                let client = client.clone();
+                async move {
+                    let mut request = request?;
+                    *request.timeout_mut() = Some(per_try);
+                    client
+                        .execute(request)
+                        .await
+                        .map_err(|e| map_reqwest_error(&e))
+                }
+            })
+            .await;
         match sent {
-            Ok(response) if is_throttled(response.status()) && tries_left => {
+            // A 503 may be the server failing, not pacing: tried again
+            // only within the tries and the budget.
+            Ok(response) if response.status() == StatusCode::SERVICE_UNAVAILABLE && tries_left => {
                 let wait = retry_after(response.headers()).unwrap_or_else(|| policy.backoff(retry));
                 if started.elapsed() + wait >= policy.budget {
                     return Ok(response);
@@ -331,8 +361,7 @@ where
                 tokio::time::sleep(wait).await;
             }
             Ok(response) => return Ok(response),
-            Err(e) => {
-                let error = map_reqwest_error(&e);
+            Err(error) => {
                 let wait = policy.backoff(retry);
                 let transport =
                     matches!(error, ProviderError::Unreachable | ProviderError::Timeout);

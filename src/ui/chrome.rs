@@ -236,9 +236,14 @@ pub fn busy_line(view: &View, op: Op) -> Option<Line<'static>> {
         Op::CheckCode => "busy.check_code",
         Op::Approval => "busy.approval",
     };
+    // Waiting out the provider's Retry-After: say so, it is no error.
+    let text = match view.flow.held_secs() {
+        Some(secs) => view.f("busy.held", &[("secs", &secs.to_string())]),
+        None => view.t(id).to_string(),
+    };
     Some(Line::from(vec![
         Span::styled(format!("{} ", spinner(view.flow)), theme::title()),
-        Span::raw(view.t(id).to_string()),
+        Span::raw(text),
     ]))
 }
 

@@ -80,6 +80,11 @@ pub fn update(flow: &mut Flow, event: Event) -> Vec<Effect> {
         EventKind::CodeOffClock { req, seconds } => {
             super::clock::explain(on_code_checked(flow, req, Ok(false)), flow, seconds)
         }
+        EventKind::Held { req, wait } => {
+            let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+            crate::kernel::note_held(&flow.pending, &mut flow.held, req, flow.now, wait_ms);
+            Vec::new()
+        }
         EventKind::ApprovalPolled { req, answer } => on_approval(flow, req, answer),
         EventKind::RegistrationPolled { req, answer } => on_registration(flow, req, answer),
     }

@@ -9,11 +9,14 @@ pub(super) fn scan(flow: &mut Flow, action: Action, manual: bool) -> Vec<Effect>
     match action {
         Action::CantScan => flow.screen = Screen::Scan { manual: !manual },
         Action::Next if flow.device.is_some() => {
-            // The phone registers itself; Enter cannot hurry it, but it can
-            // start watching again after a timeout or failure.
+            // The phone registers itself; Enter cannot make it, but it says
+            // the person has scanned, so the answer is most likely now: the
+            // watch polls fast again. After a timeout or failure it starts
+            // watching again.
             let open = flow.device.as_ref().is_some_and(|d| d.state.is_open());
             if open {
                 flow.notice = Some(Notice::NotRegisteredYet);
+                return vec![Effect::HurryPolling];
             } else if let Some(wait) = enrollment.registration {
                 return watch_registration(flow, &enrollment.id, wait);
             }

@@ -40,6 +40,11 @@ pub fn update(desk: &mut Desk, event: DeskEvent) -> Vec<DeskEffect> {
         DeskEventKind::Deleted { req, answer } => on_deleted(desk, req, answer),
         DeskEventKind::PassIssued { req, answer } => on_pass(desk, req, answer),
         DeskEventKind::Revoked { req, answer } => on_revoked(desk, req, answer),
+        DeskEventKind::Held { req, wait } => {
+            let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+            crate::kernel::note_held(&desk.pending, &mut desk.held, req, desk.now, wait_ms);
+            Vec::new()
+        }
         DeskEventKind::Watched { req, answer } => on_watched(desk, req, answer),
         DeskEventKind::CaseSaved(result) => {
             if let Some(case) = &mut desk.case {

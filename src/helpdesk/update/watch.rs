@@ -11,6 +11,7 @@ pub(super) fn start_watch(desk: &mut Desk) -> Vec<DeskEffect> {
     };
     case.watch = Some(Watch {
         req,
+        started: desk.now,
         known: case.methods().iter().map(|m| m.id.clone()).collect(),
         deadline,
         found: Vec::new(),

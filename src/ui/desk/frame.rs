@@ -146,9 +146,14 @@ pub fn status(view: &DeskView) -> Vec<Line<'static>> {
             DeskOp::Issue => "desk.busy_issue",
             DeskOp::Revoke => "desk.busy_revoke",
         };
+        // Waiting out the provider's Retry-After: say so, it is no error.
+        let text = match crate::kernel::held_for(&desk.pending, &desk.held, desk.now) {
+            Some(secs) => view.f("desk.busy_held", &[("secs", &secs.to_string())]),
+            None => view.t(id).to_string(),
+        };
         return vec![Line::from(vec![
             Span::styled(format!("{} ", spinner(view)), theme::title()),
-            Span::raw(view.t(id).to_string()),
+            Span::raw(text),
         ])];
     }
     let Some(notice) = &desk.notice else {

@@ -3,12 +3,14 @@
 
 use super::account::{methods_table, rows_layout, split};
 use super::{DeskView, frame::error_words, frame::status, script};
+use crate::poll_schedule::Gap;
 use crate::ui::chrome::lines;
 use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
+use std::time::Duration;
 
 pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
     let desk = view.desk;
@@ -41,17 +43,23 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
             theme::warning(),
         ));
     } else {
-        let secs = watch.deadline.since(desk.now) / 1000;
-        top.push(Line::raw(view.f(
-            "desk.watch_waiting",
-            &[
-                (
-                    "every",
-                    &(desk.settings.watch_every_ms / 1000).max(1).to_string(),
-                ),
-                ("min", &secs.div_ceil(60).to_string()),
-            ],
-        )));
+        let min = (watch.deadline.since(desk.now) / 1000)
+            .div_ceil(60)
+            .to_string();
+        // The poller's own schedule: fast at first, slower after a while.
+        let cadence = crate::helpdesk::watch_cadence(desk.settings.watch_every_ms);
+        let secs = |d: Duration| d.as_secs().max(1).to_string();
+        let since = Duration::from_millis(desk.now.since(watch.started));
+        top.push(Line::raw(match cadence.gap_after(since) {
+            Gap::Every(every) => view.f(
+                "desk.watch_waiting",
+                &[("every", &secs(every)), ("min", &min)],
+            ),
+            Gap::Between(from, to) => view.f(
+                "desk.watch_waiting_slow",
+                &[("from", &secs(from)), ("to", &secs(to)), ("min", &min)],
+            ),
+        }));
     }
     if watch.found.is_empty()
         && let Some(adding) = case.adding().first()
