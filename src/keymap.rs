@@ -80,6 +80,8 @@ pub enum Action {
     SimDeny,
     BackToMethods,
     Erase,
+    OldPhoneLost,
+    OldPhoneAtHand,
     // Helpdesk mode.
     CallerLanguage,
     Platform,
@@ -196,6 +198,20 @@ pub static BINDINGS: &[Binding] = &[
         true,
     ),
     b(C::Methods, &[K::Char('f')], A::Finish, "key.finish", true),
+    b(
+        C::Methods,
+        &[K::Char('l')],
+        A::OldPhoneLost,
+        "key.old_lost",
+        true,
+    ),
+    b(
+        C::Methods,
+        &[K::Char('h')],
+        A::OldPhoneAtHand,
+        "key.old_at_hand",
+        true,
+    ),
     b(
         C::ConfirmDelete,
         &[K::Char('y')],

@@ -2,7 +2,7 @@
 
 use super::chrome::{busy_line, lines};
 use super::{View, notice, theme};
-use crate::flow::Op;
+use crate::flow::{OldPhone, Op};
 use crate::provider::{Method, MethodKind, UsedFor};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -141,7 +141,18 @@ fn next_step(view: &View) -> String {
     let Some(m) = flow.selected_method() else {
         return view.t("methods.next_empty").to_string();
     };
-    let mut out = if !flow.added.is_empty() {
+    let old_app = flow.old_app();
+    let mut out = if let (Some(old), Some(OldPhone::AtHand)) = (old_app, flow.old_phone) {
+        // The safe order: the new one first, proven; the old one after.
+        let id = if flow.added.is_empty() {
+            "methods.next_keep_old"
+        } else {
+            "methods.next_delete_old_now"
+        };
+        view.f(id, &[("label", &old.label)])
+    } else if let (Some(old), None, true) = (old_app, flow.old_phone, flow.added.is_empty()) {
+        view.f("methods.ask_old_phone", &[("label", &old.label)])
+    } else if !flow.added.is_empty() {
         view.t("methods.next_added").to_string()
     } else if is_authenticator(m) && m.is_default && flow.methods.len() > 1 {
         let id = if flow.settings.capabilities.can_set_default {

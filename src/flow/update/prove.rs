@@ -69,11 +69,19 @@ pub(super) fn on_code_checked(flow: &mut Flow, req: ReqId, answer: Answer<bool>)
 }
 
 /// The new method works: remember it, show Done, refresh the list for it.
+/// With the old phone at hand its Authenticator is still there, and now is
+/// the time to delete it: back to the list with it selected, not Done.
 pub(super) fn proven(flow: &mut Flow) -> Vec<Effect> {
     if let Some(e) = flow.enrollment.take() {
         flow.added.push(e.kind);
     }
-    finish(flow);
+    if flow.old_phone == Some(OldPhone::AtHand) && flow.old_app().is_some() {
+        flow.notice = None;
+        flow.screen = Screen::Methods;
+        super::methods::select_old_app(flow);
+    } else {
+        finish(flow);
+    }
     load_methods(flow)
 }
 
