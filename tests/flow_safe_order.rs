@@ -61,7 +61,10 @@ fn the_question_is_asked_while_an_old_authenticator_is_listed() {
     assert!(!d.flow.action_available(Action::OldPhoneAtHand));
     let mut d = d;
     d.key(Key::Char('h'));
-    assert_eq!(d.flow.old_phone, None, "h does nothing where nothing is asked");
+    assert_eq!(
+        d.flow.old_phone, None,
+        "h does nothing where nothing is asked"
+    );
 }
 
 #[test]

@@ -57,7 +57,10 @@ fn check(name: &str, flow: &Flow, must: [&str; 3]) {
         flow.settings.languages = LANGS.iter().map(|l| l.to_string()).collect();
         flow.lang = i;
         let terminal = draw(&flow);
-        let screen = text(&terminal).split_whitespace().collect::<Vec<_>>().join(" ");
+        let screen = text(&terminal)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         assert!(
             screen.contains(must[i]),
             "{name}_{lang}: `{}` not on screen:\n{}",
