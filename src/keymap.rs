@@ -82,6 +82,8 @@ pub enum Action {
     Erase,
     OldPhoneLost,
     OldPhoneAtHand,
+    /// Desk: record the caller's answer (lost, or still at hand).
+    OldPhone,
     // Helpdesk mode.
     CallerLanguage,
     Platform,
@@ -393,6 +395,13 @@ pub static BINDINGS: &[Binding] = &[
         &[K::F(2)],
         A::Language,
         "key.language",
+        true,
+    ),
+    b(
+        C::DeskAccount,
+        &[K::F(6)],
+        A::OldPhone,
+        "key.old_phone",
         true,
     ),
     b(C::DeskChecks, &[K::Char(' ')], A::Toggle, "key.tick", true),
