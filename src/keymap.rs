@@ -292,6 +292,13 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b(
         C::ProveApproval,
+        &[K::Backspace],
+        A::Erase,
+        "key.erase",
+        false,
+    ),
+    b(
+        C::ProveApproval,
         &[K::Esc],
         A::Cancel,
         "key.back_to_qr",

@@ -144,7 +144,7 @@ fn helpdesk_call_on_the_training_tenant() {
     let screen = t.wait_for("New: Authenticator app");
     t.expect(
         &flat(&screen),
-        "approve the request in Microsoft Authenticator",
+        "type the number shown on your sign-in screen",
     );
 
     let (case, records) = finish(&t, dir.path());

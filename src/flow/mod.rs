@@ -148,6 +148,8 @@ pub enum Notice {
     },
     /// Enter on Scan before the phone has registered the new method.
     NotRegisteredYet,
+    /// Approve on the training phone before typing the number shown.
+    TypeNumber,
     CodeLength {
         digits: u8,
     },
@@ -277,6 +279,11 @@ pub struct Flow {
     pub device: Option<DeviceWatch>,
     /// Kinds of the methods this person added and proved in this sign-in.
     pub added: Vec<MethodKind>,
+    /// What the test notification asks the person to match in the app
+    /// (number matching), while it waits.
+    pub approval_number: Option<String>,
+    /// Training only: the digits typed into the simulated phone.
+    pub phone_typed: String,
     /// The person's answer to "is the old phone lost or still at hand?".
     pub old_phone: Option<OldPhone>,
     /// The method a delete or make-default request in flight is about.
@@ -305,6 +312,8 @@ impl Flow {
             enrollment: None,
             device: None,
             added: Vec::new(),
+            approval_number: None,
+            phone_typed: String::new(),
             old_phone: None,
             target: None,
             pending: None,

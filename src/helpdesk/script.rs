@@ -184,11 +184,16 @@ fn found_lines(
     found: &crate::provider::Method,
     old_app: Option<&str>,
 ) -> Vec<ScriptLine> {
-    let app = desk.settings.capabilities.push_app.name();
-    let test = if found.kind == MethodKind::AuthenticatorCode {
-        "script.test_code_say"
-    } else {
-        "script.test_push_say"
+    let push_app = desk.settings.capabilities.push_app;
+    let app = push_app.name();
+    // Microsoft asks for a number to type; privacyIDEA (with "require
+    // presence") for a button to pick.
+    let test = match found.kind {
+        MethodKind::AuthenticatorCode => "script.test_code_say",
+        _ if push_app == crate::provider::PushApp::PrivacyIdeaAuthenticator => {
+            "script.test_pipush_say"
+        }
+        _ => "script.test_push_say",
     };
     let mut lines = vec![
         agent("script.found_do").with("label", found.label.clone()),

@@ -80,6 +80,7 @@ pub fn update(flow: &mut Flow, event: Event) -> Vec<Effect> {
         EventKind::CodeOffClock { req, seconds } => {
             super::clock::explain(on_code_checked(flow, req, Ok(false)), flow, seconds)
         }
+        EventKind::ApprovalSent { req, number } => on_approval_sent(flow, req, number),
         EventKind::ApprovalPolled { req, answer } => on_approval(flow, req, answer),
         EventKind::RegistrationPolled { req, answer } => on_registration(flow, req, answer),
     }
@@ -194,6 +195,16 @@ fn type_char(flow: &mut Flow, c: char) {
                 Field::Pass if pass.char_count() < MAX_FIELD_CHARS => pass.push(c),
                 _ => flow.notice = Some(Notice::PasteTooLong),
             }
+        }
+        // The training phone's number field: two digits, as Microsoft's.
+        Screen::ProveApproval { .. }
+            if flow.settings.capabilities.simulated_phone
+                && flow.approval_number.is_some()
+                && c.is_ascii_digit()
+                && flow.phone_typed.len() < 2 =>
+        {
+            flow.phone_typed.push(c);
+            flow.notice = None;
         }
         Screen::ProveCode { code, .. } => {
             let digits = code_digits(flow.enrollment.as_ref());
