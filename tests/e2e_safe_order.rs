@@ -46,8 +46,23 @@ fn add_and_prove_push(t: &Tmux) {
     approve_on_training_phone(t);
 }
 
-/// The simulated phone approves the test notification.
+/// The simulated phone approves the test notification: number matching,
+/// so the number the screen shows is typed into it first.
 fn approve_on_training_phone(t: &Tmux) {
+    let label = "Type this number into the app:";
+    let screen = t.wait_for(label);
+    let number: String = screen
+        .lines()
+        .find_map(|l| l.split(label).nth(1))
+        .unwrap_or_default()
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    if number.len() != 2 {
+        t.fail("no two-digit number to match on the approval screen");
+    }
+    t.type_text(&number);
     t.keys(&["a"]);
 }
 
