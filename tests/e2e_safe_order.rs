@@ -90,6 +90,12 @@ fn old_phone_at_hand_new_one_first_then_the_old_one() {
     add_and_prove_push(&t);
     // Proven: back on the list (not Done), the old one selected.
     let list = t.wait_for_flat("Your new method works. Now delete the old phone's");
+    // The list is refreshed for the new method; a key while it loads is "busy".
+    let list = if list.contains("Loading") {
+        t.wait_gone("Loading")
+    } else {
+        list
+    };
     t.expect(&list, "Step 3 of 9");
     t.expect_not(&list, "All done", "Done comes after the old one is gone");
     if !list.lines().any(|l| l.contains('▶')) {
