@@ -25,7 +25,10 @@ async fn the_host_desk_deletes_a_guests_lost_authenticator_and_says_so() {
         .user_mut(GUEST)
         .unwrap()
         .methods
-        .push(fake_graph::state::authenticator(GUEST_APP, "Pixel 6 (guest)"));
+        .push(fake_graph::state::authenticator(
+            GUEST_APP,
+            "Pixel 6 (guest)",
+        ));
     let admin = GraphAdmin::connect(fake.settings(), Secret::new(CLIENT_SECRET))
         .await
         .unwrap();

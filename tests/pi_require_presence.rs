@@ -73,7 +73,10 @@ async fn the_character_to_tap_is_shown_and_tapping_it_approves() {
         challenge.presence_options
     );
     assert!(challenge.presence_options.contains(&shown));
-    phone.approve_with_presence(&challenge, &shown).await.unwrap();
+    phone
+        .approve_with_presence(&challenge, &shown)
+        .await
+        .unwrap();
     let answer = p.poll_approval(&session, &id).await.unwrap();
     server.delete_policy(&policy).await;
     assert_eq!(answer, Approval::Approved);

@@ -71,7 +71,6 @@ fn check(name: &str, flow: &Flow, must: [&str; 3]) {
     }
 }
 
-
 fn waiting(push_app: PushApp, number: &str) -> Flow {
     let mut d = on_scan(MethodKind::AuthenticatorPush);
     d.flow.settings.capabilities.push_app = push_app;
