@@ -9,7 +9,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "support/privacyidea/mod.rs"]
-#[allow(dead_code)]
 mod pi;
 
 use mfa_assist::provider::privacyidea::{PiSettings, PrivacyIdea};
