@@ -80,6 +80,10 @@ pub enum Action {
     SimDeny,
     BackToMethods,
     Erase,
+    OldPhoneLost,
+    OldPhoneAtHand,
+    /// Desk: record the caller's answer (lost, or still at hand).
+    OldPhone,
     // Helpdesk mode.
     CallerLanguage,
     Platform,
@@ -197,6 +201,20 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b(C::Methods, &[K::Char('f')], A::Finish, "key.finish", true),
     b(
+        C::Methods,
+        &[K::Char('l')],
+        A::OldPhoneLost,
+        "key.old_lost",
+        true,
+    ),
+    b(
+        C::Methods,
+        &[K::Char('h')],
+        A::OldPhoneAtHand,
+        "key.old_at_hand",
+        true,
+    ),
+    b(
         C::ConfirmDelete,
         &[K::Char('y')],
         A::Confirm,
@@ -271,6 +289,13 @@ pub static BINDINGS: &[Binding] = &[
         A::SimDeny,
         "key.sim_deny",
         true,
+    ),
+    b(
+        C::ProveApproval,
+        &[K::Backspace],
+        A::Erase,
+        "key.erase",
+        false,
     ),
     b(
         C::ProveApproval,
@@ -377,6 +402,13 @@ pub static BINDINGS: &[Binding] = &[
         &[K::F(2)],
         A::Language,
         "key.language",
+        true,
+    ),
+    b(
+        C::DeskAccount,
+        &[K::F(6)],
+        A::OldPhone,
+        "key.old_phone",
         true,
     ),
     b(C::DeskChecks, &[K::Char(' ')], A::Toggle, "key.tick", true),

@@ -12,7 +12,7 @@ mod kiosk_headless;
 
 use crossterm::event::KeyCode;
 use headless::Harness;
-use kiosk_headless::{sign_in, start_with};
+use kiosk_headless::{approve_with_shown_number, sign_in, start_with};
 use mfa_assist::provider::training::TrainingTenant;
 use std::time::Duration;
 
@@ -70,7 +70,11 @@ async fn simulated_phone_approves_the_new_authenticator() {
     h.wait_for("Scan this QR code").await;
     h.key(KeyCode::Enter);
     h.wait_for("TRAINING PHONE").await;
+    // Number matching: a bare `a` is not enough, the number shown is.
     h.key(KeyCode::Char('a'));
+    h.wait_for("Type the number shown on the screen into the training phone")
+        .await;
+    approve_with_shown_number(&h).await;
     let done = h.wait_for("All done").await;
     assert!(done.contains("Authenticator app (notifications)"), "{done}");
     h.finish().await.unwrap();
@@ -101,7 +105,7 @@ async fn an_unanswered_notification_times_out_and_can_be_sent_again() {
     h.wait_for("No answer arrived in time").await;
     h.key(KeyCode::Char('r'));
     h.wait_for("TRAINING PHONE").await;
-    h.key(KeyCode::Char('a'));
+    approve_with_shown_number(&h).await;
     h.wait_for("All done").await;
     h.finish().await.unwrap();
 }

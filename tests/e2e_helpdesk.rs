@@ -144,7 +144,7 @@ fn helpdesk_call_on_the_training_tenant() {
     let screen = t.wait_for("New: Authenticator app");
     t.expect(
         &flat(&screen),
-        "approve the request in Microsoft Authenticator",
+        "When Microsoft Authenticator asks, type the number",
     );
 
     let (case, records) = finish(&t, dir.path());

@@ -309,7 +309,8 @@ fn the_desk_offers_what_the_tenant_can_do() {
             "alex".to_string(),
             "sam".into(),
             "kim".into(),
-            "robin".into()
+            "robin".into(),
+            "noa".into()
         ])
     );
 }

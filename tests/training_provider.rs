@@ -113,8 +113,16 @@ fn default_scenario_has_the_practice_accounts() {
         .collect();
     assert_eq!(
         users,
-        vec![("alex", ALEX), ("sam", SAM), ("kim", KIM), ("robin", ROBIN)]
+        vec![
+            ("alex", ALEX),
+            ("sam", SAM),
+            ("kim", KIM),
+            ("robin", ROBIN),
+            ("noa", "Tap-Noa-3158")
+        ]
     );
+    // Issue 16 item 3: a person whose old phone still works.
+    assert!(accounts[4].note.contains("old one still works"));
     assert!(accounts.iter().all(|a| !a.note.is_empty()));
     assert!(accounts[0].note.contains("common case"));
     assert_eq!(t.scenario().issuer, "MFA Training");

@@ -33,7 +33,17 @@ pub(super) async fn poll_approval(
     // Sending is retried like polling: a network blip must not end the test.
     loop {
         match bounded(provider.request_approval(&session, &enrollment_id)).await {
-            Ok(()) => break,
+            // Sent: the flow moves from "sending" to "waiting", with the
+            // number to match if there is one.
+            Ok(number) => {
+                if tx
+                    .send(Msg::Flow(EventKind::ApprovalSent { req, number }))
+                    .is_err()
+                {
+                    return;
+                }
+                break;
+            }
             Err(e) if e.is_transient() && Instant::now() + every < deadline => {
                 if !send(Err(e)) {
                     return;
@@ -45,10 +55,6 @@ pub(super) async fn poll_approval(
                 return;
             }
         }
-    }
-    // Sent: the flow moves from "sending" to "waiting".
-    if !send(Ok(Approval::Pending)) {
-        return;
     }
     let finished = poll_until(
         deadline,

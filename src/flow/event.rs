@@ -88,6 +88,12 @@ pub enum EventKind {
         wait: std::time::Duration,
     },
     /// One poll of a notification; `req` names the polling run.
+    /// The test notification is out; `number` is what the screen shows for
+    /// the person to match in the app, where the provider asks for it.
+    ApprovalSent {
+        req: ReqId,
+        number: Option<String>,
+    },
     ApprovalPolled {
         req: ReqId,
         answer: Answer<Approval>,

@@ -61,6 +61,15 @@ pub enum Platform {
     Android,
 }
 
+/// Where the phone with the old Authenticator is. It decides the order:
+/// a lost phone's Authenticator goes first; one still at hand stays until
+/// the new one is proven, so the person is never left without a way in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OldPhone {
+    Lost,
+    AtHand,
+}
+
 /// What a request in flight is for; the screen shows it beside the spinner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -139,6 +148,8 @@ pub enum Notice {
     },
     /// Enter on Scan before the phone has registered the new method.
     NotRegisteredYet,
+    /// Approve on the training phone before typing the number shown.
+    TypeNumber,
     CodeLength {
         digits: u8,
     },
@@ -268,6 +279,13 @@ pub struct Flow {
     pub device: Option<DeviceWatch>,
     /// Kinds of the methods this person added and proved in this sign-in.
     pub added: Vec<MethodKind>,
+    /// What the test notification asks the person to match in the app
+    /// (number matching), while it waits.
+    pub approval_number: Option<String>,
+    /// Training only: the digits typed into the simulated phone.
+    pub phone_typed: String,
+    /// The person's answer to "is the old phone lost or still at hand?".
+    pub old_phone: Option<OldPhone>,
     /// The method a delete or make-default request in flight is about.
     pub target: Option<Method>,
     pub pending: Option<Pending>,
@@ -296,6 +314,9 @@ impl Flow {
             enrollment: None,
             device: None,
             added: Vec::new(),
+            approval_number: None,
+            phone_typed: String::new(),
+            old_phone: None,
             target: None,
             pending: None,
             held: None,
@@ -332,6 +353,23 @@ impl Flow {
         self.methods_loaded && !self.initial_ids.contains(&method.id)
     }
 
+    /// The first Authenticator that was registered before this sign-in:
+    /// the one on the old phone.
+    pub fn old_app(&self) -> Option<&Method> {
+        self.methods.iter().find(|m| {
+            matches!(
+                m.kind,
+                MethodKind::AuthenticatorPush | MethodKind::AuthenticatorCode
+            ) && !self.is_new(m)
+        })
+    }
+
+    /// The old phone is at hand and no new method is proven yet: deleting
+    /// its Authenticator now is the unsafe order.
+    pub fn keep_old_for_now(&self) -> bool {
+        self.old_phone == Some(OldPhone::AtHand) && self.added.is_empty()
+    }
+
     /// Whether `req` is the request in flight for `op`: the driver keeps a
     /// new session only when the flow still waits for it.
     pub fn awaits(&self, req: ReqId, op: Op) -> bool {
@@ -361,6 +399,14 @@ impl Flow {
                         .is_some_and(|m| !m.is_default && m.kind.is_sign_in_factor())
             }
             Action::Add => !caps.add_kinds.is_empty(),
+            // Asked once, while an old Authenticator is listed and nothing
+            // new is proven; the answer then shapes the hints.
+            Action::OldPhoneLost | Action::OldPhoneAtHand => {
+                matches!(self.screen, Screen::Methods)
+                    && self.old_phone.is_none()
+                    && self.added.is_empty()
+                    && self.old_app().is_some()
+            }
             // A new device code only once the current one has ended.
             Action::Next if matches!(self.screen, Screen::DeviceSignIn { .. }) => {
                 self.pending.is_none()

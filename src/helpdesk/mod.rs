@@ -333,6 +333,10 @@ pub struct Case {
     /// Set when the summary was written: the file, or why it could not be.
     pub saved: Option<Result<String, String>>,
     pub closed: Option<u64>,
+    /// The caller's answer to "is the old phone lost or still at hand?":
+    /// it decides whether the old Authenticator goes before or after the
+    /// new one is registered and tested.
+    pub old_phone: Option<crate::flow::OldPhone>,
 }
 
 impl Case {
@@ -354,6 +358,7 @@ impl Case {
             pass_request: None,
             saved: None,
             closed: None,
+            old_phone: None,
         }
     }
 
@@ -475,6 +480,7 @@ impl Desk {
                 _ => true,
             },
             Action::Delete => case.is_some_and(|c| !c.methods().is_empty()),
+            Action::OldPhone => matches!(self.screen, DeskScreen::Account) && case.is_some(),
             Action::SimCaller => {
                 self.training()
                     && case

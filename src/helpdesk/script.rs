@@ -4,7 +4,7 @@
 //! phone.
 
 use super::{Desk, DeskScreen, Verification};
-use crate::flow::Platform;
+use crate::flow::{OldPhone, Platform};
 use crate::provider::MethodKind;
 use crate::provider::admin::PassName;
 
@@ -86,35 +86,6 @@ pub fn script(desk: &Desk) -> Vec<ScriptLine> {
         }
         Verification::Passed(_) => {}
     }
-    let watch = case.watch.as_ref();
-    if let Some(found) = watch.and_then(|w| w.found.first()) {
-        let test = if found.kind == MethodKind::AuthenticatorCode {
-            "script.test_code_say"
-        } else {
-            "script.test_push_say"
-        };
-        // A lost phone may still be signed in; before the call ends is the
-        // time to offer signing it out.
-        let mut lines = vec![
-            agent("script.found_do").with("label", found.label.clone()),
-            say(test).with("app", app),
-        ];
-        lines.extend(sign_out_hint(desk, case));
-        lines.push(agent("script.finish_do"));
-        return lines;
-    }
-    if matches!(desk.screen, DeskScreen::Watch) {
-        return vec![
-            agent("script.watch_do"),
-            say(by_platform(
-                desk.platform,
-                "script.scan_say_iphone",
-                "script.scan_say_android",
-            ))
-            .with("app", app),
-        ];
-    }
-    let mut lines = Vec::new();
     // Only an Authenticator that was there before the call is "old": one
     // registered during the call is, in all likelihood, the caller's new
     // phone, and deleting it would undo their work.
@@ -131,31 +102,49 @@ pub fn script(desk: &Desk) -> Vec<ScriptLine> {
         .filter(|m| case.was_there_before(m))
         .map(|m| m.label.as_str())
         .collect();
+    let watch = case.watch.as_ref();
+    if let Some(found) = watch.and_then(|w| w.found.first()) {
+        return found_lines(desk, case, found, old_apps.first().copied());
+    }
+    if matches!(desk.screen, DeskScreen::Watch) {
+        return vec![
+            agent("script.watch_do"),
+            say(by_platform(
+                desk.platform,
+                "script.scan_say_iphone",
+                "script.scan_say_android",
+            ))
+            .with("app", app),
+        ];
+    }
+    let mut lines = Vec::new();
     if let Some(label) = old_apps.first() {
-        lines.push(agent("script.old_app_do").with("label", *label));
-        lines.push(say("script.old_app_say").with("label", *label));
-        lines.extend(sign_out_hint(desk, case));
-        return lines;
+        match case.old_phone {
+            // The answer decides the order, so it is asked before anything
+            // is deleted; until it is recorded, the usual order stands.
+            None | Some(OldPhone::Lost) => {
+                if case.old_phone.is_none() {
+                    lines.push(agent("script.ask_old_phone_do").with("label", *label));
+                    lines.push(say("script.ask_old_phone_say"));
+                }
+                lines.push(agent("script.old_app_do").with("label", *label));
+                lines.push(say("script.old_app_say").with("label", *label));
+                lines.extend(sign_out_hint(desk, case));
+                return lines;
+            }
+            // The old one stays until the new one works (below).
+            Some(OldPhone::AtHand) => {
+                lines.push(agent("script.keep_old_do").with("label", *label));
+                lines.push(say("script.keep_old_say"));
+            }
+        }
     }
     let new_factor = case
         .methods()
         .iter()
         .find(|m| case.added_during_call(m) && m.kind.is_sign_in_factor() && m.used_for.sign_in);
     if let Some(found) = new_factor {
-        let test = if found.kind == MethodKind::AuthenticatorCode {
-            "script.test_code_say"
-        } else {
-            "script.test_push_say"
-        };
-        // A lost phone may still be signed in; before the call ends is the
-        // time to offer signing it out.
-        let mut lines = vec![
-            agent("script.found_do").with("label", found.label.clone()),
-            say(test).with("app", app),
-        ];
-        lines.extend(sign_out_hint(desk, case));
-        lines.push(agent("script.finish_do"));
-        return lines;
+        return found_lines(desk, case, found, old_apps.first().copied());
     }
     let has_usable_pass = case
         .state
@@ -187,6 +176,40 @@ pub fn script(desk: &Desk) -> Vec<ScriptLine> {
     lines
 }
 
+/// A new method is registered: test it; with the old phone at hand, now is
+/// the time to delete its Authenticator.
+fn found_lines(
+    desk: &Desk,
+    case: &super::Case,
+    found: &crate::provider::Method,
+    old_app: Option<&str>,
+) -> Vec<ScriptLine> {
+    let push_app = desk.settings.capabilities.push_app;
+    let app = push_app.name();
+    // Microsoft asks for a number to type; privacyIDEA (with "require
+    // presence") for a button to pick.
+    let test = match found.kind {
+        MethodKind::AuthenticatorCode => "script.test_code_say",
+        _ if push_app == crate::provider::PushApp::PrivacyIdeaAuthenticator => {
+            "script.test_pipush_say"
+        }
+        _ => "script.test_push_say",
+    };
+    let mut lines = vec![
+        agent("script.found_do").with("label", found.label.clone()),
+        say(test).with("app", app),
+    ];
+    if let (Some(label), Some(OldPhone::AtHand)) = (old_app, case.old_phone) {
+        lines.push(agent("script.delete_old_now_do").with("label", label));
+        lines.push(say("script.delete_old_now_say").with("label", label));
+    }
+    // A lost phone may still be signed in; before the call ends is the
+    // time to offer signing it out.
+    lines.extend(sign_out_hint(desk, case));
+    lines.push(agent("script.finish_do"));
+    lines
+}
+
 /// A lost or stolen phone may still be signed in: deleting its Authenticator
 /// does not end those sessions, signing out everywhere does. Offered while
 /// an old Authenticator is (or was, this call) in play and until it is done.
@@ -211,7 +234,9 @@ fn sign_out_hint(desk: &Desk, case: &super::Case) -> Vec<ScriptLine> {
         .entries
         .iter()
         .any(|e| e.change == Change::SessionsRevoked);
-    if !caps.can_revoke_sessions || !old_app_in_play || signed_out {
+    // A phone the caller still holds is not in a stranger's hands.
+    let at_hand = case.old_phone == Some(OldPhone::AtHand);
+    if !caps.can_revoke_sessions || !old_app_in_play || signed_out || at_hand {
         return Vec::new();
     }
     vec![agent("script.sign_out_do"), say("script.sign_out_say")]

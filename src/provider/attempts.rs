@@ -197,7 +197,7 @@ impl<P: Provider + ?Sized> Provider for AttemptLimit<P> {
         &'a self,
         session: &'a Session,
         enrollment_id: &'a str,
-    ) -> Reply<'a, ()> {
+    ) -> Reply<'a, Option<String>> {
         self.inner.request_approval(session, enrollment_id)
     }
 

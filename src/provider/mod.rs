@@ -180,7 +180,11 @@ pub enum Approval {
 /// What the training tenant's simulated phone does when the trainee presses a key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PhoneAction {
+    /// Approves as if the number shown had been typed (scripted tests).
     Approve,
+    /// Approves with the number the trainee typed into the phone: the
+    /// wrong number fails the sign-in, as in Microsoft Authenticator.
+    ApproveWith(u8),
     Deny,
 }
 
@@ -379,11 +383,14 @@ pub trait Provider: Send + Sync + 'static {
     }
 
     /// Send (or send again) the test notification for a push enrollment.
+    /// `Some` is what the sign-in screen must show for the person to match
+    /// in the app: Microsoft's number to type, privacyIDEA's character to
+    /// pick ("require presence"); `None` where the app asks for no match.
     fn request_approval<'a>(
         &'a self,
         session: &'a Session,
         enrollment_id: &'a str,
-    ) -> Reply<'a, ()>;
+    ) -> Reply<'a, Option<String>>;
 
     fn poll_approval<'a>(
         &'a self,

@@ -203,10 +203,11 @@ impl<P: Provider + ?Sized> Provider for Sanitized<P> {
         &'a self,
         session: &'a Session,
         enrollment_id: &'a str,
-    ) -> Reply<'a, ()> {
+    ) -> Reply<'a, Option<String>> {
+        // The character to match comes from the server and is drawn large.
         Box::pin(Self::clean(
             self.0.request_approval(session, enrollment_id),
-            |x| x,
+            |x| x.map(|s| text(&s)),
         ))
     }
 

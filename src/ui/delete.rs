@@ -15,6 +15,18 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
             last_sign_in,
         } => {
             let mut body = lines(&view.f("delete.consequence", &[("label", &method.label)]));
+            // Deleting the old phone's Authenticator before the new one is
+            // proven is the order that locks people out.
+            if view.flow.keep_old_for_now()
+                && view.flow.old_app().is_some_and(|m| m.id == method.id)
+            {
+                body.push(Line::raw(""));
+                body.extend(
+                    lines(&view.f("delete.keep_old_first", &[("label", &method.label)]))
+                        .into_iter()
+                        .map(|l| l.style(theme::error())),
+                );
+            }
             if *last_sign_in {
                 body.push(Line::raw(""));
                 body.extend(

@@ -2,7 +2,7 @@
 
 use super::chrome::{busy_line, lines};
 use super::{View, notice, theme};
-use crate::flow::Op;
+use crate::flow::{OldPhone, Op};
 use crate::provider::{Method, MethodKind, UsedFor};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -141,14 +141,26 @@ fn next_step(view: &View) -> String {
     let Some(m) = flow.selected_method() else {
         return view.t("methods.next_empty").to_string();
     };
-    let mut out = if !flow.added.is_empty() {
-        view.t("methods.next_added").to_string()
-    } else if is_authenticator(m) && m.is_default && flow.methods.len() > 1 {
-        let id = if flow.settings.capabilities.can_set_default {
-            "methods.next_default_first"
+    let old_app = flow.old_app();
+    let mut out = if let (Some(old), Some(OldPhone::AtHand)) = (old_app, flow.old_phone) {
+        // The safe order: the new one first, proven; the old one after.
+        let id = if flow.added.is_empty() {
+            "methods.next_keep_old"
         } else {
-            "methods.next_default_portal"
+            "methods.next_delete_old_now"
         };
+        view.f(id, &[("label", &old.label)])
+    } else if let (Some(old), None, true) = (old_app, flow.old_phone, flow.added.is_empty()) {
+        let mut ask = view.f("methods.ask_old_phone", &[("label", &old.label)]);
+        // A default that can't go yet is worth knowing before answering.
+        if let Some(id) = default_first(view, m) {
+            ask.push('\n');
+            ask.push_str(&view.f(id, &[("label", &m.label)]));
+        }
+        ask
+    } else if !flow.added.is_empty() {
+        view.t("methods.next_added").to_string()
+    } else if let Some(id) = default_first(view, m) {
         view.f(id, &[("label", &m.label)])
     } else if is_authenticator(m) {
         view.f("methods.next_delete_old", &[("label", &m.label)])
@@ -161,6 +173,19 @@ fn next_step(view: &View) -> String {
         out.push_str(view.t("methods.default_note"));
     }
     out
+}
+
+/// The hint for a selected Authenticator that is the default and so can't
+/// be deleted while other methods remain.
+fn default_first(view: &View, m: &Method) -> Option<&'static str> {
+    if !(is_authenticator(m) && m.is_default && view.flow.methods.len() > 1) {
+        return None;
+    }
+    Some(if view.flow.settings.capabilities.can_set_default {
+        "methods.next_default_first"
+    } else {
+        "methods.next_default_portal"
+    })
 }
 
 fn has_default(view: &View) -> bool {

@@ -57,6 +57,7 @@ pub fn describe(view: &View, notice: &Notice) -> (String, Style) {
         Notice::SignedOutIdle => (view.t("notice.signed_out_idle").into(), theme::warning()),
         Notice::NotRegisteredYet => (view.t("notice.not_registered_yet").into(), theme::warning()),
         Notice::Busy => (view.t("notice.busy").into(), theme::warning()),
+        Notice::TypeNumber => (view.t("notice.type_number").into(), theme::warning()),
     }
 }
 

@@ -3,7 +3,7 @@
 use super::chrome::{busy_line, lines, spinner};
 use super::{View, notice, theme};
 use crate::flow::{ApprovalState, Op, Screen};
-use crate::provider::ProviderError;
+use crate::provider::{ProviderError, PushApp};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -132,7 +132,31 @@ fn approval(
                 ));
             }
             text.push(Line::raw(""));
-            text.extend(lines(view.t("approval.steps")));
+            // Number matching: what to type (Microsoft) or tap (privacyIDEA)
+            // in the app, large enough to read from the phone's distance.
+            let pi = view.flow.settings.capabilities.push_app == PushApp::PrivacyIdeaAuthenticator;
+            let steps = match &view.flow.approval_number {
+                Some(number) if *state != ApprovalState::Sending => {
+                    let (title, steps) = if pi {
+                        ("approval.presence_title", "approval.steps_presence")
+                    } else {
+                        ("approval.number_title", "approval.steps_number")
+                    };
+                    text.push(Line::from(vec![
+                        Span::styled(view.t(title).to_string(), theme::strong()),
+                        Span::styled(format!("  {number}  "), theme::selected()),
+                    ]));
+                    // "Type the number first" belongs right under the number.
+                    if view.flow.notice.is_some() {
+                        text.extend(notice::lines(view));
+                    }
+                    text.push(Line::raw(""));
+                    steps
+                }
+                _ if pi => "approval.steps_pi",
+                _ => "approval.steps",
+            };
+            text.extend(lines(view.t(steps)));
             text.push(Line::raw(""));
             text.extend(
                 lines(view.t("approval.no_notification"))
@@ -141,10 +165,13 @@ fn approval(
             );
         }
         ApprovalState::Denied => {
-            text.push(Line::styled(
-                view.t("approval.denied").to_string(),
-                theme::error(),
-            ));
+            // With number matching, a wrong number is a denial too.
+            let id = if view.flow.approval_number.is_some() {
+                "approval.denied_number"
+            } else {
+                "approval.denied"
+            };
+            text.push(Line::styled(view.t(id).to_string(), theme::error()));
             text.extend(lines(view.t("approval.denied_next")));
         }
         ApprovalState::TimedOut => {
@@ -168,6 +195,7 @@ fn approval(
 /// A box in the corner that stands for the phone, so nobody mistakes the
 /// training keys for something a real phone would show.
 fn draw_simulated_phone(frame: &mut Frame, view: &View, area: Rect) {
+    let number = view.flow.approval_number.is_some();
     let width = 40u16;
     let height = 6u16;
     if area.width < width || area.height < height {
@@ -178,9 +206,24 @@ fn draw_simulated_phone(frame: &mut Frame, view: &View, area: Rect) {
         height,
         ..area
     };
-    let text = vec![
-        Line::raw(view.t("approval.sim_prompt").to_string()),
-        Line::raw(""),
+    // With number matching, Microsoft Authenticator's own question and its
+    // number field take the place of the plain prompt (the box fits 80×24).
+    let mut text = if number {
+        let typed = &view.flow.phone_typed;
+        vec![
+            Line::raw(view.t("approval.sim_number").to_string()),
+            Line::from(vec![
+                Span::raw("  "),
+                Span::styled(format!(" {typed:_<2} "), theme::selected()),
+            ]),
+        ]
+    } else {
+        vec![
+            Line::raw(view.t("approval.sim_prompt").to_string()),
+            Line::raw(""),
+        ]
+    };
+    text.extend([
         Line::from(vec![
             Span::styled(" a ", theme::key()),
             Span::raw(format!(" {}", view.t("key.sim_approve"))),
@@ -189,7 +232,7 @@ fn draw_simulated_phone(frame: &mut Frame, view: &View, area: Rect) {
             Span::styled(" d ", theme::key()),
             Span::raw(format!(" {}", view.t("key.sim_deny"))),
         ]),
-    ];
+    ]);
     frame.render_widget(
         Paragraph::new(text).block(
             Block::bordered()

@@ -143,7 +143,13 @@ fn the_test_fits_the_new_method() {
 
 #[test]
 fn an_old_authenticator_comes_first() {
-    let h = Harness::verified(settings(), old_state());
+    let mut h = Harness::verified(settings(), old_state());
+    // Before anything is deleted, the question that decides the order
+    // (issue 16 item 3); the caller says the old phone is lost (F6).
+    let lines = helpdesk::script(&h.desk);
+    assert_eq!(lines[0].id, "script.ask_old_phone_do");
+    assert_eq!(lines[2].id, "script.old_app_do");
+    h.key(Key::F(6));
     let lines = helpdesk::script(&h.desk);
     assert_eq!(lines[0].id, "script.old_app_do");
     assert_eq!(lines[1].id, "script.old_app_say");

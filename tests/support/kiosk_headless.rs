@@ -35,3 +35,34 @@ pub async fn sign_in(h: &Harness, user: &str, pass: &str) {
     h.text(pass);
     h.key(KeyCode::Enter);
 }
+
+/// The number the approval screen shows for number matching (issue 16
+/// item 1), read off the screen once the notification is out.
+pub async fn shown_number(h: &Harness) -> String {
+    let screen = h.wait_for("Type this number into the app:").await;
+    let line = screen
+        .lines()
+        .find(|l| l.contains("Type this number into the app:"))
+        .unwrap_or_default();
+    let after = line
+        .split("Type this number into the app:")
+        .nth(1)
+        .unwrap_or_default();
+    let number: String = after
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert!(
+        !number.is_empty(),
+        "no number on the approval screen:\n{screen}"
+    );
+    number
+}
+
+/// Types the shown number into the training phone and approves.
+pub async fn approve_with_shown_number(h: &Harness) {
+    let number = shown_number(h).await;
+    h.text(&number);
+    h.key(crossterm::event::KeyCode::Char('a'));
+}

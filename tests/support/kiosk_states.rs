@@ -370,11 +370,17 @@ pub fn on_approval() -> (Drive, ReqId) {
     let effects = d.key(Key::Enter);
     let r = req(&effects);
     assert!(matches!(d.flow.screen, Screen::ProveApproval { .. }));
+    // Sent, with the number to match (as the training tenant does), then
+    // one poll answered.
+    d.answer(EventKind::ApprovalSent {
+        req: r,
+        number: Some("48".into()),
+    });
     d.answer(EventKind::ApprovalPolled {
         req: r,
         answer: Ok(Approval::Pending),
     });
-    d.tick(11_700);
+    d.tick(11_100);
     (d, r)
 }
 

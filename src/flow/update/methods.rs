@@ -84,6 +84,15 @@ pub(super) fn methods(flow: &mut Flow, action: Action) -> Vec<Effect> {
             flow.screen = Screen::AddMethod { choice: 0 };
         }
         Action::Finish => finish(flow),
+        Action::OldPhoneLost => {
+            flow.notice = None;
+            flow.old_phone = Some(OldPhone::Lost);
+            select_old_app(flow);
+        }
+        Action::OldPhoneAtHand => {
+            flow.notice = None;
+            flow.old_phone = Some(OldPhone::AtHand);
+        }
         _ => {}
     }
     Vec::new()
@@ -109,5 +118,13 @@ pub(super) fn on_default_set(flow: &mut Flow, req: ReqId, answer: Answer<()>) ->
             });
             Vec::new()
         }
+    }
+}
+
+/// Puts the cursor on the old phone's Authenticator: the one to delete next.
+pub(super) fn select_old_app(flow: &mut Flow) {
+    let old = flow.old_app().map(|m| m.id.clone());
+    if let Some(i) = old.and_then(|id| flow.methods.iter().position(|m| m.id == id)) {
+        flow.selected = i;
     }
 }

@@ -85,6 +85,7 @@ pub fn update(flow: &mut Flow, event: Event) -> Vec<Effect> {
             crate::kernel::note_held(&flow.pending, &mut flow.held, req, flow.now, wait_ms);
             Vec::new()
         }
+        EventKind::ApprovalSent { req, number } => on_approval_sent(flow, req, number),
         EventKind::ApprovalPolled { req, answer } => on_approval(flow, req, answer),
         EventKind::RegistrationPolled { req, answer } => on_registration(flow, req, answer),
     }
@@ -199,6 +200,16 @@ fn type_char(flow: &mut Flow, c: char) {
                 Field::Pass if pass.char_count() < MAX_FIELD_CHARS => pass.push(c),
                 _ => flow.notice = Some(Notice::PasteTooLong),
             }
+        }
+        // The training phone's number field: two digits, as Microsoft's.
+        Screen::ProveApproval { .. }
+            if flow.settings.capabilities.simulated_phone
+                && flow.approval_number.is_some()
+                && c.is_ascii_digit()
+                && flow.phone_typed.len() < 2 =>
+        {
+            flow.phone_typed.push(c);
+            flow.notice = None;
         }
         Screen::ProveCode { code, .. } => {
             let digits = code_digits(flow.enrollment.as_ref());

@@ -69,11 +69,19 @@ pub(super) fn on_code_checked(flow: &mut Flow, req: ReqId, answer: Answer<bool>)
 }
 
 /// The new method works: remember it, show Done, refresh the list for it.
+/// With the old phone at hand its Authenticator is still there, and now is
+/// the time to delete it: back to the list with it selected, not Done.
 pub(super) fn proven(flow: &mut Flow) -> Vec<Effect> {
     if let Some(e) = flow.enrollment.take() {
         flow.added.push(e.kind);
     }
-    finish(flow);
+    if flow.old_phone == Some(OldPhone::AtHand) && flow.old_app().is_some() {
+        flow.notice = None;
+        flow.screen = Screen::Methods;
+        super::methods::select_old_app(flow);
+    } else {
+        finish(flow);
+    }
     load_methods(flow)
 }
 
@@ -86,6 +94,8 @@ pub(super) fn start_approval(
     let req = flow.next_req();
     let timeout_ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
     flow.notice = None;
+    flow.approval_number = None;
+    flow.phone_typed.clear();
     flow.screen = Screen::ProveApproval {
         req,
         started: flow.now,
@@ -118,20 +128,54 @@ pub(super) fn prove_approval(flow: &mut Flow, action: Action) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::SimApprove | Action::SimDeny => vec![Effect::SimulatePhone {
+        Action::SimDeny => vec![Effect::SimulatePhone {
             enrollment_id: enrollment.id,
-            action: if action == Action::SimApprove {
-                PhoneAction::Approve
-            } else {
-                PhoneAction::Deny
-            },
+            action: PhoneAction::Deny,
         }],
+        // With number matching the phone needs the number first, as the
+        // real app does; what was typed is sent, right or wrong.
+        Action::SimApprove => {
+            let action = match (&flow.approval_number, flow.phone_typed.parse::<u8>()) {
+                (None, _) => PhoneAction::Approve,
+                (Some(_), Ok(typed)) => PhoneAction::ApproveWith(typed),
+                (Some(_), Err(_)) => {
+                    flow.notice = Some(Notice::TypeNumber);
+                    return Vec::new();
+                }
+            };
+            flow.notice = None;
+            vec![Effect::SimulatePhone {
+                enrollment_id: enrollment.id,
+                action,
+            }]
+        }
+        Action::Erase => {
+            flow.phone_typed.pop();
+            Vec::new()
+        }
         Action::Cancel => {
             flow.screen = Screen::Scan { manual: false };
             vec![Effect::StopPolling]
         }
         _ => Vec::new(),
     }
+}
+
+/// The notification is out: wait for the answer, showing what to match.
+pub(super) fn on_approval_sent(flow: &mut Flow, req: ReqId, number: Option<String>) -> Vec<Effect> {
+    if let Screen::ProveApproval {
+        req: current,
+        state,
+        ..
+    } = &mut flow.screen
+        && *current == req
+        && state.is_open()
+    {
+        *state = ApprovalState::Waiting;
+        flow.approval_number = number;
+        flow.phone_typed.clear();
+    }
+    Vec::new()
 }
 
 pub(super) fn on_approval(flow: &mut Flow, req: ReqId, answer: Answer<Approval>) -> Vec<Effect> {

@@ -117,6 +117,15 @@ pub(super) fn account(desk: &mut Desk, action: Action) -> Vec<DeskEffect> {
             Vec::new()
         }
         Action::Watch => start_watch(desk),
+        Action::OldPhone => {
+            use crate::flow::OldPhone;
+            // Not asked yet, the usual answer first; then it flips.
+            case.old_phone = Some(match case.old_phone {
+                Some(OldPhone::Lost) => OldPhone::AtHand,
+                None | Some(OldPhone::AtHand) => OldPhone::Lost,
+            });
+            Vec::new()
+        }
         Action::FinishCall => {
             desk.screen = DeskScreen::Confirm(Pending::Finish);
             Vec::new()

@@ -140,6 +140,10 @@ impl GraphDesk {
     async fn issue(&self, caller: &Caller, request: PassRequest) -> Result<NewPass, ProviderError> {
         if self.lock().guests.contains(&caller.id) {
             // Graph would refuse too; saying so first keeps the words ours.
+            // A guest's MFA is registered in this (the resource) tenant, so
+            // this desk resets it, not the guest's home organisation
+            // (entra-docs external-id/authentication-conditional-access.md,
+            // "MFA reset (proof up) for B2B collaboration users").
             let who = if caller.display_name.is_empty() {
                 &caller.username
             } else {
@@ -147,7 +151,9 @@ impl GraphDesk {
             };
             return Err(ProviderError::NotAllowed(format!(
                 "{who} is a guest from another organisation: Entra ID cannot give guests a \
-                 Temporary Access Pass; they recover their sign-in with their home organisation"
+                 Temporary Access Pass. Their sign-in methods for our services are registered \
+                 with us, so this desk resets them: delete the lost one (or Reset all), and at \
+                 their next sign-in to our services they are asked to set up a new one"
             )));
         }
         let issued = self

@@ -170,7 +170,9 @@ impl GraphError {
             (400, Op::DeleteMethod) if self.is_default_method() => ProviderError::DefaultMethod,
             (400, Op::CreatePass) if self.message.to_ascii_lowercase().contains("guest") => {
                 ProviderError::NotAllowed(format!(
-                    "a Temporary Access Pass cannot be issued to an external guest account{}",
+                    "a Temporary Access Pass cannot be issued to an external guest account. \
+                     Their sign-in methods for our services are registered with us: delete the \
+                     lost one (or Reset all), and they set up a new one at their next sign-in{}",
                     self.reference()
                 ))
             }

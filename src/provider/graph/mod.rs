@@ -363,7 +363,7 @@ impl Provider for GraphProvider {
         &'a self,
         _session: &'a Session,
         _enrollment_id: &'a str,
-    ) -> Reply<'a, ()> {
+    ) -> Reply<'a, Option<String>> {
         Box::pin(async { Err(cannot("send a test notification")) })
     }
 

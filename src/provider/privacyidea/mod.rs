@@ -377,7 +377,11 @@ impl PrivacyIdea {
         Ok(good)
     }
 
-    async fn trigger(&self, serial: &str) -> Result<(), ProviderError> {
+    /// Sends the test notification. With the `push_require_presence` policy
+    /// (privacyIDEA 3.10+), the challenge in `detail.multi_challenge` carries
+    /// `presence_answer`: the one of the app's choices the person must tap,
+    /// which the sign-in screen shows (`pushtoken.py`, `create_challenge`).
+    async fn trigger(&self, serial: &str) -> Result<Option<String>, ProviderError> {
         // By serial, so only the new token is challenged, not an old phone too.
         let answer = self
             .api
@@ -401,10 +405,25 @@ impl PrivacyIdea {
                 "the server sent no challenge for the new token".into(),
             ));
         };
+        let presence = answer
+            .envelope
+            .detail
+            .get("multi_challenge")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|c| {
+                c.get("serial")
+                    .and_then(Value::as_str)
+                    .is_none_or(|s| s == serial)
+            })
+            .find_map(|c| c.get("presence_answer").and_then(Value::as_str))
+            .filter(|a| !a.trim().is_empty())
+            .map(str::to_string);
         if let Some(p) = self.pending().get_mut(serial) {
             p.transaction = Some(transaction);
         }
-        Ok(())
+        Ok(presence)
     }
 
     async fn poll(&self, serial: &str) -> Result<Approval, ProviderError> {
@@ -549,7 +568,7 @@ impl Provider for PrivacyIdea {
         &'a self,
         _session: &'a Session,
         enrollment_id: &'a str,
-    ) -> Reply<'a, ()> {
+    ) -> Reply<'a, Option<String>> {
         Box::pin(self.trigger(enrollment_id))
     }
 

@@ -91,7 +91,7 @@ impl Provider for TrainingTenant {
         &'a self,
         session: &'a Session,
         enrollment_id: &'a str,
-    ) -> Reply<'a, ()> {
+    ) -> Reply<'a, Option<String>> {
         Box::pin(async move {
             self.call().await?;
             self.do_request_approval(session, enrollment_id)

@@ -120,7 +120,7 @@ impl TrainingTenant {
         &self,
         session: &Session,
         enrollment_id: &str,
-    ) -> Result<(), ProviderError> {
+    ) -> Result<Option<String>, ProviderError> {
         let now = self.now();
         let mut state = self.lock();
         let (_, session_number) = state.session(session)?;
@@ -134,23 +134,24 @@ impl TrainingTenant {
                 "this method is confirmed with a code from the app".into(),
             ));
         }
-        match &mut enrollment.push {
+        let push = match &mut enrollment.push {
             // Already approved: the method is registered, nothing to resend.
-            Some(push) if push.status == Approval::Approved => {}
+            Some(push) if push.status == Approval::Approved => push,
             Some(push) => {
                 push.sent_at = now;
                 push.status = Approval::Pending;
                 push.sends = push.sends.saturating_add(1);
+                push.number = match_number(now, push.sends, push.number);
+                push
             }
-            None => {
-                enrollment.push = Some(PushState {
-                    sent_at: now,
-                    status: Approval::Pending,
-                    sends: 1,
-                });
-            }
-        }
-        Ok(())
+            None => enrollment.push.insert(PushState {
+                sent_at: now,
+                status: Approval::Pending,
+                sends: 1,
+                number: match_number(now, 1, 0),
+            }),
+        };
+        Ok(Some(push.number.to_string()))
     }
 
     pub(super) fn do_poll(
@@ -229,7 +230,11 @@ impl TrainingTenant {
         }
         match action {
             PhoneAction::Deny => push.status = Approval::Rejected,
-            PhoneAction::Approve => {
+            // The wrong number fails the sign-in, as in Microsoft Authenticator.
+            PhoneAction::ApproveWith(typed) if typed != push.number => {
+                push.status = Approval::Rejected;
+            }
+            PhoneAction::Approve | PhoneAction::ApproveWith(_) => {
                 push.status = Approval::Approved;
                 let account = enrollment.account;
                 state.register(
@@ -241,6 +246,21 @@ impl TrainingTenant {
             }
         }
     }
+}
+
+/// A two-digit number (10–99) for number matching, different from the last
+/// one so that a resend is told apart. Practice values: the clock's
+/// nanoseconds are unpredictable enough for a trainee.
+fn match_number(now: SystemTime, sends: u32, last: u8) -> u8 {
+    let nanos = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let mut n = 10 + u8::try_from((nanos / 1000 + sends.wrapping_mul(37)) % 90).unwrap_or(0);
+    if n == last {
+        n = if n == 99 { 10 } else { n + 1 };
+    }
+    n
 }
 
 fn timed_out(sent_at: SystemTime, timeout: Duration, now: SystemTime) -> bool {

@@ -106,6 +106,9 @@ struct PushState {
     status: Approval,
     /// Notifications sent for this enrollment so far (resends included).
     sends: u32,
+    /// The number the sign-in screen shows and the phone asks for
+    /// (Microsoft's number matching): two digits, new for every send.
+    number: u8,
 }
 
 impl TrainingTenant {

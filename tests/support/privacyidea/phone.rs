@@ -43,6 +43,9 @@ pub struct Challenge {
     pub title: String,
     pub url: String,
     pub sslverify: String,
+    /// With `push_require_presence`: the buttons the app shows, one of
+    /// which the sign-in screen names (`require_presence`, comma-separated).
+    pub presence_options: Vec<String>,
     /// The challenge object as the server sent it.
     pub raw: Value,
 }
@@ -213,6 +216,10 @@ impl Phone {
             title: field("title"),
             url: field("url"),
             sslverify: field("sslverify"),
+            presence_options: c["require_presence"]
+                .as_str()
+                .map(|s| s.split(',').map(str::to_string).collect())
+                .unwrap_or_default(),
             raw: c.clone(),
         };
         let mut signed = format!(
@@ -244,9 +251,39 @@ impl Phone {
     /// Approves or declines `challenge`. Err with the answer when the server
     /// does not take it (for example because it expired or was answered).
     pub async fn answer(&self, challenge: &Challenge, approve: bool) -> Result<(), String> {
+        self.answer_with(challenge, approve, None).await
+    }
+
+    /// Approves `challenge` by tapping the button `presence` ("require
+    /// presence": the person picks the one the sign-in screen shows). The
+    /// answer goes in `presence_answer` and at the end of the signed string
+    /// (privacyIDEA 3.14 `pushtoken.py`, `_handle_auth_response`).
+    pub async fn approve_with_presence(
+        &self,
+        challenge: &Challenge,
+        presence: &str,
+    ) -> Result<(), String> {
+        assert!(
+            challenge.presence_options.iter().any(|o| o == presence),
+            "{presence:?} is not one of the app's buttons {:?}",
+            challenge.presence_options
+        );
+        self.answer_with(challenge, true, Some(presence)).await
+    }
+
+    async fn answer_with(
+        &self,
+        challenge: &Challenge,
+        approve: bool,
+        presence: Option<&str>,
+    ) -> Result<(), String> {
         let mut signed = format!("{}|{}", challenge.nonce, self.serial);
         if !approve {
             signed.push_str("|decline");
+        }
+        if let Some(p) = presence {
+            signed.push('|');
+            signed.push_str(p);
         }
         let signature = sign(&self.key, &signed);
         let mut form = vec![
@@ -256,6 +293,9 @@ impl Phone {
         ];
         if !approve {
             form.push(("decline", "1"));
+        }
+        if let Some(p) = presence {
+            form.push(("presence_answer", p));
         }
         let resp = self
             .http

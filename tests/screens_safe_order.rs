@@ -1,0 +1,152 @@
+//! Snapshots of the safe-order texts (issue 16 item 3) in en, sv and fi at
+//! 80×24: the question, the at-hand hint, the warning before deleting the
+//! old phone's Authenticator too early, and the hint once the new one works.
+//!
+//! Regenerate with `INSTA_UPDATE=always cargo test --test screens_safe_order`
+//! and read every changed snapshot before committing it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "support/kiosk_states.rs"]
+mod kiosk_states;
+use kiosk_states::*;
+
+use mfa_assist::flow::{EventKind, Flow, Screen};
+use mfa_assist::guide::Guide;
+use mfa_assist::keymap::Key;
+use mfa_assist::provider::{Approval, MethodKind};
+use mfa_assist::ui::qr::QrStyle;
+use mfa_assist::ui::{self, View};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const LANGS: [&str; 3] = ["en", "sv", "fi"];
+
+fn draw(flow: &Flow) -> Terminal<TestBackend> {
+    let guide = Guide::built_in();
+    let branding = branding();
+    let view = View {
+        flow,
+        guide: &guide,
+        branding: &branding,
+        qr: None,
+        qr_style: QrStyle::HalfBlock,
+        qr_invert: false,
+    };
+    let mut terminal = Terminal::new(TestBackend::new(SMALL.0, SMALL.1)).unwrap();
+    terminal.draw(|f| ui::draw(f, &view)).unwrap();
+    terminal
+}
+
+fn text(terminal: &Terminal<TestBackend>) -> String {
+    let buf = terminal.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Draws `flow` in each language, checks `must` (per language) is on
+/// screen, and snapshots it.
+fn check(name: &str, flow: &Flow, must: [&str; 3]) {
+    for (i, lang) in LANGS.iter().enumerate() {
+        let mut flow = flow.clone();
+        flow.settings.languages = LANGS.iter().map(|l| l.to_string()).collect();
+        flow.lang = i;
+        let terminal = draw(&flow);
+        let screen = text(&terminal)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            screen.contains(must[i]),
+            "{name}_{lang}: `{}` not on screen:\n{}",
+            must[i],
+            text(&terminal)
+        );
+        insta::assert_snapshot!(format!("{name}_{lang}"), terminal.backend());
+    }
+}
+
+#[test]
+fn the_question() {
+    let d = on_methods(alex_methods());
+    check(
+        "safe_order_question",
+        &d.flow,
+        [
+            "Press l if it is gone, h if you still have it",
+            "Tryck l om den är borta, h om du har den kvar",
+            "Paina l, jos se on poissa, h, jos se on tallessa",
+        ],
+    );
+}
+
+#[test]
+fn at_hand_add_first() {
+    let mut d = on_methods(alex_methods());
+    d.key(Key::Char('h'));
+    check(
+        "safe_order_keep_old",
+        &d.flow,
+        [
+            "Keep the old phone for now",
+            "Behåll den gamla telefonen tills vidare",
+            "Pidä vanha puhelin vielä",
+        ],
+    );
+}
+
+#[test]
+fn at_hand_delete_too_early_warns() {
+    let mut d = on_methods(alex_methods());
+    d.key(Key::Char('h'));
+    d.key(Key::Char('d'));
+    assert!(matches!(d.flow.screen, Screen::ConfirmDelete { .. }));
+    check(
+        "safe_order_delete_too_early",
+        &d.flow,
+        [
+            "You still have this phone",
+            "Du har den här telefonen kvar",
+            "Tämä puhelin on vielä tallessa",
+        ],
+    );
+}
+
+#[test]
+fn at_hand_new_one_works_delete_old_now() {
+    let mut d = on_methods(alex_methods());
+    d.key(Key::Char('h'));
+    d.key(Key::Char('a'));
+    d.key(Key::Enter);
+    d.key(Key::Enter);
+    let e = d.key(Key::Enter);
+    d.answer(EventKind::EnrollmentReady {
+        req: req(&e),
+        answer: Ok(enrollment(MethodKind::AuthenticatorPush)),
+    });
+    let e = d.key(Key::Enter);
+    let e = d.answer(EventKind::ApprovalPolled {
+        req: req(&e),
+        answer: Ok(Approval::Approved),
+    });
+    let mut list = alex_methods();
+    list.push(new_app(MethodKind::AuthenticatorPush));
+    d.answer(EventKind::MethodsLoaded {
+        req: req(&e),
+        answer: Ok(list),
+    });
+    check(
+        "safe_order_delete_old_now",
+        &d.flow,
+        [
+            "Your new method works. Now delete the old phone's",
+            "Din nya metod fungerar. Ta nu bort den gamla telefonens",
+            "Uusi tapasi toimii. Poista nyt vanhan puhelimen",
+        ],
+    );
+}
