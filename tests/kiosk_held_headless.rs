@@ -71,7 +71,7 @@ impl Provider for Throttled {
     fn check_code<'a>(&'a self, s: &'a Session, e: &'a str, code: &'a str) -> Reply<'a, bool> {
         self.inner.check_code(s, e, code)
     }
-    fn request_approval<'a>(&'a self, s: &'a Session, e: &'a str) -> Reply<'a, ()> {
+    fn request_approval<'a>(&'a self, s: &'a Session, e: &'a str) -> Reply<'a, Option<String>> {
         self.inner.request_approval(s, e)
     }
     fn poll_approval<'a>(&'a self, s: &'a Session, e: &'a str) -> Reply<'a, Approval> {
