@@ -41,7 +41,7 @@ fn page(flow: &Flow) -> Page {
 
 /// What the surface writes for a screen it has not shown yet.
 fn written(flow: &Flow) -> String {
-    Differ::new().update(&page(flow)).text.replace("\r\n", "\n")
+    Differ::new().update(&page(flow)).replace("\r\n", "\n")
 }
 
 fn check(name: &str, flow: &Flow) {

@@ -43,7 +43,6 @@ pub fn page(view: &View) -> Page {
                 label: view.t("plain.prompt").to_string(),
                 echo: Echo::None,
             },
-            secret: false,
         };
     }
     let mut lines = vec![header(view)];
@@ -69,7 +68,6 @@ pub fn page(view: &View) -> Page {
             |b| view.t(super::chrome::label(view, b)).to_string(),
         ),
         prompt: prompt(view),
-        secret: false,
     }
 }
 

@@ -10,14 +10,6 @@ pub const EOL: &str = "\r\n";
 /// The focused line's mark, spoken as little as possible.
 pub const FOCUS: &str = "> ";
 
-/// What the surface must do to bring the screen from the last page to the next.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Update {
-    /// Wipe the screen and scrollback before writing (a secret was shown).
-    pub wipe_first: bool,
-    pub text: String,
-}
-
 #[derive(Debug, Default)]
 pub struct Differ {
     last: Option<Page>,
@@ -41,14 +33,12 @@ impl Differ {
         *self = Differ::default();
     }
 
-    pub fn update(&mut self, page: &Page) -> Update {
+    /// The text that brings the reader from the last page to `page`.
+    pub fn update(&mut self, page: &Page) -> String {
         let mut out = String::new();
         let same_screen = self.last.as_ref().is_some_and(|l| l.key == page.key);
-        let wipe_first = !same_screen && self.last.as_ref().is_some_and(|l| l.secret);
         if !same_screen {
-            if wipe_first {
-                self.prompt_open = false;
-            } else if self.last.is_some() {
+            if self.last.is_some() {
                 self.end_prompt_line(&mut out);
                 out.push_str(EOL);
             }
@@ -67,10 +57,7 @@ impl Differ {
         }
         self.present = page.lines.iter().map(|l| normal(l)).collect();
         self.last = Some(page.clone());
-        Update {
-            wipe_first,
-            text: out,
-        }
+        out
     }
 
     /// The same screen again: only what is new.
@@ -185,7 +172,6 @@ mod tests {
                 label: "Username:".into(),
                 echo,
             },
-            secret: false,
         }
     }
 
@@ -193,13 +179,11 @@ mod tests {
     fn a_new_screen_is_written_whole_once_then_nothing_when_nothing_changed() {
         let mut d = Differ::new();
         let p = page("a", &["", "Title", "", "", "Text", ""], Echo::None);
-        let first = d.update(&p);
         assert_eq!(
-            first.text,
+            d.update(&p),
             "Title\r\n\r\nText\r\nKeys: Enter next\r\nUsername: "
         );
-        assert!(!first.wipe_first);
-        assert_eq!(d.update(&p), Update::default());
+        assert_eq!(d.update(&p), "");
     }
 
     #[test]
@@ -207,7 +191,7 @@ mod tests {
         let mut d = Differ::new();
         d.update(&page("a", &["Title", "Text"], Echo::None));
         let u = d.update(&page("a", &["Title", "Wrong pass.", "Text"], Echo::None));
-        assert_eq!(u.text, "\r\nWrong pass.\r\nUsername: ");
+        assert_eq!(u, "\r\nWrong pass.\r\nUsername: ");
     }
 
     #[test]
@@ -216,7 +200,7 @@ mod tests {
         d.update(&page("a", &["T", "Wrong code."], Echo::None));
         d.update(&page("a", &["T", "Checking…"], Echo::None));
         let u = d.update(&page("a", &["T", "Wrong code."], Echo::None));
-        assert!(u.text.contains("Wrong code."), "{:?}", u.text);
+        assert!(u.contains("Wrong code."), "{:?}", u);
     }
 
     #[test]
@@ -224,10 +208,10 @@ mod tests {
         let mut d = Differ::new();
         d.update(&page("a", &["T"], Echo::None));
         let u = d.update(&page("a", &["T", "Signing out in 30 s"], Echo::None));
-        assert!(u.text.contains("Signing out in 30 s"));
+        assert!(u.contains("Signing out in 30 s"));
         for s in (1..30).rev() {
             let line = format!("Signing out in {s} s");
-            assert_eq!(d.update(&page("a", &["T", &line], Echo::None)).text, "");
+            assert_eq!(d.update(&page("a", &["T", &line], Echo::None)), "");
         }
     }
 
@@ -235,17 +219,11 @@ mod tests {
     fn typing_is_echoed_character_by_character() {
         let mut d = Differ::new();
         d.update(&page("a", &["T"], Echo::Text(String::new())));
-        assert_eq!(
-            d.update(&page("a", &["T"], Echo::Text("a".into()))).text,
-            "a"
-        );
-        assert_eq!(
-            d.update(&page("a", &["T"], Echo::Text("ab".into()))).text,
-            "b"
-        );
+        assert_eq!(d.update(&page("a", &["T"], Echo::Text("a".into()))), "a");
+        assert_eq!(d.update(&page("a", &["T"], Echo::Text("ab".into()))), "b");
         // A deletion writes the field again, as it is now.
         assert_eq!(
-            d.update(&page("a", &["T"], Echo::Text("a".into()))).text,
+            d.update(&page("a", &["T"], Echo::Text("a".into()))),
             "\r\nUsername: a"
         );
     }
@@ -254,9 +232,9 @@ mod tests {
     fn a_secret_is_echoed_as_marks_only() {
         let mut d = Differ::new();
         d.update(&page("a", &["T"], Echo::Masked(0)));
-        assert_eq!(d.update(&page("a", &["T"], Echo::Masked(3))).text, "***");
+        assert_eq!(d.update(&page("a", &["T"], Echo::Masked(3))), "***");
         let u = d.update(&page("a", &["T"], Echo::Masked(2)));
-        assert_eq!(u.text, "\r\nUsername: **");
+        assert_eq!(u, "\r\nUsername: **");
     }
 
     #[test]
@@ -267,8 +245,8 @@ mod tests {
         d.update(&p);
         let mut q = page("a", &["T", "one", "> two"], Echo::None);
         q.focus = Some("> two".into());
-        assert_eq!(d.update(&q).text, "\r\n> two\r\nUsername: ");
-        assert_eq!(d.update(&p).text, "\r\n> one\r\nUsername: ");
+        assert_eq!(d.update(&q), "\r\n> two\r\nUsername: ");
+        assert_eq!(d.update(&p), "\r\n> one\r\nUsername: ");
     }
 
     #[test]
@@ -276,18 +254,7 @@ mod tests {
         let mut d = Differ::new();
         d.update(&page("a", &["A"], Echo::Text("x".into())));
         let u = d.update(&page("b", &["B"], Echo::None));
-        assert_eq!(u.text, "\r\n\r\nB\r\nKeys: Enter next\r\nUsername: ");
-    }
-
-    #[test]
-    fn leaving_a_secret_wipes_first_and_starts_fresh() {
-        let mut d = Differ::new();
-        let mut p = page("pass", &["Pass: ABCD"], Echo::None);
-        p.secret = true;
-        d.update(&p);
-        let u = d.update(&page("b", &["B"], Echo::None));
-        assert!(u.wipe_first);
-        assert!(u.text.starts_with("B\r\n"), "{:?}", u.text);
+        assert_eq!(u, "\r\n\r\nB\r\nKeys: Enter next\r\nUsername: ");
     }
 
     #[test]
@@ -296,6 +263,6 @@ mod tests {
         let p = page("a", &["A"], Echo::None);
         d.update(&p);
         d.reset();
-        assert!(d.update(&p).text.starts_with("A\r\n"));
+        assert!(d.update(&p).starts_with("A\r\n"));
     }
 }

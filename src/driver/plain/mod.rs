@@ -7,7 +7,7 @@ pub mod differ;
 pub mod extract;
 pub mod page;
 
-pub use differ::{Differ, Update};
+pub use differ::Differ;
 pub use page::{Echo, MASK, Page, Prompt};
 
 use super::{Executor, Surface};
@@ -33,14 +33,11 @@ impl<W: Write> PlainSurface<W> {
 
     /// Writes what brings the reader from the last page to `page`.
     pub fn show(&mut self, page: &Page) -> io::Result<()> {
-        let update = self.differ.update(page);
-        if update.wipe_first {
-            crate::terminal::wipe(&mut self.out)?;
-        }
-        if update.text.is_empty() && !update.wipe_first {
+        let text = self.differ.update(page);
+        if text.is_empty() {
             return Ok(());
         }
-        self.out.write_all(update.text.as_bytes())?;
+        self.out.write_all(text.as_bytes())?;
         self.out.flush()
     }
 }

@@ -15,10 +15,6 @@ pub struct Page {
     /// `Keys: Enter sign in, Tab next field, F1 help`.
     pub keys: String,
     pub prompt: Prompt,
-    /// The page shows a secret (the desk's new pass): leaving it wipes the
-    /// screen and the scrollback, as the full-screen surface's redraw would
-    /// have overwritten it.
-    pub secret: bool,
 }
 
 /// Where the cursor waits, and what typing there shows.

@@ -52,10 +52,9 @@ pub fn page(view: &DeskView) -> Page {
             |a| desk.action_available(a),
             |b| view.t(b.label).to_string(),
         ),
+        // Leaving the new pass wipes the screen and scrollback: the desk
+        // asks for that (`DeskEffect::WipeScreen`), whatever the surface.
         prompt,
-        // The new pass is read out once; leaving its screen wipes it, as the
-        // full screen's next frame would have.
-        secret: matches!(desk.screen, DeskScreen::PassShown { .. }),
     }
 }
 
