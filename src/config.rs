@@ -391,6 +391,20 @@ pub struct UiConfig {
     pub qr_style: QrStyleConfig,
     /// Colours of everything but the QR code (which is always dark on light).
     pub theme: ThemeConfig,
+    /// Full screen, or plain lines for screen readers.
+    pub mode: UiMode,
+}
+
+/// How the screens are shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UiMode {
+    /// Drawn on the whole terminal: boxes, colours, the QR code.
+    #[default]
+    Full,
+    /// For screen readers (speakup, Orca): each screen written once as
+    /// plain lines, then only what changed; no drawing, no colours.
+    Plain,
 }
 
 impl Default for UiConfig {
@@ -404,6 +418,7 @@ impl Default for UiConfig {
             qr_invert: false,
             qr_style: QrStyleConfig::default(),
             theme: ThemeConfig::default(),
+            mode: UiMode::default(),
         }
     }
 }

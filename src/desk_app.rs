@@ -75,7 +75,7 @@ impl DeskApp {
         enders: E,
     ) -> io::Result<()>
     where
-        B: Backend,
+        B: Backend + Send,
         B::Error: std::error::Error + Send + Sync + 'static,
         S: Stream<Item = io::Result<crossterm::event::Event>> + Unpin,
         E: Stream<Item = ()> + Unpin,
@@ -230,6 +230,14 @@ impl Executor for DeskApp {
             branding: &self.branding,
         };
         view::draw(frame, &v);
+    }
+
+    fn page(&self) -> driver::Page {
+        view::plain::page(&DeskView {
+            desk: &self.desk,
+            guide: &self.guide,
+            branding: &self.branding,
+        })
     }
 
     fn stop(&mut self) {

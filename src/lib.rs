@@ -45,7 +45,7 @@ pub async fn run(config: config::Config, scenario: Option<&Path>) -> Result<(), 
         guide::Guide::built_in(),
         setup::look(&config),
     );
-    on_terminal(config.kiosk.enabled, app).await
+    on_terminal(config.kiosk.enabled, plain(&config), app).await
 }
 
 /// Runs helpdesk mode on the real terminal until the agent quits.
@@ -63,15 +63,40 @@ pub async fn run_helpdesk(config: config::Config, scenario: Option<&Path>) -> Re
         setup::look(&config).branding,
     );
     app.open_records(&paths.audit_log, &paths.case_dir)?;
-    on_terminal(false, app).await
+    on_terminal(false, plain(&config), app).await
+}
+
+/// The plain surface (screen readers) instead of the full screen.
+fn plain(config: &config::Config) -> bool {
+    config.ui.mode == config::UiMode::Plain
 }
 
 /// Takes over the terminal (restored on every path), with what ends a
 /// session from outside caught first, and runs the driver on it.
 /// `wipe_on_exit`: the kiosk also clears the normal screen and its
 /// scrollback on the way out.
-async fn on_terminal<X: driver::Executor>(wipe_on_exit: bool, mut exec: X) -> Result<(), String> {
+async fn on_terminal<X: driver::Executor>(
+    wipe_on_exit: bool,
+    plain: bool,
+    mut exec: X,
+) -> Result<(), String> {
     let enders = driver::session_enders();
+    if plain {
+        let guard = terminal::PlainGuard::enter(wipe_on_exit)
+            .map_err(|e| format!("cannot open the terminal: {e}"))?;
+        let input = driver::tty::Unstick::new(crossterm::event::EventStream::new());
+        let mut surface = driver::PlainSurface::new(std::io::stdout());
+        let result = driver::run_on(
+            &mut exec,
+            &mut surface,
+            &mut terminal::RealScreen,
+            input,
+            enders,
+        )
+        .await;
+        drop(guard);
+        return result.map_err(|e| format!("terminal error: {e}"));
+    }
     let mut guard = terminal::TerminalGuard::enter(wipe_on_exit)
         .map_err(|e| format!("cannot open the terminal: {e}"))?;
     let input = driver::tty::Unstick::new(crossterm::event::EventStream::new());

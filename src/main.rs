@@ -30,6 +30,11 @@ struct Cli {
     #[arg(long, conflicts_with = "kiosk")]
     helpdesk: bool,
 
+    /// Screen-reader mode: plain lines written once, then only what changed
+    /// (no full-screen drawing, no colours); same as `[ui] mode = "plain"`
+    #[arg(long)]
+    plain: bool,
+
     /// Start in this language (en, sv, fi)
     #[arg(long, value_name = "CODE")]
     lang: Option<String>,
@@ -104,6 +109,9 @@ fn main() -> ExitCode {
     }
     if cli.helpdesk {
         config.helpdesk.enabled = true;
+    }
+    if cli.plain {
+        config.ui.mode = mfa_assist::config::UiMode::Plain;
     }
     if config.helpdesk.enabled && config.kiosk.enabled {
         eprintln!("mfa-assist: helpdesk mode cannot run on a kiosk; turn one of them off");

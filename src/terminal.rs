@@ -13,6 +13,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Once};
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// The plain surface is in use: no alternate screen to leave, nothing but
+/// the wipe to write.
+static PLAIN: AtomicBool = AtomicBool::new(false);
 static KIOSK_WIPE: AtomicBool = AtomicBool::new(false);
 static HOOK: Once = Once::new();
 
@@ -54,6 +57,38 @@ impl TerminalGuard {
     }
 }
 
+/// Holds the terminal in raw mode (keys arrive one by one) for the plain
+/// surface: the normal screen, no alternate screen, no bracketed paste, no
+/// hidden cursor, so a screen reader follows the text as it is written.
+pub struct PlainGuard;
+
+impl PlainGuard {
+    /// `wipe_on_exit` as for [`TerminalGuard::enter`].
+    pub fn enter(wipe_on_exit: bool) -> io::Result<PlainGuard> {
+        KIOSK_WIPE.store(wipe_on_exit, Ordering::SeqCst);
+        PLAIN.store(true, Ordering::SeqCst);
+        install_panic_hook();
+        enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        if wipe_on_exit {
+            // A kiosk starts on an empty screen and scrollback, as the
+            // alternate screen would show it.
+            let mut stdout = io::stdout();
+            if let Err(e) = wipe(&mut stdout) {
+                restore();
+                return Err(e);
+            }
+        }
+        Ok(PlainGuard)
+    }
+}
+
+impl Drop for PlainGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();
@@ -66,12 +101,18 @@ pub fn restore() {
         return;
     }
     let mut stdout = io::stdout();
-    let _ = execute!(
-        stdout,
-        DisableBracketedPaste,
-        LeaveAlternateScreen,
-        cursor::Show
-    );
+    if PLAIN.load(Ordering::SeqCst) {
+        // Off the prompt's line, so the shell (or the wipe) starts clean.
+        let _ = stdout.write_all(b"\r\n");
+        let _ = stdout.flush();
+    } else {
+        let _ = execute!(
+            stdout,
+            DisableBracketedPaste,
+            LeaveAlternateScreen,
+            cursor::Show
+        );
+    }
     if KIOSK_WIPE.load(Ordering::SeqCst) {
         let _ = wipe(&mut stdout);
     }

@@ -84,7 +84,7 @@ impl App {
         enders: E,
     ) -> io::Result<()>
     where
-        B: Backend,
+        B: Backend + Send,
         B::Error: std::error::Error + Send + Sync + 'static,
         S: Stream<Item = io::Result<crossterm::event::Event>> + Unpin,
         E: Stream<Item = ()> + Unpin,
@@ -441,6 +441,10 @@ impl Executor for App {
 
     fn draw(&self, frame: &mut Frame) {
         ui::draw(frame, &self.view());
+    }
+
+    fn page(&self) -> driver::Page {
+        ui::plain::page(&self.view())
     }
 
     fn stop(&mut self) {

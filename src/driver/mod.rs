@@ -6,13 +6,17 @@
 //! Nothing here decides: the machines do, the executors run their effects.
 
 mod cleanup;
+pub mod plain;
 mod screen;
 mod signals;
+mod surface;
 pub mod tty;
 
 pub use cleanup::Cleanup;
+pub use plain::{Page, PlainSurface};
 pub use screen::{NoScrollback, Screen};
 pub use signals::session_enders;
+pub use surface::{FullSurface, Surface};
 
 use crate::input::{self, Input};
 use crate::kernel::{Common, Machine, Millis};
@@ -67,6 +71,8 @@ pub trait Executor {
         None
     }
     fn draw(&self, frame: &mut Frame);
+    /// The same state as plain lines, for the plain surface.
+    fn page(&self) -> Page;
     /// Stops pollers and requests whose answers no longer matter.
     fn stop(&mut self);
     /// The clean-up queue the end of the session waits for.
@@ -92,14 +98,30 @@ pub async fn run<X, B, S, E>(
 ) -> io::Result<()>
 where
     X: Executor,
-    B: Backend,
+    B: Backend + Send,
     B::Error: std::error::Error + Send + Sync + 'static,
+    S: Stream<Item = io::Result<crossterm::event::Event>> + Unpin,
+    E: Stream<Item = ()> + Unpin,
+{
+    run_on(exec, &mut FullSurface { terminal }, screen, input, enders).await
+}
+
+/// [`run`] on any surface: the full screen or the plain one.
+pub async fn run_on<X, S, E>(
+    exec: &mut X,
+    surface: &mut dyn Surface<X>,
+    screen: &mut dyn Screen,
+    input: S,
+    enders: E,
+) -> io::Result<()>
+where
+    X: Executor,
     S: Stream<Item = io::Result<crossterm::event::Event>> + Unpin,
     E: Stream<Item = ()> + Unpin,
 {
     let result = Driver {
         exec: &mut *exec,
-        terminal,
+        surface,
         screen,
         started: Instant::now(),
         ending: false,
@@ -112,9 +134,9 @@ where
     result
 }
 
-struct Driver<'a, X, B: Backend> {
+struct Driver<'a, X: Executor> {
     exec: &'a mut X,
-    terminal: &'a mut Terminal<B>,
+    surface: &'a mut dyn Surface<X>,
     screen: &'a mut dyn Screen,
     started: Instant,
     /// The session is ending: the terminal may be gone, so its errors no
@@ -129,12 +151,7 @@ enum Outcome {
     Quit,
 }
 
-impl<X, B> Driver<'_, X, B>
-where
-    X: Executor,
-    B: Backend,
-    B::Error: std::error::Error + Send + Sync + 'static,
-{
+impl<X: Executor> Driver<'_, X> {
     async fn run<S, E>(mut self, mut input: S, mut enders: E) -> io::Result<()>
     where
         S: Stream<Item = io::Result<crossterm::event::Event>> + Unpin,
@@ -261,25 +278,14 @@ where
     }
 
     fn wipe(&mut self) -> io::Result<()> {
-        // Not `Terminal::clear`: it asks the terminal for the cursor
-        // position, and while the input stream is reading that answer never
-        // arrives (a 2 s error). Clear the screen, then draw an empty frame
-        // so ratatui's idea of the screen is empty too.
-        let other = |e: B::Error| io::Error::other(e.to_string());
-        self.terminal.backend_mut().clear().map_err(other)?;
-        self.terminal.draw(|_| {}).map_err(other)?;
+        self.surface.wipe()?;
         self.screen.wipe_scrollback()?;
         self.dirty = true;
         Ok(())
     }
 
     fn draw(&mut self) -> io::Result<()> {
-        let exec = &*self.exec;
-        let drawn = self
-            .terminal
-            .draw(|frame| exec.draw(frame))
-            .map(|_| ())
-            .map_err(|e| io::Error::other(e.to_string()));
+        let drawn = self.surface.draw(&*self.exec);
         match drawn {
             Err(_) if self.ending => Ok(()),
             other => other,

@@ -11,7 +11,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
-const STEPS: u8 = 9;
+pub(crate) const STEPS: u8 = 9;
 
 /// Draws header and footer; returns the area left for the screen.
 pub fn frame(frame: &mut Frame, view: &View, area: Rect) -> Rect {
@@ -45,7 +45,7 @@ fn draw_helpdesk(frame: &mut Frame, view: &View, area: Rect) {
     frame.render_widget(line, area);
 }
 
-fn step(screen: &Screen) -> (u8, &'static str) {
+pub(crate) fn step(screen: &Screen) -> (u8, &'static str) {
     match screen {
         Screen::Welcome => (1, "step.welcome"),
         Screen::SignIn { .. } | Screen::DeviceSignIn { .. } => (2, "step.sign_in"),

@@ -11,6 +11,7 @@ pub mod help;
 mod idle;
 mod methods;
 mod notice;
+pub mod plain;
 mod prove;
 pub mod qr;
 mod scan;

@@ -90,6 +90,10 @@ pub struct Launch {
     /// Shell lines run before the app, in the shell that starts it (e.g.
     /// `ulimit -c unlimited`).
     pub shell_before: Vec<String>,
+    /// Record every byte the app writes to the terminal (`tmux pipe-pane`),
+    /// from its first: the app waits until the recording runs. Read it
+    /// with [`Tmux::transcript`].
+    pub transcript: bool,
 }
 
 /// One private tmux server running the app in a window of a given size.
@@ -201,7 +205,15 @@ impl Tmux {
                 prelude = launch
                     .sentinel_lines
                     .map(|n| format!("for i in $(seq 1 {n}); do echo \"{SENTINEL} $i\"; done\n"))
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    + &if launch.transcript {
+                        format!(
+                            "while [ ! -e {gate} ]; do sleep 0.02; done\n",
+                            gate = sh_quote(&tmux.dir.join("gate").to_string_lossy())
+                        )
+                    } else {
+                        String::new()
+                    },
                 shell_before = launch
                     .shell_before
                     .iter()
@@ -229,7 +241,25 @@ impl Tmux {
             &command,
         ]);
         tmux.socket_path = Some(PathBuf::from(tmux.display("#{socket_path}")));
+        if launch.transcript {
+            let file = sh_quote(&tmux.transcript_path().to_string_lossy());
+            tmux.tmux_ok(&["pipe-pane", "-o", "-t", TARGET, &format!("cat >> {file}")]);
+            let gate = tmux.dir.join("gate");
+            std::fs::write(&gate, "")
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", gate.display()));
+        }
         tmux
+    }
+
+    fn transcript_path(&self) -> PathBuf {
+        self.dir.join("transcript.bin")
+    }
+
+    /// Every byte written to the terminal since the app started (see
+    /// [`Launch::transcript`]).
+    #[allow(dead_code)] // Only the tests that record use it.
+    pub fn transcript(&self) -> Vec<u8> {
+        std::fs::read(self.transcript_path()).unwrap_or_default()
     }
 
     fn stderr_path(&self) -> PathBuf {

@@ -6,6 +6,7 @@ mod confirm;
 mod frame;
 mod lookup;
 mod pass;
+pub mod plain;
 mod privileged;
 mod script;
 mod summary;
@@ -41,6 +42,14 @@ pub fn draw(frame: &mut Frame, view: &DeskView) {
         return;
     }
     let body = frame::frame(frame, view, area);
+    draw_screen(frame, view, body);
+    if view.desk.help_open {
+        frame::help(frame, view, area);
+    }
+}
+
+/// The screen itself, without header, footer or help.
+fn draw_screen(frame: &mut Frame, view: &DeskView, body: ratatui::layout::Rect) {
     match &view.desk.screen {
         DeskScreen::Lookup { .. } => lookup::draw(frame, view, body),
         DeskScreen::Account => account::draw(frame, view, body),
@@ -52,8 +61,5 @@ pub fn draw(frame: &mut Frame, view: &DeskView) {
         DeskScreen::Privileged => privileged::draw(frame, view, body),
         DeskScreen::Watch => watch::draw(frame, view, body),
         DeskScreen::Summary => summary::draw(frame, view, body),
-    }
-    if view.desk.help_open {
-        frame::help(frame, view, area);
     }
 }
