@@ -27,6 +27,13 @@ pub fn describe(view: &View, notice: &Notice) -> (String, Style) {
         }
         Notice::EmptyField(Field::Pass) => (view.t("notice.empty_pass").into(), theme::warning()),
         Notice::PasteTooLong => (view.t("notice.paste_too_long").into(), theme::warning()),
+        Notice::FieldFull => (
+            view.f(
+                "notice.field_full",
+                &[("max", &crate::flow::MAX_FIELD_CHARS.to_string())],
+            ),
+            theme::warning(),
+        ),
         Notice::Deleted { label } => (view.f("notice.deleted", &[("label", label)]), theme::ok()),
         Notice::DefaultChanged { label } => (
             view.f("notice.default_changed", &[("label", label)]),
