@@ -227,6 +227,14 @@ pub struct Capabilities {
     pub push_app: PushApp,
 }
 
+impl Capabilities {
+    /// The provider is privacyIDEA: its notifications go to its own app,
+    /// and the kiosk speaks its words (see `View::t`).
+    pub fn is_privacyidea(&self) -> bool {
+        self.push_app == PushApp::PrivacyIdeaAuthenticator
+    }
+}
+
 /// Failures the UI can explain in plain words. Never carries a secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ProviderError {
@@ -268,7 +276,12 @@ pub enum ProviderError {
         code: String,
         reference: Option<String>,
     },
+    /// The network did not carry the request: no route, no name, no link.
     Unreachable,
+    /// The network works but the server does not: nothing listens at its
+    /// address, or it dropped the connection without an answer. Not
+    /// something a cable or Wi-Fi can fix.
+    ServerDown,
     Timeout,
     Protocol(String),
 }
@@ -278,7 +291,10 @@ impl ProviderError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            ProviderError::Unreachable | ProviderError::Timeout | ProviderError::RateLimited { .. }
+            ProviderError::Unreachable
+                | ProviderError::ServerDown
+                | ProviderError::Timeout
+                | ProviderError::RateLimited { .. }
         )
     }
 }
@@ -316,6 +332,7 @@ impl std::fmt::Display for ProviderError {
                 }
             }
             ProviderError::Unreachable => f.write_str("provider unreachable"),
+            ProviderError::ServerDown => f.write_str("provider not answering"),
             ProviderError::Timeout => f.write_str("request timed out"),
             ProviderError::Protocol(what) => write!(f, "unexpected answer: {what}"),
         }

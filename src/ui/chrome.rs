@@ -158,6 +158,14 @@ pub fn key_units(
 pub fn label(view: &View, binding: &keymap::Binding) -> &'static str {
     match (&view.flow.screen, binding.action) {
         (Screen::Scan { manual: true }, Action::CantScan) => "key.show_qr",
+        // The phone registers itself: Enter cannot hurry it, so the footer
+        // says the screen moves on by itself (and, once the wait ended, that
+        // Enter waits again).
+        (Screen::Scan { manual: false }, Action::Next) => match &view.flow.device {
+            Some(watch) if watch.state.is_open() => "key.scanned_auto",
+            Some(_) => "key.watch_again",
+            None => binding.label,
+        },
         _ => binding.label,
     }
 }

@@ -142,6 +142,10 @@ pub fn error_text(view: &View, op: Op, error: &ProviderError) -> String {
             None => view.f("error.server", &[("helpdesk", &view.branding.helpdesk)]),
         },
         (_, ProviderError::Unreachable) => view.t("error.unreachable").into(),
+        (_, ProviderError::ServerDown) => view.f(
+            "error.server_down",
+            &[("helpdesk", &view.branding.helpdesk)],
+        ),
         (_, ProviderError::Timeout) => view.t("error.timeout").into(),
         (_, ProviderError::Protocol(_)) => {
             view.f("error.protocol", &[("helpdesk", &view.branding.helpdesk)])
