@@ -1,6 +1,7 @@
-//! Organisation texts per language (issue 13, item 4) and the name of the
-//! pass (item 5): read from the config, checked, and resolved per language
-//! with the default language as the fallback.
+//! Organisation texts and training scenario notes per language (issue 13,
+//! item 4) and the name of the pass (item 5): read from the config or the
+//! scenario, checked, and resolved per language with the default language
+//! as the fallback.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
@@ -89,4 +90,65 @@ fn bad_organisation_translations_are_refused_with_their_key() {
     }
     // A language we have no guide for is refused, not ignored.
     assert!(parse("[organisation.de]\nname = \"Beispiel\"\n").is_err());
+}
+
+// ---------------------------------------------------------------------------
+// Training scenario notes per language
+// ---------------------------------------------------------------------------
+
+const SCENARIO: &str = r#"
+[[accounts]]
+username = "alex"
+pass = "Tap-Alex-4821"
+note = "lost phone: the common case"
+note_sv = "borttappad telefon: det vanliga fallet"
+"#;
+
+#[test]
+fn scenario_notes_come_in_the_persons_language_or_the_default() {
+    use mfa_assist::provider::Provider;
+    use mfa_assist::provider::training::TrainingTenant;
+    let tenant = TrainingTenant::from_toml(SCENARIO).unwrap();
+    let caps = tenant.capabilities();
+    let alex = &caps.training_accounts.unwrap()[0];
+    assert_eq!(alex.note_in("sv"), "borttappad telefon: det vanliga fallet");
+    assert_eq!(alex.note_in("fi"), "lost phone: the common case");
+    assert_eq!(alex.note_in("en"), "lost phone: the common case");
+}
+
+#[test]
+fn the_built_in_scenarios_have_swedish_and_finnish_notes() {
+    use mfa_assist::provider::Provider;
+    use mfa_assist::provider::scenario::BUILTIN_SCENARIOS;
+    use mfa_assist::provider::training::TrainingTenant;
+    for (name, text) in BUILTIN_SCENARIOS {
+        let caps = TrainingTenant::from_toml(text).unwrap().capabilities();
+        for account in caps.training_accounts.unwrap() {
+            for lang in ["sv", "fi"] {
+                assert_ne!(
+                    account.note_in(lang),
+                    account.note,
+                    "{name}: {} has no {lang} note",
+                    account.username
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn bad_scenario_notes_are_refused() {
+    use mfa_assist::provider::training::TrainingTenant;
+    for extra in [
+        "note_sv = \"\"",
+        "note_fi = \"two\\nlines\"",
+        "note_de = \"nein\"",
+    ] {
+        let base = SCENARIO.replace("note_sv = \"borttappad telefon: det vanliga fallet\"\n", "");
+        assert!(TrainingTenant::from_toml(&base).is_ok());
+        let text = format!("{base}{extra}\n");
+        let e = TrainingTenant::from_toml(&text).expect_err(extra);
+        let key = extra.split(' ').next().unwrap();
+        assert!(e.to_string().contains(key), "{extra}: {e}");
+    }
 }

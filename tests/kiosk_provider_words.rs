@@ -430,3 +430,20 @@ fn locked_on_privacyidea_says_the_code_is_locked() {
     let screen = words(&draw(&flow));
     assert!(screen.contains("registration code is locked"), "{screen}");
 }
+
+#[test]
+fn the_kiosks_own_stop_says_what_is_stopped_and_for_how_long() {
+    for (lang, not_account, hours) in [
+        ("en", "the account itself is not locked", "24 hours"),
+        ("sv", "själva kontot är inte låst", "24 timmar"),
+        ("fi", "itse tiliä ei ole lukittu", "24 tunniksi"),
+    ] {
+        let (_, flow) = pi_states(lang)
+            .into_iter()
+            .find(|(n, _)| n == "sign_in_TooManyTries")
+            .unwrap();
+        let screen = words(&draw(&flow));
+        assert!(screen.contains(not_account), "{lang}: {screen}");
+        assert!(screen.contains(hours), "{lang}: {screen}");
+    }
+}

@@ -190,7 +190,20 @@ pub enum PhoneAction {
 pub struct TrainingAccount {
     pub username: String,
     pub pass: String,
+    /// In the scenario's default language.
     pub note: String,
+    /// The note in other languages, `(code, note)`, where the scenario gives it.
+    pub notes: Vec<(String, String)>,
+}
+
+impl TrainingAccount {
+    /// The note in `lang`, else the default one.
+    pub fn note_in(&self, lang: &str) -> &str {
+        self.notes
+            .iter()
+            .find(|(code, _)| code == lang)
+            .map_or(self.note.as_str(), |(_, note)| note.as_str())
+    }
 }
 
 /// The phone app that receives this provider's notifications; the steps

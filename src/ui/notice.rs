@@ -109,7 +109,16 @@ pub fn error_text(view: &View, op: Op, error: &ProviderError) -> String {
         (_, ProviderError::UnknownUser) => view.t("error.unknown_user").into(),
         (_, ProviderError::TooManyTries) => view.f(
             "error.too_many_tries",
-            &[("helpdesk", &view.branding.helpdesk)],
+            &[
+                ("helpdesk", &view.branding.helpdesk),
+                (
+                    "hours",
+                    &crate::provider::attempts::WINDOW
+                        .as_secs()
+                        .div_ceil(3600)
+                        .to_string(),
+                ),
+            ],
         ),
         (_, ProviderError::NotAllowed(why)) => view.f("error.not_allowed", &[("why", why)]),
         (_, ProviderError::NotFound) => view.t("error.not_found").into(),

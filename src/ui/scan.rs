@@ -69,7 +69,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
             ],
         );
         frame.render_widget(
-            Paragraph::new(super::chrome::lines(&text))
+            Paragraph::new(super::chrome::hanging(&text, body.width))
                 .style(theme::warning())
                 .wrap(Wrap { trim: false }),
             body,
