@@ -38,7 +38,7 @@ pub struct Guide {
 }
 
 /// Suffix of a text's privacyIDEA wording: `sign_in.title_pi` replaces
-/// `sign_in.title` where the provider is privacyIDEA (see `variant`).
+/// `sign_in.title` where the provider is privacyIDEA (see `text_variant`).
 pub const PRIVACYIDEA: &str = "_pi";
 
 /// Placeholders filled when a language is parsed: the organisation's name
