@@ -35,6 +35,7 @@ fn settings() -> Settings {
                 username: "alex".into(),
                 pass: "Tap-Alex-4821".into(),
                 note: "lost phone: the common case".into(),
+                notes: Vec::new(),
             }]),
             ..Capabilities::default()
         },

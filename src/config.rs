@@ -79,6 +79,59 @@ pub struct Organisation {
     pub no_pass_help: String,
     /// One line on every screen: how to reach the helpdesk.
     pub helpdesk: String,
+    /// The organisation's name for privacyIDEA's registration code, as the
+    /// kiosk and the helpdesk say it; empty: the guide's own word.
+    pub pass_name: String,
+    /// The texts above in other languages, each falling back to the text
+    /// above (written in the default language) when left out.
+    pub en: Option<OrgTexts>,
+    pub sv: Option<OrgTexts>,
+    pub fi: Option<OrgTexts>,
+}
+
+/// One language's organisation texts (`[organisation.sv]`): any left out
+/// come from `[organisation]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OrgTexts {
+    pub name: Option<String>,
+    pub no_pass_help: Option<String>,
+    pub helpdesk: Option<String>,
+    pub pass_name: Option<String>,
+}
+
+/// Longest name for the pass, in characters: it is a field label.
+pub const MAX_PASS_NAME_CHARS: usize = 40;
+
+impl Organisation {
+    /// The texts for `lang`: its own where given, else the default ones.
+    pub fn for_language(&self, lang: &str) -> OrgTexts {
+        let own = self.translation(lang).cloned().unwrap_or_default();
+        OrgTexts {
+            name: own.name.or_else(|| Some(self.name.clone())),
+            no_pass_help: own.no_pass_help.or_else(|| Some(self.no_pass_help.clone())),
+            helpdesk: own.helpdesk.or_else(|| Some(self.helpdesk.clone())),
+            pass_name: own
+                .pass_name
+                .or_else(|| Some(self.pass_name.clone()))
+                .filter(|n| !n.trim().is_empty()),
+        }
+    }
+
+    fn translation(&self, lang: &str) -> Option<&OrgTexts> {
+        match lang {
+            "en" => self.en.as_ref(),
+            "sv" => self.sv.as_ref(),
+            "fi" => self.fi.as_ref(),
+            _ => None,
+        }
+    }
+
+    fn translations_mut(&mut self) -> impl Iterator<Item = &mut OrgTexts> {
+        [&mut self.en, &mut self.sv, &mut self.fi]
+            .into_iter()
+            .flatten()
+    }
 }
 
 impl Default for Organisation {
@@ -90,6 +143,10 @@ impl Default for Organisation {
                            \x20   library with photo ID."
                 .into(),
             helpdesk: "Service desk: +46 8 123 45 67, desk in the library".into(),
+            pass_name: String::new(),
+            en: None,
+            sv: None,
+            fi: None,
         }
     }
 }
@@ -934,6 +991,13 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
             *text = text.replace("\r\n", "\n");
         }
     }
+    for texts in org.translations_mut() {
+        if let Some(text) = texts.no_pass_help.as_mut()
+            && text.contains("\r\n")
+        {
+            *text = text.replace("\r\n", "\n");
+        }
+    }
 
     config.validate().map_err(|e| {
         let span = e.key().and_then(|key| value_span(doc.get_ref(), key));
@@ -959,6 +1023,32 @@ impl Config {
         check_text("organisation.name", &org.name, false)?;
         check_text("organisation.no_pass_help", &org.no_pass_help, true)?;
         check_text("organisation.helpdesk", &org.helpdesk, false)?;
+        check_pass_name("organisation.pass_name", &org.pass_name)?;
+        for (lang, texts) in [("en", &org.en), ("sv", &org.sv), ("fi", &org.fi)] {
+            let Some(texts) = texts else { continue };
+            if let Some(name) = &texts.name {
+                let key = format!("organisation.{lang}.name");
+                if name.trim().is_empty() {
+                    return Err(ConfigError::invalid(&key, format!("`{key}` is empty"))
+                        .with_hint("leave it out to use `organisation.name`"));
+                }
+                check_text(&key, name, false)?;
+            }
+            if let Some(text) = &texts.no_pass_help {
+                check_text(&format!("organisation.{lang}.no_pass_help"), text, true)?;
+            }
+            if let Some(text) = &texts.helpdesk {
+                check_text(&format!("organisation.{lang}.helpdesk"), text, false)?;
+            }
+            if let Some(name) = &texts.pass_name {
+                let key = format!("organisation.{lang}.pass_name");
+                if name.trim().is_empty() {
+                    return Err(ConfigError::invalid(&key, format!("`{key}` is empty"))
+                        .with_hint("leave it out to use `organisation.pass_name`"));
+                }
+                check_pass_name(&key, name)?;
+            }
+        }
 
         if let Some(scenario) = &self.provider.scenario
             && scenario.as_os_str().is_empty()
@@ -1167,6 +1257,22 @@ fn check_secs(
 /// Organisation texts are drawn on the terminal: no control characters
 /// (they could move the cursor or change colours), no tabs (their width
 /// is unknown), and newlines only where several lines are expected.
+/// A name for the pass: one short line, shown as a label and mid-sentence.
+fn check_pass_name(key: &str, name: &str) -> Result<(), ConfigError> {
+    check_text(key, name, false)?;
+    let chars = name.trim().chars().count();
+    if chars > MAX_PASS_NAME_CHARS {
+        return Err(ConfigError::invalid(
+            key,
+            format!("`{key}` is {chars} characters long, more than {MAX_PASS_NAME_CHARS}"),
+        )
+        .with_hint(
+            "it is a field label; use the short name people know, e.g. \"registration code\"",
+        ));
+    }
+    Ok(())
+}
+
 fn check_text(key: &str, text: &str, multi_line: bool) -> Result<(), ConfigError> {
     let chars = text.chars().count();
     if chars > MAX_TEXT_CHARS {

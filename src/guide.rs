@@ -37,17 +37,62 @@ pub struct Guide {
     languages: Vec<Language>,
 }
 
+/// Suffix of a text's privacyIDEA wording: `sign_in.title_pi` replaces
+/// `sign_in.title` where the provider is privacyIDEA (see `text_variant`).
+pub const PRIVACYIDEA: &str = "_pi";
+
+/// Placeholders filled when a language is parsed: the organisation's name
+/// for the pass (privacyIDEA's registration code), mid-sentence and at the
+/// start of one. Unset, each language's own `words.pass_name` fills them.
+const PASS_NAME: &str = "{pass_name}";
+const PASS_NAME_CAPITAL: &str = "{Pass_name}";
+
 #[derive(Debug, Clone)]
 struct Language {
     code: &'static str,
     source: &'static str,
+    /// The organisation's name for the pass in this language, if it set one.
+    pass_name: Option<String>,
     /// `None` inside: the guide does not parse, so it is left out.
     texts: OnceLock<Option<HashMap<String, String>>>,
 }
 
 impl Language {
     fn texts(&self) -> Option<&HashMap<String, String>> {
-        self.texts.get_or_init(|| parse(self.source).ok()).as_ref()
+        self.texts
+            .get_or_init(|| {
+                parse(self.source)
+                    .ok()
+                    .map(|texts| fill_pass_name(texts, self.pass_name.as_deref()))
+            })
+            .as_ref()
+    }
+}
+
+fn fill_pass_name(
+    mut texts: HashMap<String, String>,
+    configured: Option<&str>,
+) -> HashMap<String, String> {
+    let name = configured
+        .map(str::to_string)
+        .or_else(|| texts.get("words.pass_name").cloned())
+        .unwrap_or_else(|| "registration code".into());
+    let capital = capitalise(&name);
+    for text in texts.values_mut() {
+        if text.contains('{') {
+            *text = text
+                .replace(PASS_NAME, &name)
+                .replace(PASS_NAME_CAPITAL, &capital);
+        }
+    }
+    texts
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -60,10 +105,26 @@ impl Guide {
             .map(|(code, source)| Language {
                 code,
                 source,
+                pass_name: None,
                 texts: OnceLock::new(),
             })
             .collect();
         Guide { languages }
+    }
+
+    /// The organisation's name for the pass, per language (`(code, name)`),
+    /// in the texts that name privacyIDEA's registration code. A language
+    /// left out keeps its own word.
+    pub fn with_pass_names(mut self, names: &[(String, String)]) -> Guide {
+        for language in &mut self.languages {
+            language.pass_name = names
+                .iter()
+                .find(|(code, _)| code == language.code)
+                .map(|(_, name)| name.trim().to_string())
+                .filter(|name| !name.is_empty());
+            language.texts = OnceLock::new();
+        }
+        self
     }
 
     fn texts(&self, lang: &str) -> Option<&HashMap<String, String>> {
@@ -78,6 +139,20 @@ impl Guide {
         self.lookup(lang, id).unwrap_or(id)
     }
 
+    /// The text `id` in the wording `variant` (a suffix such as
+    /// [`PRIVACYIDEA`]) where there is one, else the plain text. A variant
+    /// missing in `lang` comes from English before the plain text does: the
+    /// plain text may give advice that is wrong for this provider.
+    pub fn text_variant<'a>(&'a self, lang: &str, id: &'a str, variant: Option<&str>) -> &'a str {
+        if let Some(suffix) = variant {
+            let key = format!("{id}{suffix}");
+            if let Some(text) = self.lookup(lang, &key) {
+                return text;
+            }
+        }
+        self.text(lang, id)
+    }
+
     pub fn lookup<'a>(&'a self, lang: &str, id: &str) -> Option<&'a str> {
         self.texts(lang)
             .and_then(|m| m.get(id))
@@ -87,7 +162,18 @@ impl Guide {
 
     /// The text with `{name}` placeholders filled in.
     pub fn fill(&self, lang: &str, id: &str, args: &[(&str, &str)]) -> String {
-        let mut out = self.text(lang, id).to_string();
+        self.fill_variant(lang, id, None, args)
+    }
+
+    /// [`Guide::fill`] of the text in the wording `variant` (see `text_variant`).
+    pub fn fill_variant(
+        &self,
+        lang: &str,
+        id: &str,
+        variant: Option<&str>,
+        args: &[(&str, &str)],
+    ) -> String {
+        let mut out = self.text_variant(lang, id, variant).to_string();
         for (name, value) in args {
             out = out.replace(&format!("{{{name}}}"), value);
         }

@@ -301,7 +301,7 @@ pub static BINDINGS: &[Binding] = &[
         C::ProveApproval,
         &[K::Esc],
         A::Cancel,
-        "key.back_to_qr",
+        "key.start_method_again",
         true,
     ),
     b(C::Done, &[K::Enter], A::Finish, "key.sign_out_now", true),

@@ -39,12 +39,7 @@ pub async fn run(config: config::Config, scenario: Option<&Path>) -> Result<(), 
     let provider = setup::provider(&config, scenario)?;
     let mut flow = flow::Flow::new(setup::settings(&config, provider.as_ref()));
     flow.lang = setup::start_language(&config);
-    let app = app::App::new(
-        flow,
-        provider,
-        guide::Guide::built_in(),
-        setup::look(&config),
-    );
+    let app = app::App::new(flow, provider, setup::guide(&config), setup::look(&config));
     on_terminal(config.kiosk.enabled, plain(&config), app).await
 }
 
@@ -59,7 +54,7 @@ pub async fn run_helpdesk(config: config::Config, scenario: Option<&Path>) -> Re
     let mut app = desk_app::DeskApp::new(
         desk,
         admin,
-        guide::Guide::built_in(),
+        setup::guide(&config),
         setup::look(&config).branding,
     );
     app.open_records(&paths.audit_log, &paths.case_dir)?;

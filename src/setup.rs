@@ -139,18 +139,44 @@ pub fn theme(config: &Config) -> crate::ui::theme::Theme {
 }
 
 pub fn look(config: &Config) -> Look {
+    let org = &config.organisation;
+    let translated = crate::config::SUPPORTED_LANGUAGES
+        .iter()
+        .map(|lang| {
+            let texts = org.for_language(lang);
+            let branding = Branding {
+                org_name: texts.name.unwrap_or_default(),
+                no_pass_help: texts.no_pass_help.unwrap_or_default(),
+                helpdesk: texts.helpdesk.unwrap_or_default(),
+            };
+            (lang.to_string(), branding)
+        })
+        .collect();
     Look {
         branding: Branding {
-            org_name: config.organisation.name.clone(),
-            no_pass_help: config.organisation.no_pass_help.clone(),
-            helpdesk: config.organisation.helpdesk.clone(),
+            org_name: org.name.clone(),
+            no_pass_help: org.no_pass_help.clone(),
+            helpdesk: org.helpdesk.clone(),
         },
+        translated,
         qr_style: match config.ui.qr_style {
             QrStyleConfig::HalfBlock => QrStyle::HalfBlock,
             QrStyleConfig::WideSpaces => QrStyle::WideSpaces,
         },
         qr_invert: config.ui.qr_invert,
     }
+}
+
+/// The guide, with the organisation's name for the pass in each language.
+pub fn guide(config: &Config) -> crate::guide::Guide {
+    let names: Vec<(String, String)> = crate::config::SUPPORTED_LANGUAGES
+        .iter()
+        .filter_map(|lang| {
+            let name = config.organisation.for_language(lang).pass_name?;
+            Some((lang.to_string(), name))
+        })
+        .collect();
+    crate::guide::Guide::built_in().with_pass_names(&names)
 }
 
 /// The agent's access for helpdesk mode, from the same `[provider]` choice
@@ -285,7 +311,9 @@ fn connect_failure(e: &ConnectError, source: &SecretSource, entra: &EntraConfig)
              permissions with admin consent (see the README)",
             entra.client_id.trim()
         ),
-        ConnectError::Provider(ProviderError::Unreachable | ProviderError::Timeout) => format!(
+        ConnectError::Provider(
+            ProviderError::Unreachable | ProviderError::ServerDown | ProviderError::Timeout,
+        ) => format!(
             "check the network, a proxy, and entra.authority_base ({})",
             entra.authority_base
         ),

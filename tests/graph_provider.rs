@@ -621,7 +621,7 @@ async fn timeouts_retry_reads_but_not_writes() {
 }
 
 #[tokio::test]
-async fn nobody_listening_is_unreachable() {
+async fn nobody_listening_is_the_server_down() {
     let fake = FakeGraph::start().await;
     let p = provider(&fake);
     let session = sign_in(&fake, &p).await;
@@ -634,7 +634,7 @@ async fn nobody_listening_is_unreachable() {
     let offline = GraphProvider::new(s).unwrap();
     assert_eq!(
         offline.list_methods(&session).await.unwrap_err(),
-        ProviderError::Unreachable
+        ProviderError::ServerDown
     );
 }
 

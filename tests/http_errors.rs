@@ -125,7 +125,7 @@ async fn a_stalled_server_is_a_timeout() {
 }
 
 #[tokio::test]
-async fn nobody_listening_is_unreachable() {
+async fn nobody_listening_is_the_server_down() {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -135,7 +135,8 @@ async fn nobody_listening_is_unreachable() {
     let e = http::send_once(c.get(format!("http://127.0.0.1:{port}/x")))
         .await
         .unwrap_err();
-    assert_eq!(e, ProviderError::Unreachable);
+    // The network carried it; nothing answered (tests/http_server_down.rs).
+    assert_eq!(e, ProviderError::ServerDown);
 }
 
 #[tokio::test]
@@ -268,7 +269,7 @@ async fn a_dropped_connection_is_tried_again_then_reported() {
 
     let s = serve(vec![Reply::Close]);
     let e = get(&s, &quick(3)).await.unwrap_err();
-    assert_eq!(e, ProviderError::Unreachable);
+    assert_eq!(e, ProviderError::ServerDown);
     assert_eq!(s.hits.load(Ordering::SeqCst), 3);
 }
 
@@ -282,7 +283,7 @@ async fn a_transport_failure_is_not_retried_past_the_budget() {
     };
     let started = Instant::now();
     let e = get(&s, &policy).await.unwrap_err();
-    assert_eq!(e, ProviderError::Unreachable);
+    assert_eq!(e, ProviderError::ServerDown);
     assert_eq!(s.hits.load(Ordering::SeqCst), 1);
     assert!(started.elapsed() < Duration::from_secs(5));
 }

@@ -534,21 +534,22 @@ async fn an_unreachable_server_says_so_and_recovers() {
     let caller = caller(&server, &admin, "outage").await;
     let (serial, _) = server.enroll_totp_for(&caller.id, "phone").await;
 
+    // Nothing listens any more: the server is down, not the network.
     proxy.cut().await;
     assert_eq!(
         admin.lookup(&caller.id).await.unwrap_err(),
-        ProviderError::Unreachable
+        ProviderError::ServerDown
     );
     assert_eq!(
         admin.caller_state(&caller).await.unwrap_err(),
-        ProviderError::Unreachable
+        ProviderError::ServerDown
     );
     assert_eq!(
         admin.delete_method(&caller, &serial).await.unwrap_err(),
-        ProviderError::Unreachable
+        ProviderError::ServerDown
     );
     let err = issue(&admin, &caller, 60).await.unwrap_err();
-    assert_eq!(err, ProviderError::Unreachable);
+    assert_eq!(err, ProviderError::ServerDown);
     // Connecting while it is down says so too.
     let err = PiAdmin::connect(
         settings_at(&proxy.url(), &server.realm),
@@ -557,8 +558,8 @@ async fn an_unreachable_server_says_so_and_recovers() {
     )
     .await
     .unwrap_err();
-    assert_eq!(err, PiConnectError::Provider(ProviderError::Unreachable));
-    assert!(err.to_string().contains("unreachable"), "{err}");
+    assert_eq!(err, PiConnectError::Provider(ProviderError::ServerDown));
+    assert!(err.to_string().contains("not answering"), "{err}");
 
     proxy.restore().await;
     assert_eq!(admin.caller_state(&caller).await.unwrap().methods.len(), 1);

@@ -165,13 +165,14 @@ async fn a_policy_that_refuses_the_login_is_not_allowed() {
 }
 
 #[tokio::test]
-async fn a_server_that_is_down_is_unreachable() {
+async fn a_server_that_is_down_is_said_to_be_down() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let p = provider_at(&url, "testrealm");
     let err = p.sign_in("alice", &Secret::new("x")).await.unwrap_err();
-    assert_eq!(err, ProviderError::Unreachable);
+    // Nothing listens: the server is down, not the network.
+    assert_eq!(err, ProviderError::ServerDown);
 }
 
 #[tokio::test]
@@ -393,7 +394,7 @@ async fn a_forged_session_is_expired() {
 // --- the server goes away mid-flow -------------------------------------------
 
 #[tokio::test]
-async fn a_server_stopped_mid_flow_is_unreachable_and_work_resumes_when_it_is_back() {
+async fn a_server_stopped_mid_flow_is_down_and_work_resumes_when_it_is_back() {
     let server = PiServer::from_env();
     let proxy = CutProxy::start(&server.url).await;
     let p = provider_at(&proxy.url(), &server.realm);
@@ -405,11 +406,11 @@ async fn a_server_stopped_mid_flow_is_unreachable_and_work_resumes_when_it_is_ba
     proxy.cut().await;
     assert_eq!(
         p.list_methods(&session).await.unwrap_err(),
-        ProviderError::Unreachable
+        ProviderError::ServerDown
     );
     assert_eq!(
         p.delete_method(&session, &serial).await.unwrap_err(),
-        ProviderError::Unreachable
+        ProviderError::ServerDown
     );
     assert!(
         server.token(&serial).await.is_some(),

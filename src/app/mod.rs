@@ -22,9 +22,22 @@ use tokio::task::AbortHandle;
 /// How the screen looks, fixed for the run.
 #[derive(Clone, Debug, Default)]
 pub struct Look {
+    /// The organisation's texts in the default language.
     pub branding: Branding,
+    /// The same per language (`(code, texts)`), where the config gives them
+    /// or falls back; a language not listed gets `branding`.
+    pub translated: Vec<(String, Branding)>,
     pub qr_style: QrStyle,
     pub qr_invert: bool,
+}
+
+impl Look {
+    pub fn for_language(&self, lang: &str) -> &Branding {
+        self.translated
+            .iter()
+            .find(|(code, _)| code == lang)
+            .map_or(&self.branding, |(_, b)| b)
+    }
 }
 
 /// What background tasks send back.
@@ -115,7 +128,7 @@ impl App {
         View {
             flow: &self.flow,
             guide: &self.guide,
-            branding: &self.look.branding,
+            branding: self.look.for_language(self.flow.language()),
             qr: self.qr.as_ref().map(|(_, m)| m),
             qr_style: self.look.qr_style,
             qr_invert: self.look.qr_invert,

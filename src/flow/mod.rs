@@ -130,6 +130,8 @@ pub enum Notice {
     },
     EmptyField(Field),
     PasteTooLong,
+    /// A key typed into a field that holds `MAX_FIELD_CHARS` already.
+    FieldFull,
     Deleted {
         label: String,
     },

@@ -363,8 +363,10 @@ where
             Ok(response) => return Ok(response),
             Err(error) => {
                 let wait = policy.backoff(retry);
-                let transport =
-                    matches!(error, ProviderError::Unreachable | ProviderError::Timeout);
+                let transport = matches!(
+                    error,
+                    ProviderError::Unreachable | ProviderError::ServerDown | ProviderError::Timeout
+                );
                 if !transport || !tries_left || started.elapsed() + wait >= policy.budget {
                     return Err(error);
                 }
@@ -389,10 +391,12 @@ pub async fn send_once(request: RequestBuilder) -> Result<Response, ProviderErro
 pub fn map_reqwest_error(error: &reqwest::Error) -> ProviderError {
     if error.is_timeout() {
         ProviderError::Timeout
-    } else if error.is_connect() || error.is_request() {
-        ProviderError::Unreachable
     } else if error.is_body() || error.is_decode() {
         ProviderError::Protocol("the answer was cut off or unreadable".into())
+    } else if server_not_answering(error) {
+        ProviderError::ServerDown
+    } else if error.is_connect() || error.is_request() {
+        ProviderError::Unreachable
     } else if error.is_redirect() {
         ProviderError::Protocol("the server answered with a redirect".into())
     } else if error.is_builder() {
@@ -400,6 +404,33 @@ pub fn map_reqwest_error(error: &reqwest::Error) -> ProviderError {
     } else {
         ProviderError::Unreachable
     }
+}
+
+/// The request reached the server's machine, so the network is fine, but
+/// the server did not answer: the connection was refused (nothing listens),
+/// or it was reset or closed after it was made. A name that does not
+/// resolve, or no route, is the network's.
+fn server_not_answering(error: &reqwest::Error) -> bool {
+    use std::io::ErrorKind;
+    // Not a connect error: the connection was made, then lost unanswered.
+    if error.is_request() && !error.is_connect() {
+        return true;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(error);
+    while let Some(e) = source {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                ErrorKind::ConnectionRefused
+                    | ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::BrokenPipe
+                    | ErrorKind::UnexpectedEof
+            );
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// A 429 or 503 as [`ProviderError::RateLimited`], with the server's wait.

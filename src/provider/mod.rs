@@ -194,7 +194,20 @@ pub enum PhoneAction {
 pub struct TrainingAccount {
     pub username: String,
     pub pass: String,
+    /// In the scenario's default language.
     pub note: String,
+    /// The note in other languages, `(code, note)`, where the scenario gives it.
+    pub notes: Vec<(String, String)>,
+}
+
+impl TrainingAccount {
+    /// The note in `lang`, else the default one.
+    pub fn note_in(&self, lang: &str) -> &str {
+        self.notes
+            .iter()
+            .find(|(code, _)| code == lang)
+            .map_or(self.note.as_str(), |(_, note)| note.as_str())
+    }
 }
 
 /// The phone app that receives this provider's notifications; the steps
@@ -229,6 +242,14 @@ pub struct Capabilities {
     /// Set in training mode: the banner lists these.
     pub training_accounts: Option<Vec<TrainingAccount>>,
     pub push_app: PushApp,
+}
+
+impl Capabilities {
+    /// The provider is privacyIDEA: its notifications go to its own app,
+    /// and the kiosk speaks its words (see `View::t`).
+    pub fn is_privacyidea(&self) -> bool {
+        self.push_app == PushApp::PrivacyIdeaAuthenticator
+    }
 }
 
 /// Failures the UI can explain in plain words. Never carries a secret.
@@ -272,7 +293,12 @@ pub enum ProviderError {
         code: String,
         reference: Option<String>,
     },
+    /// The network did not carry the request: no route, no name, no link.
     Unreachable,
+    /// The network works but the server does not: nothing listens at its
+    /// address, or it dropped the connection without an answer. Not
+    /// something a cable or Wi-Fi can fix.
+    ServerDown,
     Timeout,
     Protocol(String),
 }
@@ -282,7 +308,10 @@ impl ProviderError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            ProviderError::Unreachable | ProviderError::Timeout | ProviderError::RateLimited { .. }
+            ProviderError::Unreachable
+                | ProviderError::ServerDown
+                | ProviderError::Timeout
+                | ProviderError::RateLimited { .. }
         )
     }
 }
@@ -320,6 +349,7 @@ impl std::fmt::Display for ProviderError {
                 }
             }
             ProviderError::Unreachable => f.write_str("provider unreachable"),
+            ProviderError::ServerDown => f.write_str("provider not answering"),
             ProviderError::Timeout => f.write_str("request timed out"),
             ProviderError::Protocol(what) => write!(f, "unexpected answer: {what}"),
         }

@@ -122,11 +122,15 @@ impl<P: Provider + ?Sized> Provider for Sanitized<P> {
                 username,
                 pass,
                 note,
+                notes,
             } in accounts.iter_mut()
             {
                 in_place(username);
                 in_place(pass);
                 in_place(note);
+                for (_, note) in notes.iter_mut() {
+                    in_place(note);
+                }
             }
         }
         caps

@@ -158,6 +158,14 @@ pub fn key_units(
 pub fn label(view: &View, binding: &keymap::Binding) -> &'static str {
     match (&view.flow.screen, binding.action) {
         (Screen::Scan { manual: true }, Action::CantScan) => "key.show_qr",
+        // The phone registers itself: Enter cannot hurry it, so the footer
+        // says the screen moves on by itself (and, once the wait ended, that
+        // Enter waits again).
+        (Screen::Scan { manual: false }, Action::Next) => match &view.flow.device {
+            Some(watch) if watch.state.is_open() => "key.scanned_auto",
+            Some(_) => "key.watch_again",
+            None => binding.label,
+        },
         _ => binding.label,
     }
 }
@@ -283,6 +291,48 @@ pub fn reflow(text: &str) -> Vec<String> {
     out
 }
 
+/// [`lines`] wrapped to `width` here rather than by the paragraph, so that a
+/// bullet (`  • `), a numbered step (`  1. `) or an indented line that runs
+/// over keeps its text under its text, not under the bullet.
+pub fn hanging(text: &str, width: u16) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for line in reflow(text) {
+        let (prefix, body) = split_lead(&line);
+        if prefix.is_empty() {
+            out.extend(
+                wrap(body, usize::from(width.max(1)))
+                    .into_iter()
+                    .map(Line::from),
+            );
+        } else {
+            out.extend(numbered(
+                prefix,
+                body,
+                width,
+                ratatui::style::Style::default(),
+            ));
+        }
+    }
+    out
+}
+
+/// The part of a line its wrapped rest hangs under: leading spaces and, if
+/// any, a bullet or a step number with the space after it.
+fn split_lead(line: &str) -> (&str, &str) {
+    let spaces = line.len() - line.trim_start_matches(' ').len();
+    let rest = &line[spaces..];
+    let marker = ["• ", "- ", "* "]
+        .iter()
+        .find(|m| rest.starts_with(*m))
+        .map(|m| m.len())
+        .or_else(|| {
+            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            (digits > 0 && rest[digits..].starts_with(". ")).then_some(digits + 2)
+        })
+        .unwrap_or(0);
+    line.split_at(spaces + marker)
+}
+
 /// Word-wraps `text` to `width` columns; words longer than a line are cut.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
@@ -356,6 +406,63 @@ mod tests {
                 "Next."
             ]
         );
+    }
+
+    #[test]
+    fn hanging_keeps_wrapped_items_under_their_text() {
+        let text = "Intro that is long enough to wrap.\n  • item one that wraps round\n  12. step that wraps too";
+        let rows: Vec<String> = hanging(text, 16)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                "Intro that is",
+                "long enough to",
+                "wrap.",
+                "  • item one",
+                "    that wraps",
+                "    round",
+                "  12. step that",
+                "      wraps too",
+            ]
+        );
+    }
+
+    /// Every bulleted or numbered text of every language, at every width a
+    /// kiosk body can have: each wrapped row starts under the text.
+    #[test]
+    fn hanging_indent_holds_in_every_language() {
+        let guide = crate::guide::Guide::built_in();
+        for lang in ["en", "sv", "fi"] {
+            for id in guide.ids(lang) {
+                let text = guide.text(lang, id);
+                let items: Vec<String> = reflow(text)
+                    .into_iter()
+                    .filter(|l| !split_lead(l).0.trim().is_empty())
+                    .collect();
+                if items.is_empty() {
+                    continue;
+                }
+                for width in 40..=116u16 {
+                    for item in &items {
+                        let lead = split_lead(item).0.width();
+                        let rows: Vec<String> = hanging(item, width)
+                            .iter()
+                            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+                            .collect();
+                        for row in rows.iter().skip(1) {
+                            let indent = row.len() - row.trim_start().len();
+                            assert_eq!(indent, lead, "{lang} {id} at {width}: {rows:?}");
+                        }
+                        for row in &rows {
+                            assert!(row.width() <= usize::from(width), "{lang} {id}: {row}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -60,7 +60,9 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
             } else {
                 "blocked.what_portal"
             };
-            body.extend(lines(view.t(what)));
+            // Inside the box: its borders and padding take four columns.
+            let inner = area.width.min(80).saturating_sub(4);
+            body.extend(super::chrome::hanging(view.t(what), inner));
             (
                 view.f("blocked.title", &[("what", &method.label)]),
                 body,

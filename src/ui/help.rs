@@ -11,10 +11,17 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph, Wrap};
 
 pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     let screen = view.flow.screen.context();
-    let mut text = vec![Line::styled(
+    let mut text = Vec::new();
+    // A small window may leave the introduction off the Welcome screen
+    // (see `welcome::text`); help always has it.
+    if screen == Context::Welcome {
+        text.extend(lines(view.t("welcome.intro")));
+        text.push(Line::raw(""));
+    }
+    text.push(Line::styled(
         view.t("help.keys").to_string(),
         theme::strong(),
-    )];
+    ));
     text.extend(key_lines(
         screen,
         |action| view.flow.action_available(action),

@@ -49,12 +49,25 @@ pub struct View<'a> {
 }
 
 impl View<'_> {
+    /// The text `id`, in this provider's words where they differ.
     pub fn t(&self, id: &'static str) -> &str {
-        self.guide.text(self.flow.language(), id)
+        self.guide
+            .text_variant(self.flow.language(), id, self.wording())
     }
 
     pub fn f(&self, id: &str, args: &[(&str, &str)]) -> String {
-        self.guide.fill(self.flow.language(), id, args)
+        self.guide
+            .fill_variant(self.flow.language(), id, self.wording(), args)
+    }
+
+    /// privacyIDEA has its own words for the pass and none of Microsoft's
+    /// portal, guest accounts or password reset.
+    fn wording(&self) -> Option<&'static str> {
+        self.flow
+            .settings
+            .capabilities
+            .is_privacyidea()
+            .then_some(crate::guide::PRIVACYIDEA)
     }
 }
 

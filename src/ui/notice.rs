@@ -27,6 +27,13 @@ pub fn describe(view: &View, notice: &Notice) -> (String, Style) {
         }
         Notice::EmptyField(Field::Pass) => (view.t("notice.empty_pass").into(), theme::warning()),
         Notice::PasteTooLong => (view.t("notice.paste_too_long").into(), theme::warning()),
+        Notice::FieldFull => (
+            view.f(
+                "notice.field_full",
+                &[("max", &crate::flow::MAX_FIELD_CHARS.to_string())],
+            ),
+            theme::warning(),
+        ),
         Notice::Deleted { label } => (view.f("notice.deleted", &[("label", label)]), theme::ok()),
         Notice::DefaultChanged { label } => (
             view.f("notice.default_changed", &[("label", label)]),
@@ -103,7 +110,16 @@ pub fn error_text(view: &View, op: Op, error: &ProviderError) -> String {
         (_, ProviderError::UnknownUser) => view.t("error.unknown_user").into(),
         (_, ProviderError::TooManyTries) => view.f(
             "error.too_many_tries",
-            &[("helpdesk", &view.branding.helpdesk)],
+            &[
+                ("helpdesk", &view.branding.helpdesk),
+                (
+                    "hours",
+                    &crate::provider::attempts::WINDOW
+                        .as_secs()
+                        .div_ceil(3600)
+                        .to_string(),
+                ),
+            ],
         ),
         (_, ProviderError::NotAllowed(why)) => view.f("error.not_allowed", &[("why", why)]),
         (_, ProviderError::NotFound) => view.t("error.not_found").into(),
@@ -136,6 +152,10 @@ pub fn error_text(view: &View, op: Op, error: &ProviderError) -> String {
             None => view.f("error.server", &[("helpdesk", &view.branding.helpdesk)]),
         },
         (_, ProviderError::Unreachable) => view.t("error.unreachable").into(),
+        (_, ProviderError::ServerDown) => view.f(
+            "error.server_down",
+            &[("helpdesk", &view.branding.helpdesk)],
+        ),
         (_, ProviderError::Timeout) => view.t("error.timeout").into(),
         (_, ProviderError::Protocol(_)) => {
             view.f("error.protocol", &[("helpdesk", &view.branding.helpdesk)])

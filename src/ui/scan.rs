@@ -53,8 +53,14 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
             .saturating_add(screen.width.saturating_sub(area.width))
             .max(screen.width);
         let need_h = qr_h.saturating_add(screen.height.saturating_sub(body.height));
+        // Never offer a key to type when there is none (push registrations).
+        let id = if enrollment.manual_key.is_empty() {
+            "scan.too_small_scan_only"
+        } else {
+            "scan.too_small"
+        };
         let text = view.f(
-            "scan.too_small",
+            id,
             &[
                 ("w", &screen.width.to_string()),
                 ("h", &screen.height.to_string()),
@@ -63,7 +69,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
             ],
         );
         frame.render_widget(
-            Paragraph::new(super::chrome::lines(&text))
+            Paragraph::new(super::chrome::hanging(&text, body.width))
                 .style(theme::warning())
                 .wrap(Wrap { trim: false }),
             body,

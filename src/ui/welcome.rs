@@ -1,6 +1,6 @@
 //! Step 1: what this is, what you need, what to do without a pass.
 
-use super::chrome::{height, lines, training};
+use super::chrome::{hanging, height, lines, training};
 use super::{View, notice, theme};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -57,7 +57,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         Row::new(vec![
             Cell::from(a.username.clone()),
             Cell::from(a.pass.clone()).style(theme::strong()),
-            Cell::from(a.note.clone()).style(theme::dim()),
+            Cell::from(a.note_in(flow.language()).to_string()).style(theme::dim()),
         ])
     });
     let table = Table::new(
@@ -101,7 +101,7 @@ fn text(view: &View, width: u16, rows: u16) -> Vec<Line<'static>> {
     let tries = [(true, true), (false, true), (false, false)];
     let mut text = Vec::new();
     for (with_intro, with_other_way) in tries {
-        text = compose(view, with_intro, with_other_way);
+        text = compose(view, width, with_intro, with_other_way);
         if height(&text, width) <= rows {
             break;
         }
@@ -109,7 +109,7 @@ fn text(view: &View, width: u16, rows: u16) -> Vec<Line<'static>> {
     text
 }
 
-fn compose(view: &View, with_intro: bool, with_other_way: bool) -> Vec<Line<'static>> {
+fn compose(view: &View, width: u16, with_intro: bool, with_other_way: bool) -> Vec<Line<'static>> {
     let mut text: Vec<Line> = vec![Line::styled(
         view.t("welcome.title").to_string(),
         theme::title(),
@@ -125,24 +125,31 @@ fn compose(view: &View, with_intro: bool, with_other_way: bool) -> Vec<Line<'sta
         view.t("welcome.need_title").to_string(),
         theme::strong(),
     ));
-    text.extend(lines(view.t("welcome.need")));
+    text.extend(hanging(view.t("welcome.need"), width));
     text.push(Line::raw(""));
     text.push(Line::styled(
         view.t("welcome.no_pass_title").to_string(),
         theme::strong(),
     ));
-    text.extend(lines(&view.branding.no_pass_help));
+    text.extend(hanging(&view.branding.no_pass_help, width));
     // Fixing it yourself needs no pass, so it sits with the no-pass help.
     // My Security Info is Microsoft's: a privacyIDEA kiosk has no such page.
-    if with_other_way
-        && view.flow.settings.capabilities.push_app
-            == crate::provider::PushApp::MicrosoftAuthenticator
-    {
+    let other_way = !view.flow.settings.capabilities.is_privacyidea();
+    if with_other_way && other_way {
         text.extend(lines(view.t("welcome.other_way")));
     }
     if view.flow.settings.languages.len() > 1 {
         text.push(Line::raw(""));
         text.push(language_line(view));
+    }
+    // What gave way is in the help overlay (see `help::draw`): say so,
+    // rather than let it vanish without a word.
+    if !with_intro || (other_way && !with_other_way) {
+        text.extend(
+            lines(view.t("welcome.more_in_help"))
+                .into_iter()
+                .map(|l| l.style(theme::dim())),
+        );
     }
     text
 }

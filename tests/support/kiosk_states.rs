@@ -39,6 +39,7 @@ pub fn training_accounts() -> Vec<TrainingAccount> {
         username: u.into(),
         pass: p.into(),
         note: n.into(),
+        notes: Vec::new(),
     })
     .collect()
 }

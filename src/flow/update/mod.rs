@@ -198,7 +198,7 @@ fn type_char(flow: &mut Flow, c: char) {
             match field {
                 Field::Username if username.chars().count() < MAX_FIELD_CHARS => username.push(c),
                 Field::Pass if pass.char_count() < MAX_FIELD_CHARS => pass.push(c),
-                _ => flow.notice = Some(Notice::PasteTooLong),
+                _ => flow.notice = Some(Notice::FieldFull),
             }
         }
         // The training phone's number field: two digits, as Microsoft's.
@@ -258,14 +258,15 @@ fn on_paste(flow: &mut Flow, text: &str) {
         }
         Screen::ProveCode { .. } => {
             let digits: String = clean.chars().filter(|c| *c != ' ' && *c != '-').collect();
-            if digits.chars().all(|c| c.is_ascii_digit())
-                && digits.len() <= usize::from(code_digits(flow.enrollment.as_ref()))
-            {
-                if let Screen::ProveCode { code, .. } = &mut flow.screen {
-                    *code = digits;
-                }
-            } else {
+            let want = code_digits(flow.enrollment.as_ref());
+            if !digits.chars().all(|c| c.is_ascii_digit()) {
                 flow.notice = Some(Notice::DigitsOnly);
+            } else if digits.len() > usize::from(want) {
+                // Digits, just too many of them: say how many a code has.
+                flow.notice = Some(Notice::CodeLength { digits: want });
+            } else if let Screen::ProveCode { code, .. } = &mut flow.screen {
+                *code = digits;
+                flow.notice = None;
             }
         }
         _ => {}

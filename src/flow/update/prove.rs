@@ -154,8 +154,20 @@ pub(super) fn prove_approval(flow: &mut Flow, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Cancel => {
-            flow.screen = Screen::Scan { manual: false };
-            vec![Effect::StopPolling]
+            // The app has the account by now, so the QR on screen is spent
+            // (privacyIDEA: the phone registered it; anywhere: a second scan
+            // makes a second entry in the app). Back to the start of this
+            // method instead: the unfinished method, and with it the open
+            // notification, is removed, and Enter makes a fresh QR.
+            flow.enrollment = None;
+            flow.notice = None;
+            flow.screen = Screen::Prepare;
+            vec![
+                Effect::StopPolling,
+                Effect::CancelEnrollment {
+                    enrollment_id: enrollment.id,
+                },
+            ]
         }
         _ => Vec::new(),
     }

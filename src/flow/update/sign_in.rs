@@ -82,8 +82,15 @@ pub(super) fn on_signed_in(flow: &mut Flow, req: ReqId, answer: Answer<Account>)
         }
         Err(error) => {
             if let Screen::SignIn { pass, field, .. } = &mut flow.screen {
-                pass.clear();
-                *field = Field::Pass;
+                // A pass the server turned down is retyped from scratch; one
+                // that never reached a verdict (network, server trouble) is
+                // kept, so the person only presses Enter again.
+                if judged_the_pass(&error) {
+                    pass.clear();
+                    *field = Field::Pass;
+                } else if error == ProviderError::UnknownUser {
+                    *field = Field::Username;
+                }
             }
             if let Screen::DeviceSignIn { code } = &mut flow.screen {
                 *code = None;
@@ -95,4 +102,18 @@ pub(super) fn on_signed_in(flow: &mut Flow, req: ReqId, answer: Answer<Account>)
             Vec::new()
         }
     }
+}
+
+/// The server looked at the pass and refused it: typing it again as it was
+/// cannot help.
+fn judged_the_pass(error: &ProviderError) -> bool {
+    matches!(
+        error,
+        ProviderError::WrongPass { .. }
+            | ProviderError::Locked
+            | ProviderError::PassExpired
+            | ProviderError::PassUsed
+            | ProviderError::PassRejected
+            | ProviderError::TooManyTries
+    )
 }

@@ -14,6 +14,7 @@ impl Provider for TrainingTenant {
                 username: a.short_name.clone(),
                 pass: a.pass.expose().to_string(),
                 note: seed.note.trim().to_string(),
+                notes: seed.notes(),
             })
             .collect();
         Capabilities {

@@ -166,8 +166,30 @@ pub struct ScenarioAccount {
     /// A few words for the banner: what this account practises.
     #[serde(default)]
     pub note: String,
+    /// The note in English, Swedish and Finnish, where it differs from
+    /// `note` (written in the kiosk's default language).
+    #[serde(default)]
+    pub note_en: Option<String>,
+    #[serde(default)]
+    pub note_sv: Option<String>,
+    #[serde(default)]
+    pub note_fi: Option<String>,
     #[serde(default)]
     pub methods: Vec<ScenarioMethod>,
+}
+
+impl ScenarioAccount {
+    /// The translated notes, `(code, note)`.
+    pub fn notes(&self) -> Vec<(String, String)> {
+        [
+            ("en", &self.note_en),
+            ("sv", &self.note_sv),
+            ("fi", &self.note_fi),
+        ]
+        .into_iter()
+        .filter_map(|(code, note)| Some((code.to_string(), note.as_ref()?.trim().to_string())))
+        .collect()
+    }
 }
 
 /// A method the account already has when the scenario starts.
@@ -357,6 +379,23 @@ impl Scenario {
                 return bad(format!(
                     "{who}: `display_name` and `note` may be at most {MAX_TEXT} characters"
                 ));
+            }
+            for (key, note) in [
+                ("note_en", &account.note_en),
+                ("note_sv", &account.note_sv),
+                ("note_fi", &account.note_fi),
+            ] {
+                let Some(note) = note else { continue };
+                if note.trim().is_empty() {
+                    return bad(format!(
+                        "{who}: `{key}` is empty; leave it out to show `note`"
+                    ));
+                }
+                if note.chars().count() > MAX_TEXT || note.contains(|c: char| c.is_control()) {
+                    return bad(format!(
+                        "{who}: `{key}` must be one line of at most {MAX_TEXT} characters"
+                    ));
+                }
             }
             let pass = account.pass.expose();
             if pass.is_empty() {

@@ -239,6 +239,7 @@ pub fn error_words(view: &DeskView, error: &ProviderError) -> String {
             ],
         ),
         ProviderError::Unreachable => view.t("desk.err_unreachable").into(),
+        ProviderError::ServerDown => view.t("desk.err_server_down").into(),
         ProviderError::Timeout => view.t("desk.err_timeout").into(),
         ProviderError::Protocol(what) => view.f("desk.err_protocol", &[("what", what)]),
         other => other.to_string(),
