@@ -339,19 +339,26 @@ impl Flow {
         self.pending.is_some_and(|p| p.op == op)
     }
 
+    /// Whether the signed-in person's server lets the kiosk delete their
+    /// methods, and so add any (see `Account::can_delete`).
+    pub fn may_change(&self) -> bool {
+        self.account.as_ref().is_none_or(|a| a.can_delete)
+    }
+
     /// Whether an action does something right now; the footer hides the rest.
     pub fn action_available(&self, action: Action) -> bool {
         let caps = &self.settings.capabilities;
         match action {
             Action::Quit => !self.settings.kiosk,
-            Action::Delete => caps.can_delete && !self.methods.is_empty(),
+            Action::Delete => caps.can_delete && self.may_change() && !self.methods.is_empty(),
             Action::MakeDefault => {
                 caps.can_set_default
                     && self
                         .selected_method()
                         .is_some_and(|m| !m.is_default && m.kind.is_sign_in_factor())
             }
-            Action::Add => !caps.add_kinds.is_empty(),
+            // Never a QR whose method could not be removed again.
+            Action::Add => !caps.add_kinds.is_empty() && self.may_change(),
             // A new device code only once the current one has ended.
             Action::Next if matches!(self.screen, Screen::DeviceSignIn { .. }) => {
                 self.pending.is_none()
