@@ -396,7 +396,7 @@ pub async fn read_body(mut response: Response, limit: usize) -> Result<Vec<u8>, 
         .content_length()
         .and_then(|n| usize::try_from(n).ok())
         .unwrap_or(0);
-    let mut body = Vec::with_capacity(declared.clamp(BODY_START, limit));
+    let mut body = Vec::with_capacity(declared.max(BODY_START).min(limit));
     let read = async {
         while let Some(chunk) = response.chunk().await.map_err(|e| map_reqwest_error(&e))? {
             if body.len() + chunk.len() > limit {

@@ -735,6 +735,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_delete_right_is_read_from_the_sign_in_answer() {
+        let rights = |r: Value| may_delete(&json!({ "role": "user", "rights": r }));
+        assert!(rights(json!(["enrollTOTP", "delete", "setdescription"])));
+        assert!(!rights(json!([
+            "enrollTOTP",
+            "enrollPUSH",
+            "setdescription"
+        ])));
+        assert!(!rights(json!([])));
+        // No list at all: the DELETE itself will say.
+        assert!(may_delete(&json!({ "role": "user" })));
+    }
+
+    #[test]
     fn only_plain_serials_make_a_path() {
         assert_eq!(token_path("TOTP0000FE14").unwrap(), "token/TOTP0000FE14");
         assert_eq!(token_path("../policy/x"), Err(ProviderError::NotFound));
