@@ -85,6 +85,7 @@ fn screens() -> Vec<(&'static str, Flow)> {
     let account = Account {
         username: "alex@training.example".into(),
         display_name: "Alex Lindqvist".into(),
+        can_delete: true,
     };
     let req = req_of(&step(
         &mut flow,

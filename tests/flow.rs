@@ -57,6 +57,7 @@ fn account() -> Account {
     Account {
         username: "alex".into(),
         display_name: "Alex Example".into(),
+        can_delete: true,
     }
 }
 

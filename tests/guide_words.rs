@@ -144,6 +144,7 @@ fn on_methods(settings: Settings, methods: Vec<Method>) -> Drive {
         answer: Ok(Account {
             username: "robin@training.example".into(),
             display_name: "Robin Berg".into(),
+            can_delete: true,
         }),
     });
     d.answer(EventKind::MethodsLoaded {

@@ -119,6 +119,7 @@ impl H {
             answer: Ok(Account {
                 username: "alice".into(),
                 display_name: "alice".into(),
+                can_delete: true,
             }),
         });
         let req = h.last_req(|e| match e {

@@ -192,7 +192,19 @@ fn policy_line(list: &[Value], realm: &str, scope: &str, action: &str, want: Opt
             }
             _ => Line::pass(&check, format!("in policy {name}")),
         },
-        None => Line::fail(&check, "missing", fix),
+        None => Line::fail(&check, missing(scope, action), fix),
+    }
+}
+
+/// "missing", and for the policy without which the kiosk cannot keep its
+/// promise, what the people at the kiosk get instead.
+fn missing(scope: &str, action: &str) -> String {
+    if (scope, action) == ("user", "delete") {
+        "missing: the kiosk then deletes and adds nothing (it could not remove a token \
+         left unfinished) and sends people to the service desk"
+            .into()
+    } else {
+        "missing".into()
     }
 }
 

@@ -388,23 +388,32 @@ impl Flow {
         crate::kernel::held_for(&self.pending, &self.held, self.now)
     }
 
+    /// Whether the signed-in person's server lets the kiosk delete their
+    /// methods, and so add any (see `Account::can_delete`).
+    pub fn may_change(&self) -> bool {
+        self.account.as_ref().is_none_or(|a| a.can_delete)
+    }
+
     /// Whether an action does something right now; the footer hides the rest.
     pub fn action_available(&self, action: Action) -> bool {
         let caps = &self.settings.capabilities;
         match action {
             Action::Quit => !self.settings.kiosk,
-            Action::Delete => caps.can_delete && !self.methods.is_empty(),
+            Action::Delete => caps.can_delete && self.may_change() && !self.methods.is_empty(),
             Action::MakeDefault => {
                 caps.can_set_default
                     && self
                         .selected_method()
                         .is_some_and(|m| !m.is_default && m.kind.is_sign_in_factor())
             }
-            Action::Add => !caps.add_kinds.is_empty(),
+            // Never a QR whose method could not be removed again.
+            Action::Add => !caps.add_kinds.is_empty() && self.may_change(),
             // Asked once, while an old Authenticator is listed and nothing
-            // new is proven; the answer then shapes the hints.
+            // new is proven; the answer then shapes the hints. Not asked
+            // where the kiosk may change nothing.
             Action::OldPhoneLost | Action::OldPhoneAtHand => {
                 matches!(self.screen, Screen::Methods)
+                    && self.may_change()
                     && self.old_phone.is_none()
                     && self.added.is_empty()
                     && self.old_app().is_some()

@@ -448,15 +448,49 @@ pub async fn read_body(mut response: Response, limit: usize) -> Result<Vec<u8>, 
     {
         return Err(ProviderError::Protocol("the answer is too large".into()));
     }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| map_reqwest_error(&e))? {
-        if body.len() + chunk.len() > limit {
-            body.zeroize();
-            return Err(ProviderError::Protocol("the answer is too large".into()));
+    // Answers carry keys and tokens (privacyIDEA's token/init holds the new
+    // key three times over): the buffer is sized from the declared length
+    // and grown by hand, the old one wiped, so no reallocation leaves a
+    // copy behind in freed memory.
+    let declared = response
+        .content_length()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0);
+    let mut body = Vec::with_capacity(declared.max(BODY_START).min(limit));
+    let read = async {
+        while let Some(chunk) = response.chunk().await.map_err(|e| map_reqwest_error(&e))? {
+            if body.len() + chunk.len() > limit {
+                return Err(ProviderError::Protocol("the answer is too large".into()));
+            }
+            grow_wiping(&mut body, chunk.len());
+            body.extend_from_slice(&chunk);
         }
-        body.extend_from_slice(&chunk);
+        Ok(())
+    };
+    match read.await {
+        Ok(()) => Ok(body),
+        Err(e) => {
+            body.zeroize();
+            Err(e)
+        }
     }
-    Ok(body)
+}
+
+/// Where a body buffer starts when the answer declares no length.
+const BODY_START: usize = 16 * 1024;
+
+/// Makes room for `more` bytes in `buf` without `Vec`'s own reallocation:
+/// a bigger buffer gets the contents, the old one is wiped before it is
+/// freed.
+fn grow_wiping(buf: &mut Vec<u8>, more: usize) {
+    let need = buf.len().saturating_add(more);
+    if need <= buf.capacity() {
+        return;
+    }
+    let mut bigger = Vec::with_capacity(need.max(buf.capacity().saturating_mul(2)));
+    bigger.extend_from_slice(buf);
+    buf.zeroize();
+    *buf = bigger;
 }
 
 /// `Authorization: Bearer …`, marked sensitive so it never shows in

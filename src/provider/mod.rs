@@ -76,6 +76,11 @@ pub struct Method {
 pub struct Account {
     pub username: String,
     pub display_name: String,
+    /// The server lets this person delete their own methods (privacyIDEA:
+    /// `delete` in the user policies' rights). Without it the kiosk neither
+    /// deletes nor adds: it would show a QR whose token it could not take
+    /// back if the person left it unfinished.
+    pub can_delete: bool,
 }
 
 /// An open sign-in with a provider. Opaque outside the provider; the token is

@@ -129,7 +129,12 @@ fn draw_table(frame: &mut Frame, view: &View, area: Rect, row_height: u16) {
         }
         .intersection(area);
         frame.render_widget(
-            Paragraph::new(view.t("methods.none")).style(theme::warning()),
+            Paragraph::new(view.t(if flow.may_change() {
+                "methods.none"
+            } else {
+                "methods.none_read_only"
+            }))
+            .style(theme::warning()),
             row,
         );
     }
@@ -138,6 +143,12 @@ fn draw_table(frame: &mut Frame, view: &View, area: Rect, row_height: u16) {
 /// What the person should do next, read off the table.
 fn next_step(view: &View) -> String {
     let flow = view.flow;
+    if !flow.may_change() {
+        return view.f(
+            "methods.read_only",
+            &[("helpdesk", &view.branding.helpdesk)],
+        );
+    }
     let Some(m) = flow.selected_method() else {
         return view.t("methods.next_empty").to_string();
     };

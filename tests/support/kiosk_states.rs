@@ -80,6 +80,7 @@ pub fn account() -> Account {
     Account {
         username: "alex@training.example".into(),
         display_name: "Alex Lindqvist".into(),
+        can_delete: true,
     }
 }
 

@@ -113,7 +113,13 @@ fn expired<T>(flow: &mut Flow, op: Op, answer: &Answer<T>) -> Option<Vec<Effect>
 }
 
 fn take_pending(flow: &mut Flow, req: ReqId, op: Op) -> bool {
-    crate::kernel::take_pending(&mut flow.pending, req, op)
+    let taken = crate::kernel::take_pending(&mut flow.pending, req, op);
+    // "One moment" was about this request: left up, it has the person wait
+    // for work that is no longer going on (their key was not kept).
+    if taken && flow.notice == Some(Notice::Busy) {
+        flow.notice = None;
+    }
+    taken
 }
 
 fn start(flow: &mut Flow, op: Op) -> ReqId {

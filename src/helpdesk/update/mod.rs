@@ -71,7 +71,12 @@ pub fn update(desk: &mut Desk, event: DeskEvent) -> Vec<DeskEffect> {
 }
 
 fn take_pending(desk: &mut Desk, req: ReqId, op: DeskOp) -> bool {
-    crate::kernel::take_pending(&mut desk.pending, req, op)
+    let taken = crate::kernel::take_pending(&mut desk.pending, req, op);
+    // "Busy" was about this request; left up, the agent waits for nothing.
+    if taken && desk.notice == Some(DeskNotice::Busy) {
+        desk.notice = None;
+    }
+    taken
 }
 
 fn start(desk: &mut Desk, op: DeskOp) -> ReqId {

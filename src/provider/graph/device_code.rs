@@ -93,6 +93,9 @@ pub(crate) async fn poll(
                 .unwrap_or_else(|| Account {
                     username: String::new(),
                     display_name: String::new(),
+                    // Graph says at the DELETE whether it may; the kiosk
+                    // makes no method there that it must take back.
+                    can_delete: true,
                 });
             Ok(DevicePoll::Done(Session::new(account, tokens.access_token)))
         }

@@ -38,6 +38,7 @@ pub(crate) fn account(id_token: &Secret) -> Option<Account> {
     Some(Account {
         username,
         display_name,
+        can_delete: true,
     })
 }
 

@@ -87,8 +87,9 @@ struct Pending {
     key: Option<OtpKey>,
 }
 
-/// Keeps the key out of `Debug`.
-struct OtpKey(totp_rs::Totp);
+/// Keeps the key out of `Debug`. Boxed so it is wiped where it lies: the
+/// map of pending tokens moves its entries when it grows.
+struct OtpKey(Box<totp_rs::Totp>);
 
 impl std::fmt::Debug for OtpKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -232,6 +233,13 @@ impl PrivacyIdea {
                 ));
             }
         };
+        if !session.account.can_delete {
+            // The token could not be removed again if the person left it
+            // unfinished; the flow does not offer adding then either.
+            return Err(ProviderError::NotAllowed(
+                "the server's policy does not let this kiosk remove methods".into(),
+            ));
+        }
         let body = json!({
             "type": tokentype,
             "genkey": 1,
@@ -316,7 +324,7 @@ impl PrivacyIdea {
                 let digits = totp.digits();
                 let account_name = totp.account_name().to_string();
                 let issuer = totp.issuer().unwrap_or_default().to_string();
-                key = Some(OtpKey(totp));
+                key = Some(OtpKey(Box::new(totp)));
                 Enrollment {
                     id: serial.clone(),
                     kind,
@@ -684,9 +692,20 @@ fn session_from(username: &str, answer: &Answer) -> Result<Session, ProviderErro
         Account {
             username: name.clone(),
             display_name: name,
+            can_delete: may_delete(value),
         },
         Secret::new(token),
     ))
+}
+
+/// `rights` is what the user policies allow this person (every action when
+/// the server has no user policy at all). A server that sends no list is
+/// taken at its word later, at the DELETE.
+fn may_delete(value: &Value) -> bool {
+    match value.get("rights") {
+        Some(Value::Array(rights)) => rights.iter().any(|r| r.as_str() == Some("delete")),
+        _ => true,
+    }
 }
 
 /// `token/<serial>` for a serial privacyIDEA could have made. Anything else
@@ -733,6 +752,20 @@ fn wipe_strings(value: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_delete_right_is_read_from_the_sign_in_answer() {
+        let rights = |r: Value| may_delete(&json!({ "role": "user", "rights": r }));
+        assert!(rights(json!(["enrollTOTP", "delete", "setdescription"])));
+        assert!(!rights(json!([
+            "enrollTOTP",
+            "enrollPUSH",
+            "setdescription"
+        ])));
+        assert!(!rights(json!([])));
+        // No list at all: the DELETE itself will say.
+        assert!(may_delete(&json!({ "role": "user" })));
+    }
 
     #[test]
     fn only_plain_serials_make_a_path() {

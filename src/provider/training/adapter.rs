@@ -63,7 +63,7 @@ impl Provider for TrainingTenant {
     ) -> Reply<'a, Enrollment> {
         Box::pin(async move {
             self.call().await?;
-            self.do_begin(session, kind)
+            crate::secret::scrubbed(|| self.do_begin(session, kind))
         })
     }
 
@@ -75,7 +75,7 @@ impl Provider for TrainingTenant {
     ) -> Reply<'a, bool> {
         Box::pin(async move {
             self.call().await?;
-            self.do_check_code(session, enrollment_id, code)
+            crate::secret::scrubbed(|| self.do_check_code(session, enrollment_id, code))
         })
     }
 
@@ -85,7 +85,7 @@ impl Provider for TrainingTenant {
         let (_, session_number) = state.session(session).ok()?;
         let index = state.enrollment(enrollment_id, session_number).ok()?;
         let totp = &state.enrollments.get(index)?.totp;
-        crate::clock_drift::drift_seconds(totp, code, now)
+        crate::secret::scrubbed(|| crate::clock_drift::drift_seconds(totp, code, now))
     }
 
     fn request_approval<'a>(

@@ -32,7 +32,7 @@ impl TrainingTenant {
             .ok_or(ProviderError::SessionExpired)?;
         let issuer = self.scenario.issuer.trim().to_string();
         let totp = Builder::new()
-            .with_secret(TotpSecret::generate())
+            .with_secret(new_key()?)
             .with_issuer(Some(issuer.as_str()))
             .with_account_name(account_name.as_str())
             .build()
@@ -62,7 +62,7 @@ impl TrainingTenant {
             session: session_number,
             account,
             kind,
-            totp,
+            totp: Box::new(totp),
             push: None,
         });
         Ok(Enrollment {
@@ -267,4 +267,19 @@ fn timed_out(sent_at: SystemTime, timeout: Duration, now: SystemTime) -> bool {
     sent_at
         .checked_add(timeout)
         .is_some_and(|deadline| now >= deadline)
+}
+
+/// A new 160-bit key straight from the OS into a buffer that is wiped.
+/// `totp_rs::Secret::generate` draws from rand's thread generator, whose
+/// output buffer keeps the key's bytes in the worker thread long after the
+/// enrollment is gone.
+fn new_key() -> Result<TotpSecret, ProviderError> {
+    use zeroize::Zeroize;
+    let mut raw = [0u8; 20];
+    let filled = getrandom::fill(&mut raw);
+    let key = TotpSecret::from(raw);
+    raw.zeroize();
+    filled
+        .map(|()| key)
+        .map_err(|_| ProviderError::Protocol("could not create an authenticator key".into()))
 }

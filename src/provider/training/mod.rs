@@ -97,7 +97,9 @@ struct EnrollmentRec {
     session: u64,
     account: usize,
     kind: MethodKind,
-    totp: Totp,
+    /// Boxed so it is wiped where it lies when the record goes: inline, a
+    /// `Vec` removal would move it out and leave the old bytes behind.
+    totp: Box<Totp>,
     push: Option<PushState>,
 }
 

@@ -54,6 +54,7 @@ impl TrainingTenant {
         let who = Account {
             username: account.username.clone(),
             display_name: account.display_name.clone(),
+            can_delete: true,
         };
         let number = state.take_id();
         let token = Secret::new(TotpSecret::generate().to_base32());
