@@ -7,6 +7,7 @@ pub mod attempts;
 pub(crate) mod calendar;
 pub mod graph;
 pub mod http;
+pub mod phone;
 pub mod privacyidea;
 pub mod sanitize;
 pub mod sanitize_admin;

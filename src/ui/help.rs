@@ -26,6 +26,14 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         theme::strong(),
     ));
     text.extend(lines(view.t(tips_id(screen))));
+    // The kiosk adds no phone numbers (Entra may refuse a person adding
+    // their own); Microsoft's own page does, after a fresh sign-in.
+    if matches!(screen, Context::Methods | Context::AddMethod)
+        && view.flow.settings.capabilities.push_app
+            == crate::provider::PushApp::MicrosoftAuthenticator
+    {
+        text.extend(lines(view.t("help.tips_phone_number")));
+    }
     text.push(Line::raw(""));
     text.push(Line::styled(
         view.f("help.helpdesk", &[("helpdesk", &view.branding.helpdesk)]),
@@ -112,6 +120,7 @@ pub fn tips_id(context: Context) -> &'static str {
         | Context::DeskSummary => "help.tips_desk_account",
         Context::DeskChecks | Context::DeskEscalate => "help.tips_desk_checks",
         Context::DeskIssue | Context::DeskPass => "help.tips_desk_pass",
+        Context::DeskPhone => "help.tips_desk_phone",
         Context::DeskWatch => "help.tips_desk_watch",
     }
 }

@@ -12,7 +12,8 @@ use super::pass::PassStatus;
 use crate::provider::admin::{
     Admin, AdminCapabilities, Caller, CallerState, NewPass, PassInfo, PassName, PassRequest,
 };
-use crate::provider::{ProviderError, PushApp, Reply};
+use crate::provider::phone::{PhoneNumber, PhoneType};
+use crate::provider::{Method, ProviderError, PushApp, Reply};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
@@ -165,6 +166,23 @@ impl GraphDesk {
     }
 }
 
+impl GraphDesk {
+    async fn phone(
+        &self,
+        caller: &Caller,
+        number: &PhoneNumber,
+        phone_type: PhoneType,
+    ) -> Result<Method, ProviderError> {
+        let added = self.admin.add_phone(&caller.id, number, phone_type).await?;
+        self.lock()
+            .types
+            .entry(caller.id.clone())
+            .or_default()
+            .insert(added.method.id.clone(), MethodType::Phone);
+        Ok(added.method)
+    }
+}
+
 fn pass_info(status: &PassStatus) -> PassInfo {
     PassInfo {
         id: status.id.clone(),
@@ -199,6 +217,7 @@ impl Admin for GraphDesk {
             push_app: PushApp::MicrosoftAuthenticator,
             self_service_url: Some(SELF_SERVICE_URL.into()),
             training_callers: None,
+            can_add_phone: true,
         }
     }
 
@@ -220,5 +239,14 @@ impl Admin for GraphDesk {
 
     fn revoke_sessions<'a>(&'a self, caller: &'a Caller) -> Reply<'a, ()> {
         Box::pin(self.admin.revoke_sessions(&caller.id))
+    }
+
+    fn add_phone<'a>(
+        &'a self,
+        caller: &'a Caller,
+        number: &'a PhoneNumber,
+        phone_type: PhoneType,
+    ) -> Reply<'a, Method> {
+        Box::pin(self.phone(caller, number, phone_type))
     }
 }

@@ -18,7 +18,6 @@ mod id_token;
 mod methods;
 mod oauth;
 mod pass;
-mod phone;
 pub mod probe;
 mod registration;
 mod rest;
@@ -32,7 +31,7 @@ pub use admin::{
 pub use desk::{GraphDesk, PASS_LIFETIMES, SELF_SERVICE_URL};
 pub use methods::{GraphMethod, MethodType, parse_method};
 pub use pass::PassStatus;
-pub use phone::{PhoneNumber, PhoneNumberError, PhoneType};
+pub use crate::provider::phone::{PhoneNumber, PhoneNumberError, PhoneType};
 pub use settings::{
     DEFAULT_AUTHORITY, DEFAULT_GRAPH, DEFAULT_REGISTRATION_WAIT, DEFAULT_SECURITY_INFO,
     GraphSettings,

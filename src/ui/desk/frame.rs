@@ -145,6 +145,7 @@ pub fn status(view: &DeskView) -> Vec<Line<'static>> {
             DeskOp::Delete => "desk.busy_delete",
             DeskOp::Issue => "desk.busy_issue",
             DeskOp::Revoke => "desk.busy_revoke",
+            DeskOp::AddPhone => "desk.busy_phone",
         };
         return vec![Line::from(vec![
             Span::styled(format!("{} ", spinner(view)), theme::title()),
@@ -170,12 +171,28 @@ fn describe(view: &DeskView, notice: &DeskNotice) -> (String, Style) {
                 DeskOp::Delete => "desk.failed_delete",
                 DeskOp::Issue => "desk.failed_issue",
                 DeskOp::Revoke => "desk.failed_revoke",
+                DeskOp::AddPhone => "desk.failed_phone",
             };
             let why = error_words(view, error);
             (view.f(what, &[("why", &why)]), theme::error())
         }
         DeskNotice::EmptyUsername => (view.t("desk.empty_username").into(), theme::warning()),
-        DeskNotice::PasteTooLong => (view.t("desk.paste_too_long").into(), theme::warning()),
+        DeskNotice::PasteTooLong => {
+            let id = if matches!(desk.screen, crate::helpdesk::DeskScreen::AddPhone { .. }) {
+                "desk.phone_paste_too_long"
+            } else {
+                "desk.paste_too_long"
+            };
+            (view.t(id).into(), theme::warning())
+        }
+        DeskNotice::PhoneInvalid(why) => (
+            view.t(super::phone::error_id(*why)).into(),
+            theme::warning(),
+        ),
+        DeskNotice::PhoneAdded { label } => (
+            view.f("desk.phone_added", &[("label", label)]),
+            theme::ok(),
+        ),
         DeskNotice::VerifyFirst => (view.t("desk.verify_first").into(), theme::warning()),
         DeskNotice::VerificationFailed => (view.t("desk.locked_failed").into(), theme::error()),
         DeskNotice::NotEnoughChecks { ticked } => (

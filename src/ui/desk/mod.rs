@@ -6,6 +6,7 @@ mod confirm;
 mod frame;
 mod lookup;
 mod pass;
+mod phone;
 mod privileged;
 mod script;
 mod summary;
@@ -48,6 +49,7 @@ pub fn draw(frame: &mut Frame, view: &DeskView) {
         DeskScreen::IssuePass { .. } | DeskScreen::PassShown { .. } => {
             pass::draw(frame, view, body)
         }
+        DeskScreen::AddPhone { .. } => phone::draw(frame, view, body),
         DeskScreen::Confirm(_) => confirm::draw(frame, view, body),
         DeskScreen::Privileged => privileged::draw(frame, view, body),
         DeskScreen::Watch => watch::draw(frame, view, body),
