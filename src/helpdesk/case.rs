@@ -186,7 +186,10 @@ pub fn summary(desk: &Desk, guide: &Guide) -> String {
             Change::PassFailed { error } => f("case.pass_failed", &[("error", error)]),
             Change::PhoneAdded { phone_type, number } => f(
                 "case.phone_added",
-                &[("type", &phone_type_name(guide, lang, phone_type)), ("number", number)],
+                &[
+                    ("type", &phone_type_name(guide, lang, phone_type)),
+                    ("number", number),
+                ],
             ),
             Change::PhoneAddFailed {
                 phone_type,

@@ -94,9 +94,13 @@ pub fn script(desk: &Desk) -> Vec<ScriptLine> {
 /// Right after a phone number was added: tell the caller what it is for.
 fn phone_added(case: &super::Case) -> Vec<ScriptLine> {
     use super::Change;
-    match case.entries.iter().rev().map(|e| &e.change).find(|c| {
-        !matches!(c, Change::NewMethodSeen { .. } | Change::CaseClosed)
-    }) {
+    match case
+        .entries
+        .iter()
+        .rev()
+        .map(|e| &e.change)
+        .find(|c| !matches!(c, Change::NewMethodSeen { .. } | Change::CaseClosed))
+    {
         Some(Change::PhoneAdded { number, .. }) => {
             let last: String = number.chars().filter(char::is_ascii_digit).collect();
             vec![say("script.phone_added_say").with("last", last)]

@@ -88,8 +88,7 @@ pub(super) fn on_phone_added(
     if !take_pending(desk, req, DeskOp::AddPhone) {
         return Vec::new();
     }
-    let Some((number, phone_type)) = desk.case.as_mut().and_then(|c| c.phone_request.take())
-    else {
+    let Some((number, phone_type)) = desk.case.as_mut().and_then(|c| c.phone_request.take()) else {
         return Vec::new();
     };
     match answer {

@@ -303,6 +303,24 @@ fn is_bidi_control(c: char) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn phone_refusals_say_which_rule() {
+        assert!(phone_refusal("Invalid phone number format.").contains("+country code"));
+        assert!(
+            phone_refusal(
+                "A phone authentication method of this type already exists for the user."
+            )
+            .contains("already has a number of this type")
+        );
+        assert!(
+            phone_refusal(
+                "A mobile phone method must exist before an alternate mobile phone method is added."
+            )
+            .contains("mobile number before")
+        );
+        assert!(phone_refusal("Something else.").contains("one per type"));
+    }
+
     fn parse(status: u16, body: &str) -> GraphError {
         GraphError::parse(
             StatusCode::from_u16(status).unwrap(),

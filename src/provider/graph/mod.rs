@@ -24,6 +24,7 @@ mod rest;
 mod roles;
 mod settings;
 
+pub use crate::provider::phone::{PhoneNumber, PhoneNumberError, PhoneType};
 pub use admin::{
     ConnectError, DirectoryUser, GraphAdmin, IssuedPass, PASS_LIFETIME_MINUTES, REQUIRED_APP_ROLES,
     TapPolicy,
@@ -31,7 +32,6 @@ pub use admin::{
 pub use desk::{GraphDesk, PASS_LIFETIMES, SELF_SERVICE_URL};
 pub use methods::{GraphMethod, MethodType, parse_method};
 pub use pass::PassStatus;
-pub use crate::provider::phone::{PhoneNumber, PhoneNumberError, PhoneType};
 pub use settings::{
     DEFAULT_AUTHORITY, DEFAULT_GRAPH, DEFAULT_REGISTRATION_WAIT, DEFAULT_SECURITY_INFO,
     GraphSettings,

@@ -189,10 +189,9 @@ fn describe(view: &DeskView, notice: &DeskNotice) -> (String, Style) {
             view.t(super::phone::error_id(*why)).into(),
             theme::warning(),
         ),
-        DeskNotice::PhoneAdded { label } => (
-            view.f("desk.phone_added", &[("label", label)]),
-            theme::ok(),
-        ),
+        DeskNotice::PhoneAdded { label } => {
+            (view.f("desk.phone_added", &[("label", label)]), theme::ok())
+        }
         DeskNotice::VerifyFirst => (view.t("desk.verify_first").into(), theme::warning()),
         DeskNotice::VerificationFailed => (view.t("desk.locked_failed").into(), theme::error()),
         DeskNotice::NotEnoughChecks { ticked } => (

@@ -49,7 +49,10 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
     text.push(Line::from(types));
     text.push(Line::raw(""));
     text.push(Line::from(vec![
-        Span::styled(format!("{}  ", view.t("desk.phone_number")), theme::strong()),
+        Span::styled(
+            format!("{}  ", view.t("desk.phone_number")),
+            theme::strong(),
+        ),
         Span::styled(format!("{number}▏"), theme::field_focused()),
     ]));
     text.push(Line::styled(
