@@ -6,7 +6,7 @@
 //! helpdesk driver calls the trait.
 
 use super::phone::{PhoneNumber, PhoneType};
-use super::{Method, ProviderError, PushApp, Reply};
+use super::{LastUsed, Method, ProviderError, PushApp, Reply};
 use crate::secret::Secret;
 
 /// The caller as the directory knows them.
@@ -130,6 +130,8 @@ pub struct AdminCapabilities {
     /// (`Admin::add_phone`). Entra and the training tenant can;
     /// privacyIDEA's SMS tokens are a different thing and are not offered.
     pub can_add_phone: bool,
+    /// Whether the methods' "last used" dates mean anything.
+    pub last_used: LastUsed,
 }
 
 /// The agent's access to one identity provider. Every call may take time;

@@ -213,6 +213,16 @@ impl PushApp {
     }
 }
 
+/// Whether a provider fills [`Method::last_used`]. A column it never
+/// fills would read "never" for every method, which is not true.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LastUsed {
+    #[default]
+    Reported,
+    /// Microsoft Graph v1.0: `lastUsedDateTime` is a beta property.
+    NeverReported,
+}
+
 /// What this provider can do; the UI offers only these.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Capabilities {
@@ -226,6 +236,8 @@ pub struct Capabilities {
     /// Set in training mode: the banner lists these.
     pub training_accounts: Option<Vec<TrainingAccount>>,
     pub push_app: PushApp,
+    /// Whether the methods' "last used" dates mean anything.
+    pub last_used: LastUsed,
 }
 
 /// Failures the UI can explain in plain words. Never carries a secret.

@@ -27,6 +27,7 @@ pub fn caps() -> AdminCapabilities {
         // Off here so the screens drawn before phones could be added stay
         // as they were; tests/desk_phone*.rs turn it on.
         can_add_phone: false,
+        last_used: Default::default(),
     }
 }
 

@@ -13,7 +13,7 @@ use crate::provider::admin::{
     Admin, AdminCapabilities, Caller, CallerState, NewPass, PassInfo, PassName, PassRequest,
 };
 use crate::provider::phone::{PhoneNumber, PhoneType};
-use crate::provider::{Method, ProviderError, PushApp, Reply};
+use crate::provider::{LastUsed, Method, ProviderError, PushApp, Reply};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
@@ -218,6 +218,8 @@ impl Admin for GraphDesk {
             self_service_url: Some(SELF_SERVICE_URL.into()),
             training_callers: None,
             can_add_phone: true,
+            // `lastUsedDateTime` is beta-only (docs/graph-facts.md).
+            last_used: LastUsed::NeverReported,
         }
     }
 

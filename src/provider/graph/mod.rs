@@ -42,8 +42,8 @@ use self::registration::Watches;
 use self::rest::Graph;
 use self::settings::Endpoints;
 use super::{
-    Approval, Capabilities, Confirm, DeviceCode, DevicePoll, Enrollment, Method, MethodKind,
-    Provider, ProviderError, PushApp, Reply, Session, SignInKind,
+    Approval, Capabilities, Confirm, DeviceCode, DevicePoll, Enrollment, LastUsed, Method,
+    MethodKind, Provider, ProviderError, PushApp, Reply, Session, SignInKind,
 };
 use crate::provider::http;
 use crate::secret::Secret;
@@ -280,6 +280,8 @@ impl Provider for GraphProvider {
             sign_in: SignInKind::DeviceCode,
             training_accounts: None,
             push_app: PushApp::MicrosoftAuthenticator,
+            // `lastUsedDateTime` is beta-only (docs/graph-facts.md).
+            last_used: LastUsed::NeverReported,
         }
     }
 

@@ -509,6 +509,7 @@ impl Admin for PiAdmin {
             training_callers: None,
             // An SMS token is not a phone number on the account: not offered.
             can_add_phone: false,
+            last_used: Default::default(),
         }
     }
 

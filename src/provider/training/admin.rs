@@ -63,6 +63,7 @@ impl Admin for TrainingTenant {
             self_service_url: None,
             training_callers: Some(callers),
             can_add_phone: true,
+            last_used: Default::default(),
         }
     }
 
