@@ -103,7 +103,10 @@ fn the_desk_leaves_out_a_column_the_provider_never_fills() {
         let terminal = desk_screen(&desk_account(LastUsed::NeverReported), size);
         let hidden = screen(&terminal);
         assert!(!hidden.contains("Last used"), "{hidden}");
-        assert!(!hidden.contains("2025-01-01"), "a last-used date drawn: {hidden}");
+        assert!(
+            !hidden.contains("2025-01-01"),
+            "a last-used date drawn: {hidden}"
+        );
         assert!(hidden.contains("Added"), "{hidden}");
         insta::assert_snapshot!(
             format!("desk_account_no_last_used_{}x{}", size.0, size.1),

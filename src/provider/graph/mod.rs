@@ -29,7 +29,7 @@ pub use admin::{
     ConnectError, DirectoryUser, GraphAdmin, IssuedPass, PASS_LIFETIME_MINUTES, REQUIRED_APP_ROLES,
     TapPolicy,
 };
-pub use desk::{GraphDesk, PASS_LIFETIMES, SELF_SERVICE_URL};
+pub use desk::{GraphDesk, PASS_LIFETIMES, ROLES_FRESH_FOR, SELF_SERVICE_URL};
 pub use methods::{GraphMethod, MethodType, parse_method};
 pub use pass::PassStatus;
 pub use settings::{
