@@ -114,3 +114,34 @@ fn the_desk_leaves_out_a_column_the_provider_never_fills() {
         );
     }
 }
+
+#[path = "support/fake_graph/mod.rs"]
+mod fake_graph;
+
+/// Entra's providers say they never fill the date; the training tenant
+/// does fill it.
+#[tokio::test]
+async fn entra_says_it_never_reports_last_used() {
+    use mfa_assist::provider::Provider;
+    use mfa_assist::provider::admin::Admin;
+    use mfa_assist::provider::graph::{GraphAdmin, GraphDesk, GraphProvider};
+    let fake = fake_graph::FakeGraph::start().await;
+    let kiosk = GraphProvider::new(fake.settings()).unwrap();
+    assert_eq!(kiosk.capabilities().last_used, LastUsed::NeverReported);
+    let admin = GraphAdmin::connect(
+        fake.settings(),
+        mfa_assist::secret::Secret::new(fake_graph::CLIENT_SECRET),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        GraphDesk::new(admin).capabilities().last_used,
+        LastUsed::NeverReported
+    );
+    let training = mfa_assist::provider::training::TrainingTenant::default_scenario();
+    assert_eq!(
+        Provider::capabilities(&training).last_used,
+        LastUsed::Reported
+    );
+    assert_eq!(Admin::capabilities(&training).last_used, LastUsed::Reported);
+}
