@@ -260,3 +260,38 @@ fn the_script_says_what_to_ask_and_what_it_is_for() {
         .expect("the caller is told");
     assert!(format!("{:?}", said.args).contains("\"67\""), "{said:?}");
 }
+
+/// A phone number the desk added is not the new Authenticator the script
+/// leads to: no "test it in the app" for it.
+#[test]
+fn an_added_phone_is_not_taken_for_the_new_app() {
+    let mut state = old_state();
+    state
+        .methods
+        .retain(|m| m.kind != MethodKind::AuthenticatorPush);
+    let mut h = Harness::verified(phone_settings(), state.clone());
+    h.ch('n');
+    h.type_text("+46 701234567");
+    h.key(Key::Enter);
+    let (req, _, _) = add_phone_of(&h.key(Key::Enter)).unwrap();
+    let added = method("m-new", MethodKind::Phone, "+46 701234567 (mobile)", false);
+    let effects = h.send(DeskEventKind::PhoneAdded {
+        req,
+        answer: Ok(added.clone()),
+    });
+    state.methods.push(added);
+    h.send(DeskEventKind::StateLoaded {
+        req: load_req_opt(&effects).unwrap(),
+        answer: Ok(state),
+    });
+    let ids: Vec<&str> = mfa_assist::helpdesk::script(&h.desk)
+        .iter()
+        .map(|l| l.id)
+        .collect();
+    assert!(ids.contains(&"script.phone_added_say"), "{ids:?}");
+    assert!(
+        !ids.iter()
+            .any(|id| id.starts_with("script.test_") || *id == "script.found_do"),
+        "{ids:?}"
+    );
+}
