@@ -131,6 +131,15 @@ impl DeskApp {
                 let answer = bounded(admin.revoke_sessions(&caller)).await;
                 DeskEventKind::Revoked { req, answer }
             }),
+            DeskEffect::AddPhone {
+                req,
+                caller,
+                number,
+                phone_type,
+            } => self.spawn(req, async move {
+                let answer = bounded(admin.add_phone(&caller, &number, phone_type)).await;
+                DeskEventKind::PhoneAdded { req, answer }
+            }),
             DeskEffect::Watch {
                 req,
                 caller,

@@ -47,6 +47,7 @@ pub enum Context {
     DeskChecks,
     DeskEscalate,
     DeskIssue,
+    DeskPhone,
     DeskPass,
     DeskConfirm,
     DeskPrivileged,
@@ -103,6 +104,8 @@ pub enum Action {
     Copy,
     NextCaller,
     SimCaller,
+    AddPhone,
+    PhoneType,
 }
 
 pub struct Binding {
@@ -137,7 +140,10 @@ use Key as K;
 
 /// Screens where printable keys are text. Their bindings avoid plain letters.
 pub fn takes_text(context: Context) -> bool {
-    matches!(context, C::SignIn | C::ProveCode | C::DeskLookup)
+    matches!(
+        context,
+        C::SignIn | C::ProveCode | C::DeskLookup | C::DeskPhone
+    )
 }
 
 /// Order matters: the footer lists a screen's bindings in this order.
@@ -352,6 +358,13 @@ pub static BINDINGS: &[Binding] = &[
         "key.revoke",
         true,
     ),
+    b(
+        C::DeskAccount,
+        &[K::Char('n')],
+        A::AddPhone,
+        "key.add_phone",
+        true,
+    ),
     b(C::DeskAccount, &[K::Char('w')], A::Watch, "key.watch", true),
     b(
         C::DeskAccount,
@@ -466,6 +479,17 @@ pub static BINDINGS: &[Binding] = &[
         true,
     ),
     b(C::DeskIssue, &[K::Esc], A::Back, "key.cancel", true),
+    // The number is typed here, `x` for an extension included: no letters.
+    b(C::DeskPhone, &[K::Enter], A::Next, "key.review_phone", true),
+    b(
+        C::DeskPhone,
+        &[K::Tab, K::BackTab],
+        A::PhoneType,
+        "key.phone_type",
+        true,
+    ),
+    b(C::DeskPhone, &[K::Backspace], A::Erase, "key.erase", false),
+    b(C::DeskPhone, &[K::Esc], A::Back, "key.cancel", true),
     b(
         C::DeskPass,
         &[K::Enter, K::Esc],

@@ -769,7 +769,7 @@ async fn add_phone_follows_graphs_rules() {
         .await
         .unwrap_err()
     {
-        ProviderError::Conflict(why) => assert!(why.contains("one number per phone type")),
+        ProviderError::Conflict(why) => assert!(why.contains("one per type"), "{why}"),
         other => panic!("{other:?}"),
     }
     // The added phone can be deleted through its type without a new list.

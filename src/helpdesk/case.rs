@@ -43,6 +43,17 @@ pub enum Change {
     RevokeFailed {
         error: String,
     },
+    /// A phone number was registered for the caller. The number is kept
+    /// masked (personal data): only its last two digits.
+    PhoneAdded {
+        phone_type: String,
+        number: String,
+    },
+    PhoneAddFailed {
+        phone_type: String,
+        number: String,
+        error: String,
+    },
     /// A method that works for sign-in appeared while watching.
     NewMethodSeen {
         kind: MethodKind,
@@ -77,6 +88,17 @@ pub fn timestamp(wall: u64) -> String {
 
 fn kind_name(guide: &Guide, lang: &str, kind: MethodKind) -> String {
     guide.text(lang, crate::guide::kind_id(kind)).to_string()
+}
+
+/// A phone type as recorded (Graph's word) in the summary's language.
+fn phone_type_name(guide: &Guide, lang: &str, graph_word: &str) -> String {
+    let id = match graph_word {
+        "mobile" => "desk.phone_mobile",
+        "alternateMobile" => "desk.phone_alternate",
+        "office" => "desk.phone_office",
+        other => return other.to_string(),
+    };
+    guide.text(lang, id).to_string()
 }
 
 /// The case summary for the ticket, in the agent's language. Plain text,
@@ -162,6 +184,25 @@ pub fn summary(desk: &Desk, guide: &Guide) -> String {
                 ],
             ),
             Change::PassFailed { error } => f("case.pass_failed", &[("error", error)]),
+            Change::PhoneAdded { phone_type, number } => f(
+                "case.phone_added",
+                &[
+                    ("type", &phone_type_name(guide, lang, phone_type)),
+                    ("number", number),
+                ],
+            ),
+            Change::PhoneAddFailed {
+                phone_type,
+                number,
+                error,
+            } => f(
+                "case.phone_add_failed",
+                &[
+                    ("type", &phone_type_name(guide, lang, phone_type)),
+                    ("number", number),
+                    ("error", error),
+                ],
+            ),
             Change::SessionsRevoked => t("case.revoked"),
             Change::RevokeFailed { error } => f("case.revoke_failed", &[("error", error)]),
             Change::NewMethodSeen { kind, label } => f(

@@ -22,11 +22,14 @@ use crate::keymap::{Action, Context, Key};
 use crate::provider::admin::{
     AdminCapabilities, Caller, CallerState, NewPass, PassRequest, Privilege,
 };
+use crate::provider::phone::{PhoneNumber, PhoneNumberError, PhoneType};
 use crate::provider::{Method, ProviderError};
 use crate::secret::Secret;
 
 /// Longest username the lookup field takes.
 pub const MAX_USERNAME_CHARS: usize = 256;
+/// Longest phone number the phone field takes (the parser refuses more).
+pub const MAX_PHONE_CHARS: usize = 40;
 /// A pass on screen hides itself after this long, read out or not.
 pub const PASS_SHOWN_MS: u64 = 120_000;
 
@@ -108,6 +111,11 @@ pub enum DeskEventKind {
         req: ReqId,
         wait: std::time::Duration,
     },
+    /// The phone number the agent typed was added, or why not.
+    PhoneAdded {
+        req: ReqId,
+        answer: Answer<Method>,
+    },
     /// One poll while watching the caller register.
     Watched {
         req: ReqId,
@@ -147,6 +155,12 @@ pub enum DeskEffect {
         req: ReqId,
         caller: Caller,
     },
+    AddPhone {
+        req: ReqId,
+        caller: Caller,
+        number: PhoneNumber,
+        phone_type: PhoneType,
+    },
     /// Poll `caller_state` every `every_ms` until `StopWatch` (or a new watch).
     Watch {
         req: ReqId,
@@ -181,6 +195,7 @@ pub enum DeskOp {
     Delete,
     Issue,
     Revoke,
+    AddPhone,
 }
 
 pub type DeskPending = crate::kernel::Pending<DeskOp>;
@@ -203,6 +218,11 @@ pub enum Pending {
     /// Every second factor, in the order they will go (default last).
     Reset(Vec<Method>),
     Revoke,
+    /// Register the phone number the caller read out.
+    AddPhone {
+        number: PhoneNumber,
+        phone_type: PhoneType,
+    },
     /// Close the case and write the summary.
     Finish,
     /// Record that the caller could not be verified (locks the call).
@@ -233,6 +253,11 @@ pub enum DeskScreen {
         hide_at: Millis,
     },
     Confirm(Pending),
+    /// The agent types the phone number the caller reads out.
+    AddPhone {
+        number: String,
+        phone_type: PhoneType,
+    },
     /// A change was refused because the caller holds administrative rights
     /// (or nobody could tell): why, and what to do instead.
     Privileged,
@@ -256,6 +281,11 @@ pub enum DeskNotice {
     /// Fewer checks ticked than required.
     NotEnoughChecks {
         ticked: usize,
+    },
+    /// The typed phone number cannot be sent as it is: why.
+    PhoneInvalid(PhoneNumberError),
+    PhoneAdded {
+        label: String,
     },
     Deleted {
         label: String,
@@ -330,6 +360,8 @@ pub struct Case {
     pub reset_queue: Vec<Method>,
     /// The pass being issued, until the provider answers.
     pub pass_request: Option<PassRequest>,
+    /// The phone number being added, until the provider answers.
+    pub phone_request: Option<(PhoneNumber, PhoneType)>,
     /// Set when the summary was written: the file, or why it could not be.
     pub saved: Option<Result<String, String>>,
     pub closed: Option<u64>,
@@ -356,6 +388,7 @@ impl Case {
             watch: None,
             reset_queue: Vec::new(),
             pass_request: None,
+            phone_request: None,
             saved: None,
             closed: None,
             old_phone: None,
@@ -457,6 +490,7 @@ impl Desk {
             DeskScreen::IssuePass { .. } => Context::DeskIssue,
             DeskScreen::PassShown { .. } => Context::DeskPass,
             DeskScreen::Confirm(_) => Context::DeskConfirm,
+            DeskScreen::AddPhone { .. } => Context::DeskPhone,
             DeskScreen::Privileged => Context::DeskPrivileged,
             DeskScreen::Watch => Context::DeskWatch,
             DeskScreen::Summary => Context::DeskSummary,
@@ -472,6 +506,7 @@ impl Desk {
             Action::Language => self.settings.languages.len() > 1,
             Action::CallerLanguage => self.settings.languages.len() > 1,
             Action::Revoke => caps.can_revoke_sessions,
+            Action::AddPhone => caps.can_add_phone,
             Action::OneTime => caps.one_time_choice,
             Action::Up | Action::Down => match &self.screen {
                 DeskScreen::Account => case.is_some_and(|c| {

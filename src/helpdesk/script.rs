@@ -71,12 +71,6 @@ pub fn script(desk: &Desk) -> Vec<ScriptLine> {
     let Some(case) = &desk.case else {
         return vec![agent("script.lookup_do"), say("script.lookup_say")];
     };
-    let caps = &desk.settings.capabilities;
-    let app = caps.push_app.name();
-    let pass_id = match caps.pass_name {
-        PassName::TemporaryAccessPass => "script.pass_tap",
-        PassName::RegistrationCode => "script.pass_code",
-    };
     match &case.verification {
         Verification::NotYet => {
             return vec![agent("script.verify_do"), say("script.verify_say")];
@@ -86,6 +80,43 @@ pub fn script(desk: &Desk) -> Vec<ScriptLine> {
         }
         Verification::Passed(_) => {}
     }
+    if matches!(
+        desk.screen,
+        DeskScreen::AddPhone { .. } | DeskScreen::Confirm(super::Pending::AddPhone { .. })
+    ) {
+        return vec![agent("script.phone_do"), say("script.phone_say")];
+    }
+    let mut lines = phone_added(case);
+    lines.extend(step(desk, case));
+    lines
+}
+
+/// Right after a phone number was added: tell the caller what it is for.
+fn phone_added(case: &super::Case) -> Vec<ScriptLine> {
+    use super::Change;
+    match case
+        .entries
+        .iter()
+        .rev()
+        .map(|e| &e.change)
+        .find(|c| !matches!(c, Change::NewMethodSeen { .. } | Change::CaseClosed))
+    {
+        Some(Change::PhoneAdded { number, .. }) => {
+            let last: String = number.chars().filter(char::is_ascii_digit).collect();
+            vec![say("script.phone_added_say").with("last", last)]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The rest of the script: where the recovery stands.
+fn step(desk: &Desk, case: &super::Case) -> Vec<ScriptLine> {
+    let caps = &desk.settings.capabilities;
+    let app = caps.push_app.name();
+    let pass_id = match caps.pass_name {
+        PassName::TemporaryAccessPass => "script.pass_tap",
+        PassName::RegistrationCode => "script.pass_code",
+    };
     // Only an Authenticator that was there before the call is "old": one
     // registered during the call is, in all likelihood, the caller's new
     // phone, and deleting it would undo their work.
@@ -139,10 +170,14 @@ pub fn script(desk: &Desk) -> Vec<ScriptLine> {
             }
         }
     }
-    let new_factor = case
-        .methods()
-        .iter()
-        .find(|m| case.added_during_call(m) && m.kind.is_sign_in_factor() && m.used_for.sign_in);
+    // A phone number added by the desk is not the new app this script
+    // leads to: the caller still registers one.
+    let new_factor = case.methods().iter().find(|m| {
+        case.added_during_call(m)
+            && m.kind.is_sign_in_factor()
+            && m.used_for.sign_in
+            && m.kind != MethodKind::Phone
+    });
     if let Some(found) = new_factor {
         return found_lines(desk, case, found, old_apps.first().copied());
     }

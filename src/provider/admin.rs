@@ -5,7 +5,8 @@
 //! `helpdesk` (the agent's state machine) sees only these plain types; the
 //! helpdesk driver calls the trait.
 
-use super::{Method, ProviderError, PushApp, Reply};
+use super::phone::{PhoneNumber, PhoneType};
+use super::{LastUsed, Method, ProviderError, PushApp, Reply};
 use crate::secret::Secret;
 
 /// The caller as the directory knows them.
@@ -125,6 +126,12 @@ pub struct AdminCapabilities {
     /// Training: callers to practise with, and a key that plays the caller
     /// registering a new Authenticator while the agent watches.
     pub training_callers: Option<Vec<String>>,
+    /// Whether the agent can register a phone number the caller reads out
+    /// (`Admin::add_phone`). Entra and the training tenant can;
+    /// privacyIDEA's SMS tokens are a different thing and are not offered.
+    pub can_add_phone: bool,
+    /// Whether the methods' "last used" dates mean anything.
+    pub last_used: LastUsed,
 }
 
 /// The agent's access to one identity provider. Every call may take time;
@@ -148,6 +155,19 @@ pub trait Admin: Send + Sync + 'static {
     /// `capabilities().can_revoke_sessions`.
     fn revoke_sessions<'a>(&'a self, _caller: &'a Caller) -> Reply<'a, ()> {
         Box::pin(async { Err(ProviderError::NotAllowed("revoking sessions".into())) })
+    }
+
+    /// Register `number` as the caller's phone of `phone_type`, for text or
+    /// voice codes. Only called when `capabilities().can_add_phone`.
+    /// `Conflict` with the provider's reason when the number or the type
+    /// is refused (one number per type; a mobile before an alternate).
+    fn add_phone<'a>(
+        &'a self,
+        _caller: &'a Caller,
+        _number: &'a PhoneNumber,
+        _phone_type: PhoneType,
+    ) -> Reply<'a, Method> {
+        Box::pin(async { Err(ProviderError::NotAllowed("adding a phone number".into())) })
     }
 
     /// Training only: play the caller adding a new Authenticator on their phone.

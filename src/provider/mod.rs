@@ -7,6 +7,7 @@ pub mod attempts;
 pub(crate) mod calendar;
 pub mod graph;
 pub mod http;
+pub mod phone;
 pub mod privacyidea;
 pub mod sanitize;
 pub mod sanitize_admin;
@@ -234,6 +235,16 @@ impl PushApp {
     }
 }
 
+/// Whether a provider fills [`Method::last_used`]. A column it never
+/// fills would read "never" for every method, which is not true.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LastUsed {
+    #[default]
+    Reported,
+    /// Microsoft Graph v1.0: `lastUsedDateTime` is a beta property.
+    NeverReported,
+}
+
 /// What this provider can do; the UI offers only these.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Capabilities {
@@ -247,6 +258,8 @@ pub struct Capabilities {
     /// Set in training mode: the banner lists these.
     pub training_accounts: Option<Vec<TrainingAccount>>,
     pub push_app: PushApp,
+    /// Whether the methods' "last used" dates mean anything.
+    pub last_used: LastUsed,
 }
 
 impl Capabilities {

@@ -11,8 +11,9 @@
 use super::admin::{
     Admin, AdminCapabilities, Caller, CallerState, NewPass, PassRequest, Privilege,
 };
+use super::phone::{PhoneNumber, PhoneType};
 use super::sanitize::{error, method, text};
-use super::{ProviderError, Reply};
+use super::{Method, ProviderError, Reply};
 
 /// An [`Admin`] whose every displayed string has been through [`text`].
 pub struct SanitizedAdmin<A: ?Sized>(pub Box<A>);
@@ -79,6 +80,15 @@ impl<A: Admin + ?Sized> Admin for SanitizedAdmin<A> {
 
     fn revoke_sessions<'a>(&'a self, caller: &'a Caller) -> Reply<'a, ()> {
         Box::pin(clean(self.0.revoke_sessions(caller), |x| x))
+    }
+
+    fn add_phone<'a>(
+        &'a self,
+        caller: &'a Caller,
+        number: &'a PhoneNumber,
+        phone_type: PhoneType,
+    ) -> Reply<'a, Method> {
+        Box::pin(clean(self.0.add_phone(caller, number, phone_type), method))
     }
 
     fn simulate_caller_registers(&self, caller: &Caller) {

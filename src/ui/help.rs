@@ -22,22 +22,31 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         view.t("help.keys").to_string(),
         theme::strong(),
     ));
-    text.extend(key_lines(
+    let keys = key_lines(
         screen,
         |action| view.flow.action_available(action),
         |binding| view.t(super::chrome::label(view, binding)).to_string(),
-    ));
-    text.push(Line::raw(""));
-    text.push(Line::styled(
+    );
+    let mut rest = vec![Line::raw("")];
+    rest.push(Line::styled(
         view.t("help.trouble").to_string(),
         theme::strong(),
     ));
-    text.extend(lines(view.t(tips_id(screen))));
-    text.push(Line::raw(""));
-    text.push(Line::styled(
+    rest.extend(lines(view.t(tips_id(screen))));
+    // The kiosk adds no phone numbers (Entra may refuse a person adding
+    // their own); Microsoft's own page does, after a fresh sign-in.
+    if matches!(screen, Context::Methods | Context::AddMethod)
+        && view.flow.settings.capabilities.push_app
+            == crate::provider::PushApp::MicrosoftAuthenticator
+    {
+        rest.extend(lines(view.t("help.tips_phone_number")));
+    }
+    rest.push(Line::raw(""));
+    rest.push(Line::styled(
         view.f("help.helpdesk", &[("helpdesk", &view.branding.helpdesk)]),
         theme::dim(),
     ));
+    let text = fitted(text, keys, rest, area);
     overlay(
         frame,
         area,
@@ -75,11 +84,63 @@ pub fn key_lines(
     text
 }
 
+/// The help text with its key lines in one column, or in two when one
+/// would push the box over the screen's last row (the footer that says how
+/// to close help), so nothing of the help is cut on a small terminal.
+pub fn fitted(
+    mut head: Vec<Line<'static>>,
+    keys: Vec<Line<'static>>,
+    tail: Vec<Line<'static>>,
+    area: Rect,
+) -> Vec<Line<'static>> {
+    let inner = box_width(area).saturating_sub(4);
+    let room = area.height.saturating_sub(2);
+    let fits = |keys: &[Line<'static>]| {
+        let all: Vec<Line<'static>> = head.iter().chain(keys).chain(&tail).cloned().collect();
+        super::chrome::height(&all, inner).saturating_add(2) <= room
+    };
+    let keys = if fits(&keys) {
+        keys
+    } else {
+        two_columns(&keys, inner).unwrap_or(keys)
+    };
+    head.extend(keys);
+    head.extend(tail);
+    head
+}
+
+/// Key lines side by side, top to bottom then the next column, when every
+/// one fits in half the width.
+fn two_columns(keys: &[Line<'static>], width: u16) -> Option<Vec<Line<'static>>> {
+    let half = usize::from(width / 2);
+    if keys.iter().any(|line| line.width() >= half) {
+        return None;
+    }
+    let (left, right) = keys.split_at(keys.len().div_ceil(2));
+    Some(
+        left.iter()
+            .enumerate()
+            .map(|(i, line)| {
+                let mut spans = line.spans.clone();
+                if let Some(next) = right.get(i) {
+                    spans.push(Span::raw(" ".repeat(half - line.width())));
+                    spans.extend(next.spans.iter().cloned());
+                }
+                Line::from(spans)
+            })
+            .collect(),
+    )
+}
+
+fn box_width(area: Rect) -> u16 {
+    area.width.saturating_sub(2).min(84)
+}
+
 /// The help box, centred over the screen.
 pub fn overlay(frame: &mut Frame, area: Rect, text: Vec<Line<'static>>, title: &str, close: &str) {
     // Nearly full width on small terminals, so no stray fragments of the
     // screen below peek out beside the box.
-    let width = area.width.saturating_sub(2).min(84);
+    let width = box_width(area);
     let height = area
         .height
         .min(super::chrome::height(&text, width.saturating_sub(4)).saturating_add(2));
@@ -119,6 +180,7 @@ pub fn tips_id(context: Context) -> &'static str {
         | Context::DeskSummary => "help.tips_desk_account",
         Context::DeskChecks | Context::DeskEscalate => "help.tips_desk_checks",
         Context::DeskIssue | Context::DeskPass => "help.tips_desk_pass",
+        Context::DeskPhone => "help.tips_desk_phone",
         Context::DeskWatch => "help.tips_desk_watch",
     }
 }

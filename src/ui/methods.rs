@@ -3,7 +3,7 @@
 use super::chrome::{busy_line, lines};
 use super::{View, notice, theme};
 use crate::flow::{OldPhone, Op};
-use crate::provider::{Method, MethodKind, UsedFor};
+use crate::provider::{LastUsed, Method, MethodKind, UsedFor};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -65,11 +65,14 @@ fn draw_table(frame: &mut Frame, view: &View, area: Rect, row_height: u16) {
     if !stacked {
         titles.push(view.t("methods.col_label"));
     }
-    titles.extend([
-        view.t("methods.col_added"),
-        view.t("methods.col_last_used"),
-        view.t("methods.col_used_for"),
-    ]);
+    // A provider that never fills "last used" gets no such column: it
+    // would say "never" for methods in daily use.
+    let dated = flow.settings.capabilities.last_used == LastUsed::Reported;
+    titles.push(view.t("methods.col_added"));
+    if dated {
+        titles.push(view.t("methods.col_last_used"));
+    }
+    titles.push(view.t("methods.col_used_for"));
     let header = Row::new(titles).style(theme::strong());
     let rows: Vec<Row> = flow
         .methods
@@ -90,11 +93,11 @@ fn draw_table(frame: &mut Frame, view: &View, area: Rect, row_height: u16) {
             } else {
                 vec![Cell::from(kind), Cell::from(label)]
             };
-            cells.extend([
-                Cell::from(date(m.added.as_deref(), view)),
-                Cell::from(date(m.last_used.as_deref(), view)),
-                Cell::from(used_for(view, m.used_for)),
-            ]);
+            cells.push(Cell::from(date(m.added.as_deref(), view)));
+            if dated {
+                cells.push(Cell::from(date(m.last_used.as_deref(), view)));
+            }
+            cells.push(Cell::from(used_for(view, m.used_for)));
             Row::new(cells).height(row_height)
         })
         .collect();
@@ -104,11 +107,11 @@ fn draw_table(frame: &mut Frame, view: &View, area: Rect, row_height: u16) {
     } else {
         widths.push(Constraint::Min(12));
     }
-    widths.extend([
-        Constraint::Length(10),
-        Constraint::Length(10),
-        Constraint::Length(14),
-    ]);
+    widths.push(Constraint::Length(10));
+    if dated {
+        widths.push(Constraint::Length(10));
+    }
+    widths.push(Constraint::Length(14));
     let table = Table::new(rows, widths)
         .header(header)
         .column_spacing(1)

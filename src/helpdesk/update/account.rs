@@ -116,6 +116,7 @@ pub(super) fn account(desk: &mut Desk, action: Action) -> Vec<DeskEffect> {
             }
             Vec::new()
         }
+        Action::AddPhone => super::phone::open(desk),
         Action::Watch => start_watch(desk),
         Action::OldPhone => {
             use crate::flow::OldPhone;

@@ -10,6 +10,16 @@ pub(super) fn confirm(desk: &mut Desk, action: Action, what: Pending) -> Vec<Des
             desk.screen = DeskScreen::Checks { cursor: 0 };
             Vec::new()
         }
+        Action::Cancel if matches!(what, Pending::AddPhone { .. }) => {
+            // Back to the number, to correct it.
+            if let Pending::AddPhone { number, phone_type } = what {
+                desk.screen = DeskScreen::AddPhone {
+                    number: number.as_str().to_string(),
+                    phone_type,
+                };
+            }
+            Vec::new()
+        }
         Action::Cancel if what == Pending::Finish => {
             let watching = desk.case.as_ref().is_some_and(|c| c.watch.is_some());
             desk.screen = if watching {
@@ -27,6 +37,7 @@ pub(super) fn confirm(desk: &mut Desk, action: Action, what: Pending) -> Vec<Des
             let what_for = match &what {
                 Pending::Delete(_) => Some("delete"),
                 Pending::Reset(_) => Some("reset"),
+                Pending::AddPhone { .. } => Some("add_phone"),
                 _ => None,
             };
             if let Some(what_for) = what_for
@@ -54,6 +65,9 @@ pub(super) fn confirm(desk: &mut Desk, action: Action, what: Pending) -> Vec<Des
                 Pending::Revoke => {
                     let req = start(desk, DeskOp::Revoke);
                     vec![DeskEffect::Revoke { req, caller }]
+                }
+                Pending::AddPhone { number, phone_type } => {
+                    super::phone::send(desk, caller, number, phone_type)
                 }
                 Pending::Finish | Pending::CannotVerify => Vec::new(),
             }

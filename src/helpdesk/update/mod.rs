@@ -11,6 +11,7 @@ mod checks;
 mod confirm;
 mod lookup;
 mod pass;
+mod phone;
 mod summary;
 mod watch;
 
@@ -45,6 +46,7 @@ pub fn update(desk: &mut Desk, event: DeskEvent) -> Vec<DeskEffect> {
             crate::kernel::note_held(&desk.pending, &mut desk.held, req, desk.now, wait_ms);
             Vec::new()
         }
+        DeskEventKind::PhoneAdded { req, answer } => phone::on_phone_added(desk, req, answer),
         DeskEventKind::Watched { req, answer } => on_watched(desk, req, answer),
         DeskEventKind::CaseSaved(result) => {
             if let Some(case) = &mut desk.case {
@@ -152,13 +154,21 @@ fn on_key(desk: &mut Desk, key: Key) -> Vec<DeskEffect> {
         Some(action) if desk.action_available(action) => on_action(desk, action),
         Some(_) => Vec::new(),
         None => {
-            if let (Key::Char(c), false) = (key, desk.help_open)
-                && let DeskScreen::Lookup { username } = &mut desk.screen
-            {
-                desk.notice = None;
-                if username.chars().count() < MAX_USERNAME_CHARS && !c.is_control() {
-                    username.push(c);
+            let (Key::Char(c), false) = (key, desk.help_open) else {
+                return Vec::new();
+            };
+            match &mut desk.screen {
+                DeskScreen::Lookup { username } => {
+                    desk.notice = None;
+                    if username.chars().count() < MAX_USERNAME_CHARS && !c.is_control() {
+                        username.push(c);
+                    }
                 }
+                DeskScreen::AddPhone { number, .. } => {
+                    desk.notice = None;
+                    phone::type_char(number, c);
+                }
+                _ => {}
             }
             Vec::new()
         }
@@ -166,15 +176,17 @@ fn on_key(desk: &mut Desk, key: Key) -> Vec<DeskEffect> {
 }
 
 fn on_paste(desk: &mut Desk, text: &str) {
-    let DeskScreen::Lookup { username } = &mut desk.screen else {
-        return;
+    let (field, max) = match &mut desk.screen {
+        DeskScreen::Lookup { username } => (username, MAX_USERNAME_CHARS),
+        DeskScreen::AddPhone { number, .. } => (number, MAX_PHONE_CHARS),
+        _ => return,
     };
     let clean: String = text.trim().chars().filter(|c| !c.is_control()).collect();
-    if !crate::kernel::paste_fits(username.chars().count(), &clean, MAX_USERNAME_CHARS) {
+    if !crate::kernel::paste_fits(field.chars().count(), &clean, max) {
         desk.notice = Some(DeskNotice::PasteTooLong);
         return;
     }
-    username.push_str(&clean);
+    field.push_str(&clean);
 }
 
 /// Actions that start a provider request and so must wait for the one in flight.
@@ -228,6 +240,9 @@ fn on_action(desk: &mut Desk, action: Action) -> Vec<DeskEffect> {
             Action::Hide => leave_pass(desk),
             _ => Vec::new(),
         },
+        DeskScreen::AddPhone { number, phone_type } => {
+            phone::phone(desk, action, &number, phone_type)
+        }
         DeskScreen::Confirm(what) => confirm(desk, action, what),
         DeskScreen::Privileged => {
             if matches!(action, Action::Back | Action::Next) {

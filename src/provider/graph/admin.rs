@@ -13,6 +13,7 @@ use super::rest::Graph;
 use super::settings::{self, Endpoints, GraphSettings};
 use crate::provider::ProviderError;
 use crate::provider::http;
+use crate::provider::phone::{PhoneNumber, PhoneType};
 use crate::secret::Secret;
 use reqwest::Url;
 use serde_json::{Value, json};
@@ -341,6 +342,27 @@ impl GraphAdmin {
         Ok(IssuedPass {
             status: PassStatus::from_graph(&answer),
             pass,
+        })
+    }
+
+    /// Registers a phone number for the user (`POST /users/{id}/authentication/phoneMethods`,
+    /// contrib: `authentication-post-phonemethods.md`). Never retried after
+    /// it may have reached Graph: the second POST would be refused as "a
+    /// phone of this type already exists" and hide that the first worked.
+    pub async fn add_phone(
+        &self,
+        user_id: &str,
+        number: &PhoneNumber,
+        phone_type: PhoneType,
+    ) -> Result<GraphMethod, ProviderError> {
+        let body = json!({ "phoneNumber": number.as_str(), "phoneType": phone_type.as_graph() });
+        let url = self.user_url(user_id, &["authentication", "phoneMethods"])?;
+        let raw = self.post(&url, Some(&body), Op::AddPhone).await?;
+        let value: Value = serde_json::from_slice(&raw).map_err(|_| {
+            ProviderError::Protocol("Microsoft Graph sent a phone method we could not read".into())
+        })?;
+        methods::parse_typed(&value, &MethodType::Phone).ok_or_else(|| {
+            ProviderError::Protocol("Microsoft Graph sent a phone method without an id".into())
         })
     }
 

@@ -11,11 +11,14 @@ use super::methods::MethodType;
 use super::pass::PassStatus;
 use crate::provider::admin::{
     Admin, AdminCapabilities, Caller, CallerState, NewPass, PassInfo, PassName, PassRequest,
+    Privilege,
 };
-use crate::provider::{ProviderError, PushApp, Reply};
+use crate::provider::phone::{PhoneNumber, PhoneType};
+use crate::provider::{LastUsed, Method, ProviderError, PushApp, Reply};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 /// Lifetimes offered to the agent, in minutes: all inside Entra's default
 /// Temporary Access Pass policy (1 to 8 hours), so none is refused on a
@@ -24,6 +27,10 @@ use std::sync::{Mutex, MutexGuard};
 pub const PASS_LIFETIMES: [u32; 3] = [60, 240, 480];
 /// Where the caller registers a new method themselves.
 pub const SELF_SERVICE_URL: &str = "https://aka.ms/mysecurityinfo";
+/// How long a caller's directory roles, once read, stand for them. The
+/// watch reads the account every few seconds; the roles are read again at
+/// each lookup (a new call) and after this long, not at every poll.
+pub const ROLES_FRESH_FOR: Duration = Duration::from_secs(300);
 
 /// The helpdesk on Graph.
 pub struct GraphDesk {
@@ -38,6 +45,9 @@ struct Known {
     types: HashMap<String, HashMap<String, MethodType>>,
     /// Callers the directory calls `Guest`.
     guests: HashSet<String>,
+    /// Per caller, their standing as last read and when. Only a successful
+    /// read is kept: a failed one is tried again at the next.
+    privilege: HashMap<String, (Privilege, Instant)>,
 }
 
 impl fmt::Debug for GraphDesk {
@@ -68,6 +78,8 @@ impl GraphDesk {
             .is_some_and(|t| t.eq_ignore_ascii_case("guest"));
         {
             let mut known = self.lock();
+            // A new call: the roles are read afresh.
+            known.privilege.remove(&user.id);
             if guest {
                 known.guests.insert(user.id.clone());
             } else {
@@ -89,7 +101,7 @@ impl GraphDesk {
             .map(|m| (m.method.id.clone(), m.method_type.clone()))
             .collect();
         self.lock().types.insert(caller.id.clone(), types);
-        let privilege = self.admin.privilege(&caller.id).await;
+        let privilege = self.privilege(caller).await;
         Ok(CallerState {
             methods: listed
                 .into_iter()
@@ -101,6 +113,23 @@ impl GraphDesk {
             adding: Vec::new(),
             privilege,
         })
+    }
+
+    /// The caller's directory roles, read once per call (and again after
+    /// [`ROLES_FRESH_FOR`]), so the watch's polls cost one request each.
+    async fn privilege(&self, caller: &Caller) -> Privilege {
+        if let Some((privilege, read_at)) = self.lock().privilege.get(&caller.id)
+            && read_at.elapsed() < ROLES_FRESH_FOR
+        {
+            return privilege.clone();
+        }
+        let privilege = self.admin.privilege(&caller.id).await;
+        if !matches!(privilege, Privilege::CheckFailed(_)) {
+            self.lock()
+                .privilege
+                .insert(caller.id.clone(), (privilege.clone(), Instant::now()));
+        }
+        privilege
     }
 
     fn known_type(&self, caller: &Caller, method_id: &str) -> Option<MethodType> {
@@ -171,6 +200,23 @@ impl GraphDesk {
     }
 }
 
+impl GraphDesk {
+    async fn phone(
+        &self,
+        caller: &Caller,
+        number: &PhoneNumber,
+        phone_type: PhoneType,
+    ) -> Result<Method, ProviderError> {
+        let added = self.admin.add_phone(&caller.id, number, phone_type).await?;
+        self.lock()
+            .types
+            .entry(caller.id.clone())
+            .or_default()
+            .insert(added.method.id.clone(), MethodType::Phone);
+        Ok(added.method)
+    }
+}
+
 fn pass_info(status: &PassStatus) -> PassInfo {
     PassInfo {
         id: status.id.clone(),
@@ -205,6 +251,9 @@ impl Admin for GraphDesk {
             push_app: PushApp::MicrosoftAuthenticator,
             self_service_url: Some(SELF_SERVICE_URL.into()),
             training_callers: None,
+            can_add_phone: true,
+            // `lastUsedDateTime` is beta-only (docs/graph-facts.md).
+            last_used: LastUsed::NeverReported,
         }
     }
 
@@ -226,5 +275,14 @@ impl Admin for GraphDesk {
 
     fn revoke_sessions<'a>(&'a self, caller: &'a Caller) -> Reply<'a, ()> {
         Box::pin(self.admin.revoke_sessions(&caller.id))
+    }
+
+    fn add_phone<'a>(
+        &'a self,
+        caller: &'a Caller,
+        number: &'a PhoneNumber,
+        phone_type: PhoneType,
+    ) -> Reply<'a, Method> {
+        Box::pin(self.phone(caller, number, phone_type))
     }
 }

@@ -194,8 +194,8 @@ impl GraphError {
                 ))
             }
             (400 | 409, Op::AddPhone) => ProviderError::Conflict(format!(
-                "Entra keeps one number per phone type, a mobile number must exist before an \
-                 alternate one, and numbers look like +1 2065555555{}",
+                "{}{}",
+                phone_refusal(&self.message),
                 self.reference()
             )),
             (404, Op::LookupUser) => ProviderError::UnknownUser,
@@ -207,6 +207,27 @@ impl GraphError {
             }),
             _ => self.server(),
         }
+    }
+}
+
+/// Graph's reasons for refusing a phone number, in words the agent can act
+/// on. The rules are documented (authentication-post-phonemethods.md: one
+/// phone per type, a mobile before an alternate mobile, the number's
+/// format); the exact wording of the refusals is not, so the words are
+/// matched loosely and anything else gets all three rules.
+fn phone_refusal(message: &str) -> &'static str {
+    let m = message.to_ascii_lowercase();
+    if m.contains("already exist") {
+        "the caller already has a number of this type (Entra keeps one per type): delete it \
+         first, or choose another type"
+    } else if m.contains("must exist before") || m.contains("alternate") {
+        "Entra needs a mobile number before an alternate mobile one: add the mobile first"
+    } else if m.contains("format") || m.contains("invalid phone") {
+        "Entra did not accept the number: write it as +country code, a space and the number, \
+         e.g. +1 2065555555"
+    } else {
+        "Entra refused the number: it keeps one per type, needs a mobile before an alternate \
+         mobile, and numbers look like +1 2065555555"
     }
 }
 
@@ -283,6 +304,24 @@ fn is_bidi_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phone_refusals_say_which_rule() {
+        assert!(phone_refusal("Invalid phone number format.").contains("+country code"));
+        assert!(
+            phone_refusal(
+                "A phone authentication method of this type already exists for the user."
+            )
+            .contains("already has a number of this type")
+        );
+        assert!(
+            phone_refusal(
+                "A mobile phone method must exist before an alternate mobile phone method is added."
+            )
+            .contains("mobile number before")
+        );
+        assert!(phone_refusal("Something else.").contains("one per type"));
+    }
 
     fn parse(status: u16, body: &str) -> GraphError {
         GraphError::parse(

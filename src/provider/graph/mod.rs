@@ -18,21 +18,20 @@ mod id_token;
 mod methods;
 mod oauth;
 mod pass;
-mod phone;
 pub mod probe;
 mod registration;
 mod rest;
 mod roles;
 mod settings;
 
+pub use crate::provider::phone::{PhoneNumber, PhoneNumberError, PhoneType};
 pub use admin::{
     ConnectError, DirectoryUser, GraphAdmin, IssuedPass, PASS_LIFETIME_MINUTES, REQUIRED_APP_ROLES,
     TapPolicy,
 };
-pub use desk::{GraphDesk, PASS_LIFETIMES, SELF_SERVICE_URL};
+pub use desk::{GraphDesk, PASS_LIFETIMES, ROLES_FRESH_FOR, SELF_SERVICE_URL};
 pub use methods::{GraphMethod, MethodType, parse_method};
 pub use pass::PassStatus;
-pub use phone::{PhoneNumber, PhoneNumberError, PhoneType};
 pub use settings::{
     DEFAULT_AUTHORITY, DEFAULT_GRAPH, DEFAULT_REGISTRATION_WAIT, DEFAULT_SECURITY_INFO,
     GraphSettings,
@@ -43,8 +42,8 @@ use self::registration::Watches;
 use self::rest::Graph;
 use self::settings::Endpoints;
 use super::{
-    Approval, Capabilities, Confirm, DeviceCode, DevicePoll, Enrollment, Method, MethodKind,
-    Provider, ProviderError, PushApp, Reply, Session, SignInKind,
+    Approval, Capabilities, Confirm, DeviceCode, DevicePoll, Enrollment, LastUsed, Method,
+    MethodKind, Provider, ProviderError, PushApp, Reply, Session, SignInKind,
 };
 use crate::provider::http;
 use crate::secret::Secret;
@@ -281,6 +280,8 @@ impl Provider for GraphProvider {
             sign_in: SignInKind::DeviceCode,
             training_accounts: None,
             push_app: PushApp::MicrosoftAuthenticator,
+            // `lastUsedDateTime` is beta-only (docs/graph-facts.md).
+            last_used: LastUsed::NeverReported,
         }
     }
 

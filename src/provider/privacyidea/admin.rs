@@ -507,6 +507,9 @@ impl Admin for PiAdmin {
             push_app: PushApp::PrivacyIdeaAuthenticator,
             self_service_url: None,
             training_callers: None,
+            // An SMS token is not a phone number on the account: not offered.
+            can_add_phone: false,
+            last_used: Default::default(),
         }
     }
 

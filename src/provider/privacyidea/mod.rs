@@ -511,6 +511,7 @@ impl Provider for PrivacyIdea {
             training_accounts: None,
             sign_in: SignInKind::Pass,
             push_app: PushApp::PrivacyIdeaAuthenticator,
+            last_used: Default::default(),
         }
     }
 

@@ -25,6 +25,7 @@ impl Provider for TrainingTenant {
             training_accounts: Some(accounts),
             sign_in: SignInKind::Pass,
             push_app: PushApp::MicrosoftAuthenticator,
+            last_used: Default::default(),
         }
     }
 

@@ -8,7 +8,8 @@ use crate::provider::admin::{
     Admin, AdminCapabilities, Caller, CallerState, NewPass, PassInfo, PassName, PassRequest,
     Privilege,
 };
-use crate::provider::{MethodKind, ProviderError, PushApp, Reply};
+use crate::provider::phone::{PhoneNumber, PhoneType};
+use crate::provider::{Method, MethodKind, ProviderError, PushApp, Reply};
 use crate::secret::Secret;
 use crate::timefmt::{after_minutes, civil_date, civil_minute};
 use std::time::Duration;
@@ -61,6 +62,8 @@ impl Admin for TrainingTenant {
             push_app: PushApp::MicrosoftAuthenticator,
             self_service_url: None,
             training_callers: Some(callers),
+            can_add_phone: true,
+            last_used: Default::default(),
         }
     }
 
@@ -161,6 +164,56 @@ impl Admin for TrainingTenant {
         })
     }
 
+    /// Entra's rules, so a trainee meets the same refusals: one number per
+    /// type, a mobile before an alternate mobile.
+    fn add_phone<'a>(
+        &'a self,
+        caller: &'a Caller,
+        number: &'a PhoneNumber,
+        phone_type: PhoneType,
+    ) -> Reply<'a, Method> {
+        Box::pin(async move {
+            self.call().await?;
+            let index = self.caller_index(caller)?;
+            let today = civil_date(self.now());
+            let mut state = self.lock();
+            let account = state
+                .accounts
+                .get(index)
+                .ok_or(ProviderError::UnknownUser)?;
+            let has = |t: PhoneType| {
+                account
+                    .methods
+                    .iter()
+                    .any(|m| m.kind == MethodKind::Phone && phone_type_of(&m.label) == Some(t))
+            };
+            if has(phone_type) {
+                return Err(ProviderError::Conflict(
+                    "the caller already has a number of this type (one per type): delete it \
+                     first, or choose another type"
+                        .into(),
+                ));
+            }
+            if phone_type == PhoneType::AlternateMobile && !has(PhoneType::Mobile) {
+                return Err(ProviderError::Conflict(
+                    "a mobile number is needed before an alternate mobile one: add the mobile \
+                     first"
+                        .into(),
+                ));
+            }
+            let label = format!("{} {number}", phone_label(phone_type));
+            state.register(index, MethodKind::Phone, &label, &today);
+            let added = state
+                .accounts
+                .get_mut(index)
+                .and_then(|a| a.methods.last_mut())
+                .ok_or(ProviderError::UnknownUser)?;
+            // Registered by the desk and never used yet.
+            added.last_used = None;
+            Ok(added.clone())
+        })
+    }
+
     fn simulate_caller_registers(&self, caller: &Caller) {
         let today = civil_date(self.now());
         let mut state = self.lock();
@@ -182,4 +235,24 @@ fn new_pass() -> Secret {
     let pass: String = raw.chars().take(PASS_CHARS).collect();
     zeroize::Zeroize::zeroize(&mut raw);
     Secret::new(pass)
+}
+
+/// How the practice accounts label their phones ("Mobile +1 555-0142").
+fn phone_label(phone_type: PhoneType) -> &'static str {
+    match phone_type {
+        PhoneType::Mobile => "Mobile",
+        PhoneType::AlternateMobile => "Alternate mobile",
+        PhoneType::Office => "Office phone",
+    }
+}
+
+fn phone_type_of(label: &str) -> Option<PhoneType> {
+    // Longest first: "Alternate mobile" is not a "Mobile".
+    [
+        PhoneType::AlternateMobile,
+        PhoneType::Office,
+        PhoneType::Mobile,
+    ]
+    .into_iter()
+    .find(|t| label.starts_with(phone_label(*t)))
 }

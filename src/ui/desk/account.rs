@@ -3,7 +3,7 @@
 
 use super::{DeskView, frame::status, script};
 use crate::helpdesk::{Case, Verification};
-use crate::provider::{Method, MethodKind};
+use crate::provider::{LastUsed, Method, MethodKind};
 use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -92,7 +92,8 @@ pub fn methods_table(
     let empty = rows.is_empty();
     // Rows being added take what room is left; they do not push the
     // registered methods' dates out.
-    let (widths, shown) = columns(rows.get(..adding_from).unwrap_or(&rows), area.width);
+    let dated = view.desk.settings.capabilities.last_used == LastUsed::Reported;
+    let (widths, shown) = columns(rows.get(..adding_from).unwrap_or(&rows), area.width, dated);
     let header = Row::new(
         [
             view.t("methods.col_kind"),
@@ -200,8 +201,9 @@ fn device_name(view: &DeskView, m: &Method) -> String {
 
 /// Column widths for `area_width`, and how many columns fit: the device
 /// column gets its whole text first; the dates go (last used, then
-/// added) before the device is cut.
-fn columns(rows: &[[String; 4]], area_width: u16) -> (Vec<Constraint>, usize) {
+/// added) before the device is cut. `last_used: false`: the provider never
+/// says when a method was used, so that column is not drawn at all.
+fn columns(rows: &[[String; 4]], area_width: u16, last_used: bool) -> (Vec<Constraint>, usize) {
     // Borders and the highlight symbol.
     let inner = usize::from(area_width).saturating_sub(4);
     let widest = |col: usize, floor: usize| {
@@ -214,7 +216,7 @@ fn columns(rows: &[[String; 4]], area_width: u16) -> (Vec<Constraint>, usize) {
     let kind = widest(0, 6).min(22);
     let device = widest(1, 12);
     let date = 10;
-    let shown = if kind + device + 2 * date + 3 <= inner {
+    let shown = if last_used && kind + device + 2 * date + 3 <= inner {
         4
     } else if kind + device + date + 2 <= inner {
         3

@@ -71,6 +71,21 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
             text.push(Line::raw(""));
             text.extend(lines(view.t("desk.confirm_cannot_verify_body")));
         }
+        Pending::AddPhone { number, phone_type } => {
+            text.push(Line::styled(
+                view.f(
+                    "desk.confirm_phone",
+                    &[
+                        ("number", number.as_str()),
+                        ("type", view.t(super::phone::type_id(*phone_type))),
+                        ("name", &name),
+                    ],
+                ),
+                theme::title(),
+            ));
+            text.push(Line::raw(""));
+            text.extend(lines(view.t("desk.confirm_phone_body")));
+        }
         Pending::Revoke => {
             text.push(Line::styled(
                 view.f("desk.confirm_revoke", &[("name", &name)]),

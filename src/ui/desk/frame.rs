@@ -5,7 +5,7 @@ use super::DeskView;
 use crate::helpdesk::{DeskNotice, DeskOp, Verification};
 use crate::provider::ProviderError;
 use crate::ui::chrome::{key_units, unit_lines};
-use crate::ui::help::{key_lines, overlay, tips_id};
+use crate::ui::help::{fitted, key_lines, overlay, tips_id};
 use crate::ui::{MIN_HEIGHT, MIN_WIDTH, theme};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
@@ -104,21 +104,21 @@ pub fn help(frame: &mut Frame, view: &DeskView, area: Rect) {
     let mut under = desk.clone();
     under.help_open = false;
     let screen = under.context();
-    let mut text = vec![Line::styled(
+    let head = vec![Line::styled(
         view.t("help.keys").to_string(),
         theme::strong(),
     )];
-    text.extend(key_lines(
+    let keys = key_lines(
         screen,
         |action| under.action_available(action),
         |binding| view.t(binding.label).to_string(),
-    ));
-    text.push(Line::raw(""));
-    text.push(Line::styled(
-        view.t("help.trouble").to_string(),
-        theme::strong(),
-    ));
-    text.extend(crate::ui::chrome::lines(view.t(tips_id(screen))));
+    );
+    let mut tail = vec![
+        Line::raw(""),
+        Line::styled(view.t("help.trouble").to_string(), theme::strong()),
+    ];
+    tail.extend(crate::ui::chrome::lines(view.t(tips_id(screen))));
+    let text = fitted(head, keys, tail, area);
     overlay(
         frame,
         area,
@@ -145,6 +145,7 @@ pub fn status(view: &DeskView) -> Vec<Line<'static>> {
             DeskOp::Delete => "desk.busy_delete",
             DeskOp::Issue => "desk.busy_issue",
             DeskOp::Revoke => "desk.busy_revoke",
+            DeskOp::AddPhone => "desk.busy_phone",
         };
         // Waiting out the provider's Retry-After: say so, it is no error.
         let text = match crate::kernel::held_for(&desk.pending, &desk.held, desk.now) {
@@ -175,12 +176,27 @@ fn describe(view: &DeskView, notice: &DeskNotice) -> (String, Style) {
                 DeskOp::Delete => "desk.failed_delete",
                 DeskOp::Issue => "desk.failed_issue",
                 DeskOp::Revoke => "desk.failed_revoke",
+                DeskOp::AddPhone => "desk.failed_phone",
             };
             let why = error_words(view, error);
             (view.f(what, &[("why", &why)]), theme::error())
         }
         DeskNotice::EmptyUsername => (view.t("desk.empty_username").into(), theme::warning()),
-        DeskNotice::PasteTooLong => (view.t("desk.paste_too_long").into(), theme::warning()),
+        DeskNotice::PasteTooLong => {
+            let id = if matches!(desk.screen, crate::helpdesk::DeskScreen::AddPhone { .. }) {
+                "desk.phone_paste_too_long"
+            } else {
+                "desk.paste_too_long"
+            };
+            (view.t(id).into(), theme::warning())
+        }
+        DeskNotice::PhoneInvalid(why) => (
+            view.t(super::phone::error_id(*why)).into(),
+            theme::warning(),
+        ),
+        DeskNotice::PhoneAdded { label } => {
+            (view.f("desk.phone_added", &[("label", label)]), theme::ok())
+        }
         DeskNotice::VerifyFirst => (view.t("desk.verify_first").into(), theme::warning()),
         DeskNotice::VerificationFailed => (view.t("desk.locked_failed").into(), theme::error()),
         DeskNotice::NotEnoughChecks { ticked } => (

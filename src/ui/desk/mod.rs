@@ -6,6 +6,7 @@ mod confirm;
 mod frame;
 mod lookup;
 mod pass;
+mod phone;
 pub mod plain;
 mod privileged;
 mod script;
@@ -57,6 +58,7 @@ fn draw_screen(frame: &mut Frame, view: &DeskView, body: ratatui::layout::Rect) 
         DeskScreen::IssuePass { .. } | DeskScreen::PassShown { .. } => {
             pass::draw(frame, view, body)
         }
+        DeskScreen::AddPhone { .. } => phone::draw(frame, view, body),
         DeskScreen::Confirm(_) => confirm::draw(frame, view, body),
         DeskScreen::Privileged => privileged::draw(frame, view, body),
         DeskScreen::Watch => watch::draw(frame, view, body),

@@ -1,5 +1,7 @@
 //! Phone numbers in the form Graph insists on: `+{country code} {number}`
-//! with an optional `x{extension}` (E.164 digits, the space required).
+//! with an optional `x{extension}` (E.164 digits, the space required;
+//! contrib: `api-reference/v1.0/resources/phoneauthenticationmethod.md`).
+//! The kiosk's Graph provider and the desk (Entra and training) share it.
 
 use std::fmt;
 
@@ -12,6 +14,14 @@ pub enum PhoneType {
 }
 
 impl PhoneType {
+    /// In the order the desk offers them: Entra wants a mobile number
+    /// before an alternate one.
+    pub const ALL: [PhoneType; 3] = [
+        PhoneType::Mobile,
+        PhoneType::AlternateMobile,
+        PhoneType::Office,
+    ];
+
     pub fn as_graph(self) -> &'static str {
         match self {
             PhoneType::Mobile => "mobile",
@@ -80,6 +90,25 @@ impl PhoneNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// For records: a phone number is personal data, so only its last two
+    /// digits are kept (enough for the caller to recognise it), the rest
+    /// and any extension starred out: `+46 701234567` → `+** *******67`.
+    pub fn masked(&self) -> String {
+        let number = self.0.split('x').next().unwrap_or_default();
+        let digits = number.bytes().filter(u8::is_ascii_digit).count();
+        let mut seen = 0;
+        number
+            .chars()
+            .map(|c| {
+                if !c.is_ascii_digit() {
+                    return c;
+                }
+                seen += 1;
+                if seen + 2 > digits { c } else { '*' }
+            })
+            .collect()
+    }
 }
 
 impl fmt::Display for PhoneNumber {
@@ -145,5 +174,13 @@ mod tests {
         assert_eq!(err("+1 1234567890123456"), PhoneNumberError::TooLong);
         assert_eq!(err("+1 2065555555x"), PhoneNumberError::BadExtension);
         assert_eq!(err("+1 2065555555 x1 2"), PhoneNumberError::BadExtension);
+    }
+
+    #[test]
+    fn masked_keeps_only_the_last_two_digits() {
+        let masked = |s: &str| PhoneNumber::parse(s).unwrap().masked();
+        assert_eq!(masked("+46 701234567"), "+** *******67");
+        assert_eq!(masked("+1 2065555555x123"), "+* ********55");
+        assert_eq!(masked("+358 4012"), "+*** **12");
     }
 }
