@@ -82,12 +82,7 @@ pub fn clean(row: &str) -> String {
         .chars()
         .map(|c| if decoration(c) { ' ' } else { c })
         .collect();
-    // Arrow keys by name, as the keys line says them.
-    let kept = kept
-        .replace('↑', "Up")
-        .replace('↓', "Down")
-        .replace('←', "Left")
-        .replace('→', "Right");
+    let kept = arrows_said(&kept);
     let mut out = String::with_capacity(kept.len());
     let mut spaces = 0;
     for c in kept.trim().chars() {
@@ -104,6 +99,43 @@ pub fn clean(row: &str) -> String {
             spaces = 0;
         }
         out.push(c);
+    }
+    out
+}
+
+fn is_arrow(c: char) -> bool {
+    matches!(c, '↑' | '↓' | '←' | '→')
+}
+
+/// Arrow keys by name, as the keys line says them ("↑ / k", "← →"). A lone
+/// `→` between words is a path in a menu ("Security info → Add method"),
+/// read as a pause, not as a key.
+fn arrows_said(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let beside = |i: usize| {
+        let before = chars[..i].iter().rev().find(|c| **c != ' ');
+        let after = chars[i + 1..].iter().find(|c| **c != ' ');
+        [before, after]
+            .into_iter()
+            .flatten()
+            .any(|c| is_arrow(*c) || *c == '/')
+    };
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in chars.iter().enumerate() {
+        match c {
+            '↑' => out.push_str("Up"),
+            '↓' => out.push_str("Down"),
+            '←' => out.push_str("Left"),
+            '→' if beside(i) => out.push_str("Right"),
+            '→' => {
+                // "method → Phone" reads "method, Phone".
+                while out.ends_with(' ') {
+                    out.pop();
+                }
+                out.push(',');
+            }
+            other => out.push(*other),
+        }
     }
     out
 }
@@ -133,6 +165,15 @@ mod tests {
         assert_eq!(
             clean("Choose with ← → and press Enter."),
             "Choose with Left Right and press Enter."
+        );
+        assert_eq!(clean("↑ / k   Up"), "Up / k, Up");
+    }
+
+    #[test]
+    fn an_arrow_between_menu_items_is_a_pause_not_a_key() {
+        assert_eq!(
+            clean("“Add sign-in method” → Phone, or ask"),
+            "“Add sign-in method”, Phone, or ask"
         );
     }
 
