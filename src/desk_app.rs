@@ -98,11 +98,11 @@ impl DeskApp {
         let admin = Arc::clone(&self.admin);
         match effect {
             DeskEffect::Lookup { req, username } => self.spawn(async move {
-                let answer = bounded(admin.lookup(&username)).await;
+                let answer = crate::oplog::call("lookup", bounded(admin.lookup(&username))).await;
                 DeskEventKind::LookedUp { req, answer }
             }),
             DeskEffect::LoadState { req, caller } => self.spawn(async move {
-                let answer = bounded(admin.caller_state(&caller)).await;
+                let answer = crate::oplog::call("caller_state", bounded(admin.caller_state(&caller))).await;
                 DeskEventKind::StateLoaded { req, answer }
             }),
             DeskEffect::Delete {
@@ -110,7 +110,7 @@ impl DeskApp {
                 caller,
                 method_id,
             } => self.spawn(async move {
-                let answer = bounded(admin.delete_method(&caller, &method_id)).await;
+                let answer = crate::oplog::call("delete_method", bounded(admin.delete_method(&caller, &method_id))).await;
                 DeskEventKind::Deleted { req, answer }
             }),
             DeskEffect::IssuePass {
@@ -118,11 +118,11 @@ impl DeskApp {
                 caller,
                 request,
             } => self.spawn(async move {
-                let answer = bounded(admin.issue_pass(&caller, request)).await;
+                let answer = crate::oplog::call("issue_pass", bounded(admin.issue_pass(&caller, request))).await;
                 DeskEventKind::PassIssued { req, answer }
             }),
             DeskEffect::Revoke { req, caller } => self.spawn(async move {
-                let answer = bounded(admin.revoke_sessions(&caller)).await;
+                let answer = crate::oplog::call("revoke_sessions", bounded(admin.revoke_sessions(&caller))).await;
                 DeskEventKind::Revoked { req, answer }
             }),
             DeskEffect::Watch {
@@ -250,7 +250,7 @@ async fn watch(
         crate::poll_schedule::Cadence::starting_at(Duration::from_millis(every_ms.max(250))),
         crate::poller::seed(),
         None,
-        || admin.caller_state(&caller),
+        || crate::oplog::poll("watch_caller", admin.caller_state(&caller)),
         |_| false,
         |answer| tx.send(DeskEventKind::Watched { req, answer }).is_ok(),
     )

@@ -96,7 +96,7 @@ impl App {
         if !self.flow.awaits(req, Op::SignIn) {
             let provider = Arc::clone(&self.provider);
             self.cleanup.push(async move {
-                let _ = bounded(provider.sign_out(&session)).await;
+                let _ = crate::oplog::call("sign_out", bounded(provider.sign_out(&session))).await;
             });
             return None;
         }
@@ -154,7 +154,7 @@ impl App {
             } => {
                 let tx = self.tx.clone();
                 self.spawn_request(async move {
-                    let msg = match bounded(provider.sign_in(&username, &pass)).await {
+                    let msg = match crate::oplog::call("sign_in", bounded(provider.sign_in(&username, &pass))).await {
                         Ok(session) => Msg::Session(req, session),
                         Err(e) => Msg::Flow(EventKind::SignedIn {
                             req,
@@ -175,7 +175,7 @@ impl App {
                     answer: Err(ProviderError::SessionExpired),
                 },
                 move |s| async move {
-                    let answer = bounded(provider.list_methods(&s)).await;
+                    let answer = crate::oplog::call("list_methods", bounded(provider.list_methods(&s))).await;
                     EventKind::MethodsLoaded { req, answer }
                 },
             ),
@@ -186,7 +186,7 @@ impl App {
                     answer: Err(ProviderError::SessionExpired),
                 },
                 move |s| async move {
-                    let answer = bounded(provider.delete_method(&s, &method_id)).await;
+                    let answer = crate::oplog::call("delete_method", bounded(provider.delete_method(&s, &method_id))).await;
                     EventKind::Deleted { req, answer }
                 },
             ),
@@ -197,7 +197,7 @@ impl App {
                     answer: Err(ProviderError::SessionExpired),
                 },
                 move |s| async move {
-                    let answer = bounded(provider.set_default(&s, &method_id)).await;
+                    let answer = crate::oplog::call("set_default", bounded(provider.set_default(&s, &method_id))).await;
                     EventKind::DefaultSet { req, answer }
                 },
             ),
@@ -208,7 +208,7 @@ impl App {
                     answer: Err(ProviderError::SessionExpired),
                 },
                 move |s| async move {
-                    let answer = bounded(provider.begin_enrollment(&s, kind)).await;
+                    let answer = crate::oplog::call("begin_enrollment", bounded(provider.begin_enrollment(&s, kind))).await;
                     EventKind::EnrollmentReady { req, answer }
                 },
             ),
@@ -223,7 +223,7 @@ impl App {
                     answer: Err(ProviderError::SessionExpired),
                 },
                 move |s| async move {
-                    let answer = bounded(provider.check_code(&s, &enrollment_id, &code)).await;
+                    let answer = crate::oplog::call("check_code", bounded(provider.check_code(&s, &enrollment_id, &code))).await;
                     // Asked only once the code is wrong: it explains, never accepts.
                     if let Ok(false) = answer
                         && let Some(seconds) = provider.clock_drift(&s, &enrollment_id, &code)
@@ -287,7 +287,7 @@ impl App {
                 if let Some(s) = session {
                     let tx = self.tx.clone();
                     self.cleanup.push(async move {
-                        if bounded(provider.cancel_enrollment(&s, &enrollment_id))
+                        if crate::oplog::call("cancel_enrollment", bounded(provider.cancel_enrollment(&s, &enrollment_id)))
                             .await
                             .is_err()
                         {
@@ -309,7 +309,7 @@ impl App {
                 self.stop_poller();
                 if let Some(s) = self.session.take() {
                     self.cleanup.push(async move {
-                        let _ = bounded(provider.sign_out(&s)).await;
+                        let _ = crate::oplog::call("sign_out", bounded(provider.sign_out(&s))).await;
                     });
                 }
             }
