@@ -59,8 +59,21 @@ impl DeskApp {
         audit_log: &std::path::Path,
         case_dir: &std::path::Path,
     ) -> Result<(), String> {
+        let plan = crate::audit::Plan {
+            file: Some(audit_log.to_path_buf()),
+            ..crate::audit::Plan::default()
+        };
+        self.open_records_with(&plan, case_dir)
+    }
+
+    /// As [`DeskApp::open_records`], with the audit going to `plan`'s sinks.
+    pub fn open_records_with(
+        &mut self,
+        plan: &crate::audit::Plan,
+        case_dir: &std::path::Path,
+    ) -> Result<(), String> {
         let tx = self.tx.clone();
-        self.records = Some(Records::open(audit_log, case_dir, move |why| {
+        self.records = Some(Records::open_with(plan, case_dir, move |why| {
             let _ = tx.send(DeskEventKind::RecordFailed(why));
         })?);
         Ok(())
@@ -102,7 +115,8 @@ impl DeskApp {
                 DeskEventKind::LookedUp { req, answer }
             }),
             DeskEffect::LoadState { req, caller } => self.spawn(async move {
-                let answer = crate::oplog::call("caller_state", bounded(admin.caller_state(&caller))).await;
+                let answer =
+                    crate::oplog::call("caller_state", bounded(admin.caller_state(&caller))).await;
                 DeskEventKind::StateLoaded { req, answer }
             }),
             DeskEffect::Delete {
@@ -110,7 +124,11 @@ impl DeskApp {
                 caller,
                 method_id,
             } => self.spawn(async move {
-                let answer = crate::oplog::call("delete_method", bounded(admin.delete_method(&caller, &method_id))).await;
+                let answer = crate::oplog::call(
+                    "delete_method",
+                    bounded(admin.delete_method(&caller, &method_id)),
+                )
+                .await;
                 DeskEventKind::Deleted { req, answer }
             }),
             DeskEffect::IssuePass {
@@ -118,11 +136,15 @@ impl DeskApp {
                 caller,
                 request,
             } => self.spawn(async move {
-                let answer = crate::oplog::call("issue_pass", bounded(admin.issue_pass(&caller, request))).await;
+                let answer =
+                    crate::oplog::call("issue_pass", bounded(admin.issue_pass(&caller, request)))
+                        .await;
                 DeskEventKind::PassIssued { req, answer }
             }),
             DeskEffect::Revoke { req, caller } => self.spawn(async move {
-                let answer = crate::oplog::call("revoke_sessions", bounded(admin.revoke_sessions(&caller))).await;
+                let answer =
+                    crate::oplog::call("revoke_sessions", bounded(admin.revoke_sessions(&caller)))
+                        .await;
                 DeskEventKind::Revoked { req, answer }
             }),
             DeskEffect::Watch {

@@ -157,8 +157,9 @@ mod tests {
         let mut e = Entry::new("hello", Priority::Info);
         e.field("request_id", "abc");
         e.field("note", "two\nlines");
-        let mut want = b"MESSAGE=hello\nPRIORITY=6\nSYSLOG_IDENTIFIER=mfa-assist\nREQUEST_ID=abc\nNOTE\n"
-            .to_vec();
+        let mut want =
+            b"MESSAGE=hello\nPRIORITY=6\nSYSLOG_IDENTIFIER=mfa-assist\nREQUEST_ID=abc\nNOTE\n"
+                .to_vec();
         want.extend_from_slice(&9u64.to_le_bytes());
         want.extend_from_slice(b"two\nlines\n");
         assert_eq!(e.bytes(), want.as_slice());

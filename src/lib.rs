@@ -40,12 +40,25 @@ pub async fn run(config: config::Config, scenario: Option<&Path>) -> Result<(), 
     let provider = setup::provider(&config, scenario)?;
     let mut flow = flow::Flow::new(setup::settings(&config, provider.as_ref()));
     flow.lang = setup::start_language(&config);
-    let app = app::App::new(
+    let mut app = app::App::new(
         flow,
         provider,
         guide::Guide::built_in(),
         setup::look(&config),
     );
+    let plan = setup::audit_plan(
+        &config,
+        false,
+        oplog::Surroundings::now(true).journal_stream,
+    )?;
+    if !plan.is_empty() {
+        // Nobody at a kiosk can act on a failed audit write: the operator
+        // reads it in the log.
+        let trail = audit::Trail::start(audit::Sinks::open(&plan)?, |why| {
+            tracing::error!(target: "mfa_assist::audit", why, "audit record not written");
+        })?;
+        app = app.with_audit(trail, &setup::provider_name(&config));
+    }
     on_terminal(config.kiosk.enabled, app).await
 }
 
@@ -63,7 +76,8 @@ pub async fn run_helpdesk(config: config::Config, scenario: Option<&Path>) -> Re
         guide::Guide::built_in(),
         setup::look(&config).branding,
     );
-    app.open_records(&paths.audit_log, &paths.case_dir)?;
+    let plan = setup::audit_plan(&config, true, oplog::Surroundings::now(true).journal_stream)?;
+    app.open_records_with(&plan, &paths.case_dir)?;
     on_terminal(false, app).await
 }
 

@@ -4,7 +4,9 @@
 
 mod pollers;
 
-use crate::driver::{self, Cleanup, Executor, Screen, Term, bounded};
+use crate::audit::Trail;
+use crate::audit::kiosk::{KioskRecord, changes};
+use crate::driver::{self, Cause, Cleanup, Executor, Screen, Term, bounded};
 use crate::flow::{self, Effect, EventKind, Flow, Op, ReqId};
 use crate::guide::Guide;
 use crate::provider::{Provider, ProviderError, Session};
@@ -47,6 +49,8 @@ pub struct App {
     tx: mpsc::UnboundedSender<Msg>,
     rx: mpsc::UnboundedReceiver<Msg>,
     cleanup: Cleanup,
+    /// The audit trail and the provider's name for its records.
+    audit: Option<(Trail, String)>,
 }
 
 impl App {
@@ -64,7 +68,14 @@ impl App {
             tx,
             rx,
             cleanup: Cleanup::new(),
+            audit: None,
         }
+    }
+
+    /// Records sign-ins, deletes, additions and sign-outs to `trail`.
+    pub fn with_audit(mut self, trail: Trail, provider_name: &str) -> Self {
+        self.audit = Some((trail, provider_name.to_string()));
+        self
     }
 
     pub fn flow(&self) -> &Flow {
@@ -154,7 +165,12 @@ impl App {
             } => {
                 let tx = self.tx.clone();
                 self.spawn_request(async move {
-                    let msg = match crate::oplog::call("sign_in", bounded(provider.sign_in(&username, &pass))).await {
+                    let msg = match crate::oplog::call(
+                        "sign_in",
+                        bounded(provider.sign_in(&username, &pass)),
+                    )
+                    .await
+                    {
                         Ok(session) => Msg::Session(req, session),
                         Err(e) => Msg::Flow(EventKind::SignedIn {
                             req,
@@ -175,7 +191,9 @@ impl App {
                     answer: Err(ProviderError::SessionExpired),
                 },
                 move |s| async move {
-                    let answer = crate::oplog::call("list_methods", bounded(provider.list_methods(&s))).await;
+                    let answer =
+                        crate::oplog::call("list_methods", bounded(provider.list_methods(&s)))
+                            .await;
                     EventKind::MethodsLoaded { req, answer }
                 },
             ),
@@ -186,7 +204,11 @@ impl App {
                     answer: Err(ProviderError::SessionExpired),
                 },
                 move |s| async move {
-                    let answer = crate::oplog::call("delete_method", bounded(provider.delete_method(&s, &method_id))).await;
+                    let answer = crate::oplog::call(
+                        "delete_method",
+                        bounded(provider.delete_method(&s, &method_id)),
+                    )
+                    .await;
                     EventKind::Deleted { req, answer }
                 },
             ),
@@ -197,7 +219,11 @@ impl App {
                     answer: Err(ProviderError::SessionExpired),
                 },
                 move |s| async move {
-                    let answer = crate::oplog::call("set_default", bounded(provider.set_default(&s, &method_id))).await;
+                    let answer = crate::oplog::call(
+                        "set_default",
+                        bounded(provider.set_default(&s, &method_id)),
+                    )
+                    .await;
                     EventKind::DefaultSet { req, answer }
                 },
             ),
@@ -208,7 +234,11 @@ impl App {
                     answer: Err(ProviderError::SessionExpired),
                 },
                 move |s| async move {
-                    let answer = crate::oplog::call("begin_enrollment", bounded(provider.begin_enrollment(&s, kind))).await;
+                    let answer = crate::oplog::call(
+                        "begin_enrollment",
+                        bounded(provider.begin_enrollment(&s, kind)),
+                    )
+                    .await;
                     EventKind::EnrollmentReady { req, answer }
                 },
             ),
@@ -223,7 +253,11 @@ impl App {
                     answer: Err(ProviderError::SessionExpired),
                 },
                 move |s| async move {
-                    let answer = crate::oplog::call("check_code", bounded(provider.check_code(&s, &enrollment_id, &code))).await;
+                    let answer = crate::oplog::call(
+                        "check_code",
+                        bounded(provider.check_code(&s, &enrollment_id, &code)),
+                    )
+                    .await;
                     // Asked only once the code is wrong: it explains, never accepts.
                     if let Ok(false) = answer
                         && let Some(seconds) = provider.clock_drift(&s, &enrollment_id, &code)
@@ -287,9 +321,12 @@ impl App {
                 if let Some(s) = session {
                     let tx = self.tx.clone();
                     self.cleanup.push(async move {
-                        if crate::oplog::call("cancel_enrollment", bounded(provider.cancel_enrollment(&s, &enrollment_id)))
-                            .await
-                            .is_err()
+                        if crate::oplog::call(
+                            "cancel_enrollment",
+                            bounded(provider.cancel_enrollment(&s, &enrollment_id)),
+                        )
+                        .await
+                        .is_err()
                         {
                             let _ = tx.send(Msg::Flow(EventKind::CleanupFailed));
                         }
@@ -309,7 +346,8 @@ impl App {
                 self.stop_poller();
                 if let Some(s) = self.session.take() {
                     self.cleanup.push(async move {
-                        let _ = crate::oplog::call("sign_out", bounded(provider.sign_out(&s))).await;
+                        let _ =
+                            crate::oplog::call("sign_out", bounded(provider.sign_out(&s))).await;
                     });
                 }
             }
@@ -392,6 +430,21 @@ impl Executor for App {
 
     fn settle(&mut self) {
         self.sync_qr();
+    }
+
+    fn stepped(&mut self, before: &Flow, cause: Cause) {
+        let Some((trail, provider)) = &self.audit else {
+            return;
+        };
+        for (user, event) in changes(before, &self.flow, cause) {
+            trail.record(&KioskRecord {
+                ts: crate::timefmt::rfc3339(std::time::SystemTime::now()),
+                mode: "kiosk",
+                provider,
+                user: &user,
+                event: &event,
+            });
+        }
     }
 
     fn draw(&self, frame: &mut Frame) {

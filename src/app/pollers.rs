@@ -32,7 +32,12 @@ pub(super) async fn poll_approval(
     let deadline = Instant::now() + timeout;
     // Sending is retried like polling: a network blip must not end the test.
     loop {
-        match crate::oplog::call("request_approval", bounded(provider.request_approval(&session, &enrollment_id))).await {
+        match crate::oplog::call(
+            "request_approval",
+            bounded(provider.request_approval(&session, &enrollment_id)),
+        )
+        .await
+        {
             Ok(()) => break,
             Err(e) if e.is_transient() && Instant::now() + every < deadline => {
                 if !send(Err(e)) {
@@ -53,7 +58,12 @@ pub(super) async fn poll_approval(
     let finished = poll_until(
         deadline,
         every,
-        || crate::oplog::poll("poll_approval", provider.poll_approval(&session, &enrollment_id)),
+        || {
+            crate::oplog::poll(
+                "poll_approval",
+                provider.poll_approval(&session, &enrollment_id),
+            )
+        },
         |a| *a != Approval::Pending,
         send,
     )
@@ -106,7 +116,12 @@ pub(super) async fn watch_registration(
     poll_until(
         Instant::now() + timeout,
         every,
-        || crate::oplog::poll("poll_registration", provider.poll_registration(&session, &enrollment_id)),
+        || {
+            crate::oplog::poll(
+                "poll_registration",
+                provider.poll_registration(&session, &enrollment_id),
+            )
+        },
         |registered| *registered,
         |answer| {
             tx.send(Msg::Flow(EventKind::RegistrationPolled { req, answer }))
@@ -131,7 +146,12 @@ pub(super) async fn device_sign_in(
             answer: Err(error),
         }));
     };
-    let code = match crate::oplog::call("begin_device_sign_in", bounded(provider.begin_device_sign_in())).await {
+    let code = match crate::oplog::call(
+        "begin_device_sign_in",
+        bounded(provider.begin_device_sign_in()),
+    )
+    .await
+    {
         Ok(code) => code,
         Err(error) => {
             let _ = tx.send(Msg::Flow(EventKind::DeviceCodeIssued {
@@ -158,7 +178,12 @@ pub(super) async fn device_sign_in(
     let mut interval = code.interval.max(Duration::from_secs(1));
     loop {
         tokio::time::sleep(interval).await;
-        match crate::oplog::poll("poll_device_sign_in", bounded(provider.poll_device_sign_in(&code))).await {
+        match crate::oplog::poll(
+            "poll_device_sign_in",
+            bounded(provider.poll_device_sign_in(&code)),
+        )
+        .await
+        {
             Ok(DevicePoll::Pending) => {}
             Ok(DevicePoll::SlowDown(more)) => interval += more,
             Ok(DevicePoll::Done(session)) => {

@@ -369,9 +369,8 @@ pub async fn exchange(
             let status = response.status().as_u16();
             let request_id = crate::oplog::request_id(response.headers()).unwrap_or_default();
             if is_throttled(response.status()) {
-                let retry_after_s = retry_after(response.headers()).map_or(-1, |d| {
-                    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
-                });
+                let retry_after_s = retry_after(response.headers())
+                    .map_or(-1, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
                 tracing::warn!(target: "mfa_assist::http", %method, path, status, duration_ms, request_id, retry_after_s, "http throttled");
             } else {
                 tracing::debug!(target: "mfa_assist::http", %method, path, status, duration_ms, request_id, "http");
