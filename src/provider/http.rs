@@ -367,7 +367,9 @@ pub async fn exchange(
     match sent {
         Ok(response) => {
             let status = response.status().as_u16();
-            let request_id = crate::oplog::request_id(response.headers()).unwrap_or_default();
+            // "-" when the server gives none (privacyIDEA does not).
+            let request_id =
+                crate::oplog::request_id(response.headers()).unwrap_or_else(|| "-".into());
             if is_throttled(response.status()) {
                 let retry_after_s = retry_after(response.headers())
                     .map_or(-1, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
