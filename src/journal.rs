@@ -126,6 +126,20 @@ impl Sender {
         ))
     }
 
+    /// Never waits: a journal that cannot keep up loses lines rather than
+    /// stalling the screen (the operational log's choice; the audit trail
+    /// has a thread of its own and waits).
+    #[cfg(unix)]
+    pub fn without_waiting(self) -> io::Result<Sender> {
+        self.socket.set_nonblocking(true)?;
+        Ok(self)
+    }
+
+    #[cfg(not(unix))]
+    pub fn without_waiting(self) -> io::Result<Sender> {
+        Ok(self)
+    }
+
     #[cfg(unix)]
     pub fn send(&self, datagram: &[u8]) -> io::Result<()> {
         self.socket.send_to(datagram, &self.path).map(|_| ())

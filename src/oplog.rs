@@ -126,6 +126,7 @@ pub fn init(config: &LogConfig, around: Surroundings) -> Result<Destination, Str
         Destination::File(path) => (Some(open_log(path)?), None, false),
         Destination::Journald(path) => {
             let sender = journal::Sender::new(path)
+                .and_then(journal::Sender::without_waiting)
                 .map_err(|e| format!("cannot open a socket for the journal: {e}"))?;
             sender.reachable().map_err(|e| {
                 format!(
@@ -223,10 +224,19 @@ async fn timed<T>(
     level: Level,
     work: impl Future<Output = Result<T, ProviderError>>,
 ) -> Result<T, ProviderError> {
-    let span = tracing::info_span!(target: "mfa_assist::provider", "provider", op);
+    // The last HTTP answer's status and request id are recorded on the
+    // span by `http::exchange`, so the one line per call carries them.
+    let span = tracing::info_span!(
+        target: "mfa_assist::provider",
+        "provider",
+        op,
+        status = tracing::field::Empty,
+        request_id = tracing::field::Empty
+    );
     let started = Instant::now();
-    let result = work.instrument(span).await;
+    let result = work.instrument(span.clone()).await;
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let _inside = span.enter();
     match (&result, level) {
         (Ok(_), Level::INFO) => {
             tracing::info!(target: "mfa_assist::provider", op, outcome = "ok", duration_ms, "provider call");
@@ -332,13 +342,35 @@ where
         }
     }
 
+    fn on_record(
+        &self,
+        id: &tracing::span::Id,
+        values: &tracing::span::Record<'_>,
+        ctx: Context<'_, S>,
+    ) {
+        let mut fields = Fields::default();
+        values.record(&mut fields);
+        if let Some(span) = ctx.span(id)
+            && let Some(SpanFields(pairs)) = span.extensions_mut().get_mut::<SpanFields>()
+        {
+            for (name, value) in fields.pairs {
+                pairs.retain(|(n, _)| *n != name);
+                pairs.push((name, value));
+            }
+        }
+    }
+
     fn on_event(&self, event: &tracing::Event<'_>, ctx: Context<'_, S>) {
         let mut fields = Fields::default();
         event.record(&mut fields);
         if let Some(scope) = ctx.event_scope(event) {
             for span in scope.from_root() {
                 if let Some(SpanFields(pairs)) = span.extensions().get::<SpanFields>() {
-                    fields.pairs.extend(pairs.iter().cloned());
+                    for (name, value) in pairs {
+                        if !fields.pairs.iter().any(|(n, _)| n == name) {
+                            fields.pairs.push((name, value.clone()));
+                        }
+                    }
                 }
             }
         }

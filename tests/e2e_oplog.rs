@@ -361,16 +361,22 @@ fn kiosk_recovery_against_privacyidea_logs_and_audits_no_secret() {
     assert_eq!(calls(&log, "delete_method"), 1, "{log}");
     assert_eq!(calls(&log, "begin_enrollment"), 1, "{log}");
     assert_eq!(calls(&log, "check_code"), 2, "{log}");
+    // The call's line carries its last HTTP status (privacyIDEA sends no
+    // request id).
+    expect_line(&log, "the sign-in's status", |l| {
+        l.contains("provider{op=\"sign_in\" status=200 request_id=\"-\"}")
+            && l.contains("provider call")
+    });
     // The HTTP exchanges, inside their provider call's span.
     expect_line(&log, "the pass checked", |l| {
-        l.contains("provider{op=\"sign_in\"}")
+        l.contains("provider{op=\"sign_in\"")
             && l.contains(" http ")
             && l.contains("method=POST path=\"/auth\"")
             && l.contains("status=200")
             && l.contains("duration_ms=")
     });
     expect_line(&log, "the token deleted", |l| {
-        l.contains("provider{op=\"delete_method\"}")
+        l.contains("provider{op=\"delete_method\"")
             && l.contains("method=DELETE")
             && l.contains("path=\"/token/{}\"")
     });

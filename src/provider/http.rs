@@ -370,6 +370,9 @@ pub async fn exchange(
             // "-" when the server gives none (privacyIDEA does not).
             let request_id =
                 crate::oplog::request_id(response.headers()).unwrap_or_else(|| "-".into());
+            let call = tracing::Span::current();
+            call.record("status", status);
+            call.record("request_id", request_id.as_str());
             if is_throttled(response.status()) {
                 let retry_after_s = retry_after(response.headers())
                     .map_or(-1, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
