@@ -205,7 +205,7 @@ pub fn desk_paths(config: &Config) -> Result<DeskPaths, String> {
 /// Where the audit trail goes. Unless `[audit] sink` says: the desk keeps
 /// its file; a kiosk writes to journald when systemd runs it
 /// (`under_systemd`), and keeps none otherwise (its user may have no home
-/// to write to).
+/// to write to); a person's own run keeps none.
 pub fn audit_plan(
     config: &Config,
     helpdesk: bool,
@@ -215,7 +215,7 @@ pub fn audit_plan(
     let sinks = match &config.audit.sink {
         Some(sinks) => sinks.clone(),
         None if helpdesk => vec![AuditSink::File],
-        None if under_systemd => vec![AuditSink::Journald],
+        None if config.kiosk.enabled && under_systemd => vec![AuditSink::Journald],
         None => Vec::new(),
     };
     let audit = &config.audit;

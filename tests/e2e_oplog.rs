@@ -491,3 +491,122 @@ fn helpdesk_call_logs_and_audits_no_secret() {
     assert_eq!(file, records, "the file and the journal disagree");
     ops.assert_secret_free(&[&pass], &[]);
 }
+
+/// Test: under systemd (`JOURNAL_STREAM` set) the log goes to journald by
+/// itself, as native entries with one field per value, and nothing about
+/// it reaches the terminal.
+#[test]
+fn under_systemd_the_log_goes_to_the_journal() {
+    let ops = Ops::new();
+    let config = format!(
+        "[training]\ndelay_ms = 50\n\n[log]\njournal_socket = \"{}\"\n",
+        ops.journal.path.display()
+    );
+    let t = Tmux::start_with_env(
+        "oplogjd",
+        100,
+        45,
+        &config,
+        &[],
+        &[("JOURNAL_STREAM", "8:1234")],
+    );
+    sign_in(&t, "alex", "Tap-Alex-4821");
+    t.wait_for("Signed in as Alex Lindqvist");
+    t.keys(&["C-c"]);
+    t.wait_for("EXITED:0");
+    ops.journal
+        .wait_until("the stop", |s| s.all_text().contains("MESSAGE=stopped"));
+    let entries = ops.journal.entries();
+    let call = entries
+        .iter()
+        .find(|e| e.get("MFA_OP").map(String::as_str) == Some("sign_in"))
+        .unwrap_or_else(|| panic!("no sign-in call:\n{}", ops.journal.all_text()));
+    assert_eq!(call["MFA_OUTCOME"], "ok");
+    assert_eq!(call["PRIORITY"], "6");
+    assert_eq!(call["SYSLOG_IDENTIFIER"], "mfa-assist");
+    assert_eq!(call["TARGET"], "mfa_assist::provider");
+    assert!(
+        call["MESSAGE"].starts_with("provider call op=sign_in outcome=ok duration_ms="),
+        "{call:?}"
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.get("MFA_TO").map(String::as_str) == Some("Methods"))
+    );
+    // Info by default: no HTTP exchange, no debug entry.
+    assert!(
+        entries.iter().all(|e| e["PRIORITY"] != "7"),
+        "{}",
+        ops.journal.all_text()
+    );
+    assert!(
+        t.app_stderr().trim().is_empty(),
+        "stderr: {}",
+        t.app_stderr()
+    );
+    ops.assert_secret_free(&["Tap-Alex-4821"], &[]);
+}
+
+/// Test: the kiosk under systemd audits to journald by itself, and its
+/// service being stopped (SIGTERM) with someone signed in is audited as a
+/// sign-out for that reason and logged as the session's end.
+#[test]
+fn a_kiosk_under_systemd_audits_to_the_journal_and_a_stop_says_signal() {
+    let ops = Ops::new();
+    let config = format!(
+        "[training]\ndelay_ms = 50\n\n[kiosk]\nenabled = true\n\n\
+         [log]\njournal_socket = \"{0}\"\n\n[audit]\njournal_socket = \"{0}\"\n",
+        ops.journal.path.display()
+    );
+    let t = Tmux::start_with_env(
+        "oplogsig",
+        100,
+        45,
+        &config,
+        &[],
+        &[("JOURNAL_STREAM", "8:1234")],
+    );
+    sign_in(&t, "alex", "Tap-Alex-4821");
+    t.wait_for("Signed in as Alex Lindqvist");
+    let pid = t.app_pid().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    t.wait_for("EXITED:");
+    ops.journal
+        .wait_until("the stop", |s| s.all_text().contains("MESSAGE=stopped"));
+    let actions = actions(&ops.audit());
+    assert_eq!(
+        actions,
+        ["sign_in_ok", "signed_out"],
+        "{}",
+        ops.journal.all_text()
+    );
+    assert_eq!(ops.audit()[1]["reason"], "signal");
+    let ending = ops
+        .journal
+        .entries()
+        .into_iter()
+        .find(|e| e["MESSAGE"].starts_with("session ending"))
+        .unwrap();
+    assert_eq!(ending["MFA_REASON"], "signal");
+    ops.assert_secret_free(&["Tap-Alex-4821"], &[]);
+}
+
+/// Test: an audit sink that is not there stops the start with the reason,
+/// rather than a kiosk running without its audit.
+#[test]
+fn an_unreachable_audit_sink_stops_the_start() {
+    let config = "[kiosk]\nenabled = true\n\n[audit]\nsink = \"syslog\"\n\
+                  syslog_socket = \"/nonexistent/mfa-assist/log.sock\"\n";
+    let t = Tmux::start_with_config("oplogbad", 100, 45, config, &[]);
+    t.wait_for("EXITED:1");
+    let stderr = t.app_stderr();
+    assert!(
+        stderr.contains("the audit trail cannot reach syslog at /nonexistent/mfa-assist/log.sock"),
+        "{stderr}"
+    );
+}
