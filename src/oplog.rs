@@ -425,6 +425,21 @@ mod tests {
     }
 
     #[test]
+    fn request_ids_are_read_and_cannot_break_a_line() {
+        use reqwest::header::{HeaderMap, HeaderValue};
+        let mut h = HeaderMap::new();
+        assert_eq!(request_id(&h), None);
+        h.insert(
+            "request-id",
+            HeaderValue::from_static("6a1b2c3d-0000-4e5f a\"b"),
+        );
+        assert_eq!(request_id(&h).as_deref(), Some("6a1b2c3d-0000-4e5fab"));
+        let mut h = HeaderMap::new();
+        h.insert("x-request-id", HeaderValue::from_static("abc"));
+        assert_eq!(request_id(&h).as_deref(), Some("abc"));
+    }
+
+    #[test]
     fn stderr_is_refused_when_it_is_the_screen() {
         let config = LogConfig {
             target: LogTarget::Stderr,
