@@ -19,6 +19,7 @@ use crate::provider::ProviderError;
 use std::fmt::Write as _;
 use std::future::Future;
 use std::io::IsTerminal;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -121,9 +122,9 @@ pub fn init(config: &LogConfig, around: Surroundings) -> Result<Destination, Str
     let dest = destination(config, around)?;
     let rust_log = std::env::var("RUST_LOG").ok();
     let targets = filter(config.level, rust_log.as_deref())?;
-    let (file, journald, stderr) = match &dest {
+    let out = match &dest {
         Destination::Off => return Ok(dest),
-        Destination::File(path) => (Some(open_log(path)?), None, false),
+        Destination::File(path) => Out::Text(Mutex::new(Box::new(open_log(path)?))),
         Destination::Journald(path) => {
             let sender = journal::Sender::new(path)
                 .and_then(journal::Sender::without_waiting)
@@ -134,25 +135,13 @@ pub fn init(config: &LogConfig, around: Surroundings) -> Result<Destination, Str
                     path.display()
                 )
             })?;
-            (None, Some(JournaldLayer { sender }), false)
+            Out::Journald(sender)
         }
-        Destination::Stderr => (None, None, true),
+        Destination::Stderr => Out::Text(Mutex::new(Box::new(std::io::stderr()))),
     };
-    let file = file.map(|f| {
-        tracing_subscriber::fmt::layer()
-            .with_ansi(false)
-            .with_writer(Mutex::new(f))
-    });
-    let stderr = stderr.then(|| {
-        tracing_subscriber::fmt::layer()
-            .with_ansi(false)
-            .with_writer(std::io::stderr)
-    });
     tracing_subscriber::registry()
         .with(targets)
-        .with(file)
-        .with(journald)
-        .with(stderr)
+        .with(Lines { out })
         .try_init()
         .map_err(|e| format!("cannot start the log: {e}"))?;
     Ok(dest)
@@ -318,14 +307,25 @@ impl Visit for Fields {
 /// A span's fields, kept for the events inside it.
 struct SpanFields(Vec<(&'static str, String)>);
 
-/// Each event as one native journal entry: the message with its fields
-/// (what `journalctl` shows), and each field on its own (`MFA_OP=sign_in`,
-/// for `journalctl MFA_OP=sign_in`).
-struct JournaldLayer {
-    sender: journal::Sender,
+/// Where the lines go.
+enum Out {
+    /// One native journal entry per event: the message with its fields
+    /// (what `journalctl` shows), and each field on its own
+    /// (`MFA_OP=sign_in`, for `journalctl MFA_OP=sign_in`).
+    Journald(journal::Sender),
+    /// One text line per event: `time LEVEL target: message k=v …`. Written
+    /// here rather than by `tracing-subscriber`'s `fmt` layer, which would
+    /// cost the binary more than the rest of the log together.
+    Text(Mutex<Box<dyn std::io::Write + Send>>),
 }
 
-impl<S> tracing_subscriber::Layer<S> for JournaldLayer
+/// Each event with the fields of the spans it is in (the provider call's
+/// operation, status and request id), to journald or as a text line.
+struct Lines {
+    out: Out,
+}
+
+impl<S> tracing_subscriber::Layer<S> for Lines
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
 {
@@ -375,23 +375,55 @@ where
             }
         }
         let meta = event.metadata();
-        let priority = match *meta.level() {
-            Level::ERROR => journal::Priority::Err,
-            Level::WARN => journal::Priority::Warning,
-            Level::INFO => journal::Priority::Info,
-            _ => journal::Priority::Debug,
-        };
         let mut message = fields.message.clone();
         for (name, value) in &fields.pairs {
-            let _ = write!(message, " {name}={value}");
+            let _ = write!(message, " {name}={}", shown(value));
         }
-        let mut entry = journal::Entry::new(&message, priority);
-        entry.field("TARGET", meta.target());
-        for (name, value) in &fields.pairs {
-            entry.field(&format!("MFA_{name}"), value);
+        match &self.out {
+            Out::Journald(sender) => {
+                let priority = match *meta.level() {
+                    Level::ERROR => journal::Priority::Err,
+                    Level::WARN => journal::Priority::Warning,
+                    Level::INFO => journal::Priority::Info,
+                    _ => journal::Priority::Debug,
+                };
+                let mut entry = journal::Entry::new(&message, priority);
+                entry.field("TARGET", meta.target());
+                for (name, value) in &fields.pairs {
+                    entry.field(&format!("MFA_{name}"), value);
+                }
+                // A journal that went away costs the log, never the session.
+                let _ = sender.send(entry.bytes());
+            }
+            Out::Text(writer) => {
+                let line = format!(
+                    "{} {:>5} {}: {message}\n",
+                    crate::timefmt::rfc3339_millis(std::time::SystemTime::now()),
+                    meta.level(),
+                    meta.target()
+                );
+                let mut writer = writer.lock().unwrap_or_else(|e| e.into_inner());
+                // A full disk costs the log, never the session.
+                let _ = writer
+                    .write_all(line.as_bytes())
+                    .and_then(|()| writer.flush());
+            }
         }
-        // A journal that went away costs the log, never the session.
-        let _ = self.sender.send(entry.bytes());
+    }
+}
+
+/// A value as a log line shows it: bare when it is one word, quoted (with
+/// escapes) when it has spaces, quotes or control characters, so a line
+/// always splits back into its fields.
+fn shown(value: &str) -> std::borrow::Cow<'_, str> {
+    let bare = !value.is_empty()
+        && !value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '=');
+    if bare {
+        std::borrow::Cow::Borrowed(value)
+    } else {
+        std::borrow::Cow::Owned(format!("{value:?}"))
     }
 }
 
