@@ -4,10 +4,16 @@
 //! ever holds a secret: the records are built from `helpdesk::Entry`,
 //! which has no field that could carry one.
 
+pub mod kiosk;
+pub mod trail;
+
+pub use trail::{Plan, Sinks, Trail};
+
 use crate::helpdesk::Entry;
 use serde::Serialize;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
+
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
@@ -22,18 +28,17 @@ pub struct Record<'a> {
     pub entry: &'a Entry,
 }
 
-enum Job {
-    Audit(String),
-    Case {
-        path: PathBuf,
-        text: String,
-        done: Box<dyn FnOnce(Result<String, String>) + Send>,
-    },
+/// A case summary to write, and who hears how it went.
+struct CaseJob {
+    path: PathBuf,
+    text: String,
+    done: Box<dyn FnOnce(Result<String, String>) + Send>,
 }
 
-/// Where records go, and the thread that writes them.
+/// Where records go, and the threads that write them.
 pub struct Records {
-    jobs: mpsc::Sender<Job>,
+    trail: Trail,
+    cases: mpsc::Sender<CaseJob>,
     case_dir: PathBuf,
 }
 
@@ -124,6 +129,16 @@ fn create_private_dir(dir: &Path, own: bool) -> io::Result<()> {
     Ok(())
 }
 
+/// Opens (creating it and its directory) the JSON-lines audit file.
+pub(crate) fn open_log(audit_log: &Path) -> Result<File, String> {
+    if let Some(dir) = audit_log.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir, false)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    open_private(audit_log, true)
+        .map_err(|e| format!("cannot open the audit log {}: {e}", audit_log.display()))
+}
+
 impl Records {
     /// Opens the audit log (creating it and its directory) so a log that
     /// cannot be written stops helpdesk mode at start, not mid-call.
@@ -133,46 +148,42 @@ impl Records {
         case_dir: &Path,
         on_error: impl Fn(String) + Send + 'static,
     ) -> Result<Records, String> {
-        if let Some(dir) = audit_log.parent().filter(|d| !d.as_os_str().is_empty()) {
-            create_private_dir(dir, false)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        }
+        let plan = Plan {
+            file: Some(audit_log.to_path_buf()),
+            ..Plan::default()
+        };
+        Records::open_with(&plan, case_dir, on_error)
+    }
+
+    /// As [`Records::open`], with the audit going to the sinks of `plan`.
+    pub fn open_with(
+        plan: &Plan,
+        case_dir: &Path,
+        on_error: impl Fn(String) + Send + 'static,
+    ) -> Result<Records, String> {
+        let sinks = Sinks::open(plan)?;
         // The case folder is checked now too, so a bad one shows at start.
         create_private_dir(case_dir, true)
             .map_err(|e| format!("the case folder {}: {e}", case_dir.display()))?;
-        let mut log = open_private(audit_log, true)
-            .map_err(|e| format!("cannot open the audit log {}: {e}", audit_log.display()))?;
-        let (jobs, rx) = mpsc::channel::<Job>();
-        let shown = audit_log.display().to_string();
+        let trail = Trail::start(sinks, on_error)?;
+        let (cases, rx) = mpsc::channel::<CaseJob>();
         std::thread::Builder::new()
-            .name("records".into())
+            .name("cases".into())
             .spawn(move || {
                 for job in rx {
-                    match job {
-                        Job::Audit(line) => {
-                            let written = log
-                                .write_all(line.as_bytes())
-                                .and_then(|()| log.write_all(b"\n"))
-                                .and_then(|()| log.sync_data());
-                            if let Err(e) = written {
-                                on_error(format!("the audit log {shown}: {e}"));
-                            }
-                        }
-                        Job::Case { path, text, done } => done(write_case(&path, &text)),
-                    }
+                    (job.done)(write_case(&job.path, &job.text));
                 }
             })
-            .map_err(|e| format!("cannot start the record writer: {e}"))?;
+            .map_err(|e| format!("cannot start the case writer: {e}"))?;
         Ok(Records {
-            jobs,
+            trail,
+            cases,
             case_dir: case_dir.to_path_buf(),
         })
     }
 
     pub fn audit(&self, record: &Record) {
-        if let Ok(line) = serde_json::to_string(record) {
-            let _ = self.jobs.send(Job::Audit(line));
-        }
+        self.trail.record(record);
     }
 
     /// Writes a case summary as `<case_dir>/<stamp>-<username>.txt`;
@@ -187,7 +198,7 @@ impl Records {
         let path = self
             .case_dir
             .join(format!("{stamp}-{}.txt", file_safe(username)));
-        let _ = self.jobs.send(Job::Case {
+        let _ = self.cases.send(CaseJob {
             path,
             text,
             done: Box::new(done),

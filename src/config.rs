@@ -28,6 +28,9 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 
+mod ops;
+pub use ops::{AuditConfig, AuditSink, LogConfig, LogLevel, LogTarget};
+
 /// Environment variable naming a config file.
 pub const ENV_VAR: &str = "MFA_ASSIST_CONFIG";
 /// File name looked for in the OS config directory.
@@ -66,6 +69,8 @@ pub struct Config {
     pub ui: UiConfig,
     pub kiosk: KioskConfig,
     pub helpdesk: HelpdeskConfig,
+    pub log: LogConfig,
+    pub audit: AuditConfig,
 }
 
 /// The organisation's own words, shown to the person.
@@ -967,6 +972,8 @@ pub fn parse(text: &str, origin: &Path) -> Result<Config, ConfigError> {
     for path in [
         &mut config.helpdesk.case_dir,
         &mut config.helpdesk.audit_log,
+        &mut config.log.file,
+        &mut config.audit.file,
     ]
     .into_iter()
     .flatten()
@@ -1142,6 +1149,8 @@ impl Config {
             kiosk.done_countdown_secs,
             DONE_COUNTDOWN_SECS,
         )?;
+        self.log.validate()?;
+        self.audit.validate(&self.helpdesk.audit_log)?;
         self.helpdesk.validate()
     }
 }

@@ -58,8 +58,21 @@ impl DeskApp {
         audit_log: &std::path::Path,
         case_dir: &std::path::Path,
     ) -> Result<(), String> {
+        let plan = crate::audit::Plan {
+            file: Some(audit_log.to_path_buf()),
+            ..crate::audit::Plan::default()
+        };
+        self.open_records_with(&plan, case_dir)
+    }
+
+    /// As [`DeskApp::open_records`], with the audit going to `plan`'s sinks.
+    pub fn open_records_with(
+        &mut self,
+        plan: &crate::audit::Plan,
+        case_dir: &std::path::Path,
+    ) -> Result<(), String> {
         let tx = self.tx.clone();
-        self.records = Some(Records::open(audit_log, case_dir, move |why| {
+        self.records = Some(Records::open_with(plan, case_dir, move |why| {
             let _ = tx.send(DeskEventKind::RecordFailed(why));
         })?);
         Ok(())
@@ -104,11 +117,12 @@ impl DeskApp {
         let admin = Arc::clone(&self.admin);
         match effect {
             DeskEffect::Lookup { req, username } => self.spawn(req, async move {
-                let answer = bounded(admin.lookup(&username)).await;
+                let answer = crate::oplog::call("lookup", bounded(admin.lookup(&username))).await;
                 DeskEventKind::LookedUp { req, answer }
             }),
             DeskEffect::LoadState { req, caller } => self.spawn(req, async move {
-                let answer = bounded(admin.caller_state(&caller)).await;
+                let answer =
+                    crate::oplog::call("caller_state", bounded(admin.caller_state(&caller))).await;
                 DeskEventKind::StateLoaded { req, answer }
             }),
             DeskEffect::Delete {
@@ -116,7 +130,11 @@ impl DeskApp {
                 caller,
                 method_id,
             } => self.spawn(req, async move {
-                let answer = bounded(admin.delete_method(&caller, &method_id)).await;
+                let answer = crate::oplog::call(
+                    "delete_method",
+                    bounded(admin.delete_method(&caller, &method_id)),
+                )
+                .await;
                 DeskEventKind::Deleted { req, answer }
             }),
             DeskEffect::IssuePass {
@@ -124,11 +142,15 @@ impl DeskApp {
                 caller,
                 request,
             } => self.spawn(req, async move {
-                let answer = bounded(admin.issue_pass(&caller, request)).await;
+                let answer =
+                    crate::oplog::call("issue_pass", bounded(admin.issue_pass(&caller, request)))
+                        .await;
                 DeskEventKind::PassIssued { req, answer }
             }),
             DeskEffect::Revoke { req, caller } => self.spawn(req, async move {
-                let answer = bounded(admin.revoke_sessions(&caller)).await;
+                let answer =
+                    crate::oplog::call("revoke_sessions", bounded(admin.revoke_sessions(&caller)))
+                        .await;
                 DeskEventKind::Revoked { req, answer }
             }),
             DeskEffect::AddPhone {
@@ -137,7 +159,11 @@ impl DeskApp {
                 number,
                 phone_type,
             } => self.spawn(req, async move {
-                let answer = bounded(admin.add_phone(&caller, &number, phone_type)).await;
+                let answer = crate::oplog::call(
+                    "add_phone",
+                    bounded(admin.add_phone(&caller, &number, phone_type)),
+                )
+                .await;
                 DeskEventKind::PhoneAdded { req, answer }
             }),
             DeskEffect::Watch {
@@ -274,7 +300,7 @@ async fn watch(
         crate::poller::seed(),
         None,
         None,
-        || admin.caller_state(&caller),
+        || crate::oplog::poll("watch_caller", admin.caller_state(&caller)),
         |_| false,
         |answer| tx.send(DeskEventKind::Watched { req, answer }).is_ok(),
     )

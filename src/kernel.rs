@@ -152,6 +152,12 @@ pub trait Machine: Clone + PartialEq {
     fn step(&mut self, at: Millis, wall: u64, event: Self::Event) -> Vec<Self::Effect>;
 
     fn next_wakeup(&self) -> Option<Millis>;
+
+    /// The step on screen, for the operational log (a name, never what is
+    /// typed or shown on it).
+    fn screen_name(&self) -> String {
+        String::new()
+    }
 }
 
 #[cfg(test)]

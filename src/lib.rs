@@ -17,9 +17,11 @@ pub mod guide;
 pub mod hardening;
 pub mod helpdesk;
 pub mod input;
+pub mod journal;
 pub mod kernel;
 pub mod keymap;
 pub mod manual;
+pub mod oplog;
 pub mod poll_schedule;
 pub mod poller;
 pub mod provider;
@@ -39,7 +41,20 @@ pub async fn run(config: config::Config, scenario: Option<&Path>) -> Result<(), 
     let provider = setup::provider(&config, scenario)?;
     let mut flow = flow::Flow::new(setup::settings(&config, provider.as_ref()));
     flow.lang = setup::start_language(&config);
-    let app = app::App::new(flow, provider, setup::guide(&config), setup::look(&config));
+    let mut app = app::App::new(flow, provider, setup::guide(&config), setup::look(&config));
+    let plan = setup::audit_plan(
+        &config,
+        false,
+        oplog::Surroundings::now(true).journal_stream,
+    )?;
+    if !plan.is_empty() {
+        // Nobody at a kiosk can act on a failed audit write: the operator
+        // reads it in the log.
+        let trail = audit::Trail::start(audit::Sinks::open(&plan)?, |why| {
+            tracing::error!(target: "mfa_assist::audit", why, "audit record not written");
+        })?;
+        app = app.with_audit(trail, &setup::provider_name(&config));
+    }
     on_terminal(config.kiosk.enabled, plain(&config), app).await
 }
 
@@ -57,7 +72,8 @@ pub async fn run_helpdesk(config: config::Config, scenario: Option<&Path>) -> Re
         setup::guide(&config),
         setup::look(&config).branding,
     );
-    app.open_records(&paths.audit_log, &paths.case_dir)?;
+    let plan = setup::audit_plan(&config, true, oplog::Surroundings::now(true).journal_stream)?;
+    app.open_records_with(&plan, &paths.case_dir)?;
     on_terminal(false, plain(&config), app).await
 }
 

@@ -97,7 +97,7 @@ fn main() -> ExitCode {
     if let Some(command) = &cli.command {
         return print_doc(command);
     }
-    let (mut config, _source) = match mfa_assist::config::load(cli.config.as_deref()) {
+    let (mut config, source) = match mfa_assist::config::load(cli.config.as_deref()) {
         Ok(loaded) => loaded,
         Err(e) => {
             eprintln!("mfa-assist: {e}");
@@ -131,6 +131,26 @@ fn main() -> ExitCode {
         eprintln!("mfa-assist: {e}");
         return ExitCode::from(2);
     }
+    let around = mfa_assist::oplog::Surroundings::now(true);
+    if let Err(e) = mfa_assist::oplog::init(&config.log, around) {
+        eprintln!("mfa-assist: {e}");
+        return ExitCode::from(2);
+    }
+    let mode = if config.helpdesk.enabled {
+        "helpdesk"
+    } else if config.kiosk.enabled {
+        "kiosk"
+    } else {
+        "assistant"
+    };
+    tracing::info!(
+        target: "mfa_assist",
+        mode,
+        provider = ?config.provider.kind,
+        version = env!("CARGO_PKG_VERSION"),
+        config = %source,
+        "started"
+    );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -150,8 +170,14 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            tracing::info!(target: "mfa_assist", mode, "stopped");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
+            // The reason as the person sees it: these messages never hold
+            // a secret (they are shown on screen too).
+            tracing::error!(target: "mfa_assist", mode, reason = %e, "stopped");
             eprintln!("mfa-assist: {e}");
             ExitCode::FAILURE
         }

@@ -214,7 +214,7 @@ pub fn desk_paths(config: &Config) -> Result<DeskPaths, String> {
                     .to_string()
             })
     };
-    let audit_log = match &hd.audit_log {
+    let audit_log = match config.audit.file.as_ref().or(hd.audit_log.as_ref()) {
         Some(p) => p.clone(),
         None => data()?.join("audit.jsonl"),
     };
@@ -226,6 +226,48 @@ pub fn desk_paths(config: &Config) -> Result<DeskPaths, String> {
         audit_log,
         case_dir,
     })
+}
+
+/// Where the audit trail goes. Unless `[audit] sink` says: the desk keeps
+/// its file; a kiosk writes to journald when systemd runs it
+/// (`under_systemd`), and keeps none otherwise (its user may have no home
+/// to write to); a person's own run keeps none.
+pub fn audit_plan(
+    config: &Config,
+    helpdesk: bool,
+    under_systemd: bool,
+) -> Result<crate::audit::Plan, String> {
+    use crate::config::AuditSink;
+    let sinks = match &config.audit.sink {
+        Some(sinks) => sinks.clone(),
+        None if helpdesk => vec![AuditSink::File],
+        None if config.kiosk.enabled && under_systemd => vec![AuditSink::Journald],
+        None => Vec::new(),
+    };
+    let audit = &config.audit;
+    let mut plan = crate::audit::Plan::default();
+    for sink in sinks {
+        match sink {
+            AuditSink::File => plan.file = Some(desk_paths(config)?.audit_log),
+            AuditSink::Journald => {
+                plan.journald = Some(
+                    audit
+                        .journal_socket
+                        .clone()
+                        .unwrap_or_else(|| PathBuf::from(crate::journal::JOURNALD_SOCKET)),
+                );
+            }
+            AuditSink::Syslog => {
+                plan.syslog = Some(
+                    audit
+                        .syslog_socket
+                        .clone()
+                        .unwrap_or_else(|| PathBuf::from(crate::journal::SYSLOG_SOCKET)),
+                );
+            }
+        }
+    }
+    Ok(plan)
 }
 
 /// The agent's name: the config's, else the login name.

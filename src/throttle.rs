@@ -303,6 +303,8 @@ impl ThrottleGate {
         let (advice, now) = self.with(|s, now| (s.advice(now), now));
         if let Some(until) = advice.hold_until {
             let wait = Duration::from_millis(until.since(now)).min(max);
+            let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+            tracing::debug!(target: "mfa_assist::throttle", wait_ms, "holding for the server's Retry-After");
             tokio::time::sleep(wait).await;
         }
     }
@@ -336,6 +338,8 @@ impl ThrottleGate {
             if started.elapsed() + wait >= budget {
                 return answer;
             }
+            let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+            tracing::info!(target: "mfa_assist::http", wait_ms, "refused with 429: sent again after the wait");
         }
     }
 }
@@ -429,10 +433,7 @@ pub async fn send_once_gated(
         let client = client.clone();
         async move {
             match next {
-                Some(request) => client
-                    .execute(request)
-                    .await
-                    .map_err(|e| crate::provider::http::map_reqwest_error(&e)),
+                Some(request) => crate::provider::http::exchange(&client, request).await,
                 None => Err(crate::provider::ProviderError::Protocol(
                     "could not build the request".into(),
                 )),

@@ -59,6 +59,18 @@ pub fn rfc3339(t: SystemTime) -> String {
     )
 }
 
+/// As [`rfc3339`] with milliseconds, for log lines.
+pub fn rfc3339_millis(t: SystemTime) -> String {
+    let c = civil(t);
+    let millis = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_millis());
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    )
+}
+
 /// `t` plus some minutes, saturating at the far future.
 pub fn after_minutes(t: SystemTime, minutes: u32) -> SystemTime {
     t.checked_add(Duration::from_secs(u64::from(minutes) * 60))

@@ -4,7 +4,9 @@
 
 mod pollers;
 
-use crate::driver::{self, Cleanup, Executor, Screen, Term, bounded};
+use crate::audit::Trail;
+use crate::audit::kiosk::{KioskRecord, changes};
+use crate::driver::{self, Cause, Cleanup, Executor, Screen, Term, bounded};
 use crate::flow::{self, Effect, EventKind, Flow, Op, ReqId};
 use crate::guide::Guide;
 use crate::provider::{Provider, ProviderError, Session};
@@ -62,6 +64,8 @@ pub struct App {
     tx: mpsc::UnboundedSender<Msg>,
     rx: mpsc::UnboundedReceiver<Msg>,
     cleanup: Cleanup,
+    /// The audit trail and the provider's name for its records.
+    audit: Option<(Trail, String)>,
 }
 
 impl App {
@@ -80,7 +84,14 @@ impl App {
             tx,
             rx,
             cleanup: Cleanup::new(),
+            audit: None,
         }
+    }
+
+    /// Records sign-ins, deletes, additions and sign-outs to `trail`.
+    pub fn with_audit(mut self, trail: Trail, provider_name: &str) -> Self {
+        self.audit = Some((trail, provider_name.to_string()));
+        self
     }
 
     pub fn flow(&self) -> &Flow {
@@ -112,7 +123,7 @@ impl App {
         if !self.flow.awaits(req, Op::SignIn) {
             let provider = Arc::clone(&self.provider);
             self.cleanup.push(async move {
-                let _ = bounded(provider.sign_out(&session)).await;
+                let _ = crate::oplog::call("sign_out", bounded(provider.sign_out(&session))).await;
             });
             return None;
         }
@@ -170,8 +181,11 @@ impl App {
             } => {
                 let tx = self.tx.clone();
                 self.spawn_request(async move {
-                    let signed_in =
-                        telling(Some(req), &tx, bounded(provider.sign_in(&username, &pass)));
+                    let signed_in = telling(
+                        Some(req),
+                        &tx,
+                        crate::oplog::call("sign_in", bounded(provider.sign_in(&username, &pass))),
+                    );
                     let msg = match signed_in.await {
                         Ok(session) => Msg::Session(req, session),
                         Err(e) => Msg::Flow(EventKind::SignedIn {
@@ -193,7 +207,9 @@ impl App {
                     answer: Err(ProviderError::SessionExpired),
                 },
                 move |s| async move {
-                    let answer = bounded(provider.list_methods(&s)).await;
+                    let answer =
+                        crate::oplog::call("list_methods", bounded(provider.list_methods(&s)))
+                            .await;
                     EventKind::MethodsLoaded { req, answer }
                 },
             ),
@@ -204,7 +220,11 @@ impl App {
                     answer: Err(ProviderError::SessionExpired),
                 },
                 move |s| async move {
-                    let answer = bounded(provider.delete_method(&s, &method_id)).await;
+                    let answer = crate::oplog::call(
+                        "delete_method",
+                        bounded(provider.delete_method(&s, &method_id)),
+                    )
+                    .await;
                     EventKind::Deleted { req, answer }
                 },
             ),
@@ -215,7 +235,11 @@ impl App {
                     answer: Err(ProviderError::SessionExpired),
                 },
                 move |s| async move {
-                    let answer = bounded(provider.set_default(&s, &method_id)).await;
+                    let answer = crate::oplog::call(
+                        "set_default",
+                        bounded(provider.set_default(&s, &method_id)),
+                    )
+                    .await;
                     EventKind::DefaultSet { req, answer }
                 },
             ),
@@ -226,7 +250,11 @@ impl App {
                     answer: Err(ProviderError::SessionExpired),
                 },
                 move |s| async move {
-                    let answer = bounded(provider.begin_enrollment(&s, kind)).await;
+                    let answer = crate::oplog::call(
+                        "begin_enrollment",
+                        bounded(provider.begin_enrollment(&s, kind)),
+                    )
+                    .await;
                     EventKind::EnrollmentReady { req, answer }
                 },
             ),
@@ -241,7 +269,11 @@ impl App {
                     answer: Err(ProviderError::SessionExpired),
                 },
                 move |s| async move {
-                    let answer = bounded(provider.check_code(&s, &enrollment_id, &code)).await;
+                    let answer = crate::oplog::call(
+                        "check_code",
+                        bounded(provider.check_code(&s, &enrollment_id, &code)),
+                    )
+                    .await;
                     // Asked only once the code is wrong: it explains, never accepts.
                     if let Ok(false) = answer
                         && let Some(seconds) = provider.clock_drift(&s, &enrollment_id, &code)
@@ -313,9 +345,12 @@ impl App {
                 if let Some(s) = session {
                     let tx = self.tx.clone();
                     self.cleanup.push(async move {
-                        if bounded(provider.cancel_enrollment(&s, &enrollment_id))
-                            .await
-                            .is_err()
+                        if crate::oplog::call(
+                            "cancel_enrollment",
+                            bounded(provider.cancel_enrollment(&s, &enrollment_id)),
+                        )
+                        .await
+                        .is_err()
                         {
                             let _ = tx.send(Msg::Flow(EventKind::CleanupFailed));
                         }
@@ -335,7 +370,8 @@ impl App {
                 self.stop_poller();
                 if let Some(s) = self.session.take() {
                     self.cleanup.push(async move {
-                        let _ = bounded(provider.sign_out(&s)).await;
+                        let _ =
+                            crate::oplog::call("sign_out", bounded(provider.sign_out(&s))).await;
                     });
                 }
             }
@@ -450,6 +486,21 @@ impl Executor for App {
 
     fn settle(&mut self) {
         self.sync_qr();
+    }
+
+    fn stepped(&mut self, before: &Flow, cause: Cause) {
+        let Some((trail, provider)) = &self.audit else {
+            return;
+        };
+        for (user, event) in changes(before, &self.flow, cause) {
+            trail.record(&KioskRecord {
+                ts: crate::timefmt::rfc3339(std::time::SystemTime::now()),
+                mode: "kiosk",
+                provider,
+                user: &user,
+                event: &event,
+            });
+        }
     }
 
     fn draw(&self, frame: &mut Frame) {

@@ -32,7 +32,12 @@ pub(super) async fn poll_approval(
     let deadline = Instant::now() + timeout;
     // Sending is retried like polling: a network blip must not end the test.
     loop {
-        match bounded(provider.request_approval(&session, &enrollment_id)).await {
+        match crate::oplog::call(
+            "request_approval",
+            bounded(provider.request_approval(&session, &enrollment_id)),
+        )
+        .await
+        {
             // Sent: the flow moves from "sending" to "waiting", with the
             // number to match if there is one.
             Ok(number) => {
@@ -60,7 +65,12 @@ pub(super) async fn poll_approval(
         deadline,
         every,
         None,
-        || provider.poll_approval(&session, &enrollment_id),
+        || {
+            crate::oplog::poll(
+                "poll_approval",
+                provider.poll_approval(&session, &enrollment_id),
+            )
+        },
         |a| *a != Approval::Pending,
         send,
     )
@@ -118,7 +128,12 @@ pub(super) async fn watch_registration(
         Instant::now() + timeout,
         every,
         Some(&hurry),
-        || provider.poll_registration(&session, &enrollment_id),
+        || {
+            crate::oplog::poll(
+                "poll_registration",
+                provider.poll_registration(&session, &enrollment_id),
+            )
+        },
         |registered| *registered,
         |answer| {
             tx.send(Msg::Flow(EventKind::RegistrationPolled { req, answer }))
@@ -143,7 +158,12 @@ pub(super) async fn device_sign_in(
             answer: Err(error),
         }));
     };
-    let code = match bounded(provider.begin_device_sign_in()).await {
+    let code = match crate::oplog::call(
+        "begin_device_sign_in",
+        bounded(provider.begin_device_sign_in()),
+    )
+    .await
+    {
         Ok(code) => code,
         Err(error) => {
             let _ = tx.send(Msg::Flow(EventKind::DeviceCodeIssued {
@@ -170,7 +190,12 @@ pub(super) async fn device_sign_in(
     let mut interval = code.interval.max(Duration::from_secs(1));
     loop {
         tokio::time::sleep(interval).await;
-        match bounded(provider.poll_device_sign_in(&code)).await {
+        match crate::oplog::poll(
+            "poll_device_sign_in",
+            bounded(provider.poll_device_sign_in(&code)),
+        )
+        .await
+        {
             Ok(DevicePoll::Pending) => {}
             Ok(DevicePoll::SlowDown(more)) => interval += more,
             Ok(DevicePoll::Done(session)) => {

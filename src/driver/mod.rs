@@ -15,7 +15,7 @@ pub mod tty;
 pub use cleanup::Cleanup;
 pub use plain::{Page, PlainSurface};
 pub use screen::{NoScrollback, Screen};
-pub use signals::session_enders;
+pub use signals::{EndReason, last_end_reason, session_enders};
 pub use surface::{FullSurface, Surface};
 
 use crate::input::{self, Input};
@@ -51,6 +51,19 @@ pub enum Term {
     Quit,
 }
 
+/// What an event the machine just took came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// A key, a paste, a clipboard result.
+    Person,
+    /// A provider's answer or another background message.
+    Answer,
+    /// The machine's own timer.
+    Timer,
+    /// The session was ended from outside.
+    Ended(EndReason),
+}
+
 /// The mode-specific half of a run: holds the machine, runs its effects.
 pub trait Executor {
     type Machine: Machine;
@@ -66,6 +79,9 @@ pub trait Executor {
     fn execute(&mut self, effect: <Self::Machine as Machine>::Effect) -> Option<Term>;
     /// After an event's effects have run (the kiosk encodes its QR here).
     fn settle(&mut self) {}
+    /// The machine took an event from `cause`: `before` is how it was
+    /// (the kiosk audits what changed).
+    fn stepped(&mut self, _before: &Self::Machine, _cause: Cause) {}
     /// How a copy to the clipboard went; the machine hears it as an event.
     fn copied(&mut self, _result: io::Result<()>) -> Option<<Self::Machine as Machine>::Event> {
         None
@@ -126,6 +142,7 @@ where
         started: Instant::now(),
         ending: false,
         dirty: true,
+        cause: Cause::Person,
     }
     .run(input, enders)
     .await;
@@ -143,6 +160,8 @@ struct Driver<'a, X: Executor> {
     /// longer stop the clean-up.
     ending: bool,
     dirty: bool,
+    /// Where the event being fed came from.
+    cause: Cause,
 }
 
 /// What handling one event led to.
@@ -173,6 +192,12 @@ impl<X: Executor> Driver<'_, X> {
                 Some(()) = enders.next() => Next::Ended,
                 () = sleep_until(wake), if wake.is_some() => Next::Tick,
             };
+            self.cause = match next {
+                Next::Input(_) => Cause::Person,
+                Next::Msg(_) => Cause::Answer,
+                Next::Tick => Cause::Timer,
+                Next::Ended => Cause::Ended(last_end_reason().unwrap_or(EndReason::Signal)),
+            };
             let outcome = match next {
                 Next::Input(event) => {
                     let mut outcome = self.on_input(event)?;
@@ -197,6 +222,12 @@ impl<X: Executor> Driver<'_, X> {
                 Next::Tick => self.feed(X::Machine::common(Common::Tick))?,
             };
             if let Outcome::Quit = outcome {
+                let reason = match self.cause {
+                    Cause::Ended(EndReason::Signal) => "signal",
+                    Cause::Ended(EndReason::HangUp) => "hang_up",
+                    _ => "quit",
+                };
+                tracing::info!(target: "mfa_assist::driver", reason, "session ending");
                 return Ok(());
             }
         }
@@ -208,8 +239,12 @@ impl<X: Executor> Driver<'_, X> {
     ) -> io::Result<Outcome> {
         match event {
             // The terminal is gone: end the session as a hang-up would.
-            None => self.end(),
+            None => {
+                self.cause = Cause::Ended(EndReason::HangUp);
+                self.end()
+            }
             Some(Err(e)) => {
+                self.cause = Cause::Ended(EndReason::HangUp);
                 self.end()?;
                 Err(e)
             }
@@ -241,7 +276,15 @@ impl<X: Executor> Driver<'_, X> {
         let machine = self.exec.machine_mut();
         let before = machine.clone();
         let effects = machine.step(now, wall_secs(), event);
-        self.dirty |= *self.exec.machine() != before;
+        let changed = *self.exec.machine() != before;
+        self.dirty |= changed;
+        if changed {
+            let (from, to) = (before.screen_name(), self.exec.machine().screen_name());
+            if from != to {
+                tracing::info!(target: "mfa_assist::state", from, to, "step");
+            }
+            self.exec.stepped(&before, self.cause);
+        }
         let mut outcome = Outcome::Go;
         let mut failed = None;
         for effect in effects {

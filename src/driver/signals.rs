@@ -6,27 +6,64 @@
 
 use futures::StreamExt;
 use futures::stream::BoxStream;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// Why a session was ended from outside, for the log and the audit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndReason {
+    /// SIGTERM, SIGINT or SIGQUIT: someone or something stopped us.
+    Signal,
+    /// SIGHUP, or the terminal went away.
+    HangUp,
+}
+
+/// The last reason an ender fired. Kept beside the stream (whose items stay
+/// `()`, so every caller and test that hands the driver its own enders is
+/// unchanged); `None` until one fires.
+static LAST: AtomicU8 = AtomicU8::new(0);
+
+fn note(reason: EndReason) {
+    let code = match reason {
+        EndReason::Signal => 1,
+        EndReason::HangUp => 2,
+    };
+    LAST.store(code, Ordering::Relaxed);
+}
+
+/// Why the last ender of [`session_enders`] fired, if one did.
+pub fn last_end_reason() -> Option<EndReason> {
+    match LAST.load(Ordering::Relaxed) {
+        1 => Some(EndReason::Signal),
+        2 => Some(EndReason::HangUp),
+        _ => None,
+    }
+}
 
 /// Every way a session can be ended from outside, as one stream. Call it
 /// before the terminal is taken over: from then on none of these kills the
 /// process before the wipe and the clean-up.
 pub fn session_enders() -> BoxStream<'static, ()> {
-    futures::stream::select(signals(), crate::driver::tty::hangup()).boxed()
+    let hangup = crate::driver::tty::hangup().map(|()| note(EndReason::HangUp));
+    futures::stream::select(signals(), hangup).boxed()
 }
 
 #[cfg(unix)]
 fn signals() -> BoxStream<'static, ()> {
     use tokio::signal::unix::{SignalKind, signal};
     let kinds = [
-        SignalKind::terminate(),
-        SignalKind::hangup(),
-        SignalKind::interrupt(),
-        SignalKind::quit(),
+        (SignalKind::terminate(), EndReason::Signal),
+        (SignalKind::hangup(), EndReason::HangUp),
+        (SignalKind::interrupt(), EndReason::Signal),
+        (SignalKind::quit(), EndReason::Signal),
     ];
     let streams: Vec<_> = kinds
         .into_iter()
-        .filter_map(|k| signal(k).ok())
-        .map(|mut s| futures::stream::poll_fn(move |cx| s.poll_recv(cx)).boxed())
+        .filter_map(|(k, reason)| signal(k).ok().map(|s| (s, reason)))
+        .map(|(mut s, reason)| {
+            futures::stream::poll_fn(move |cx| s.poll_recv(cx))
+                .map(move |()| note(reason))
+                .boxed()
+        })
         .collect();
     futures::stream::select_all(streams).boxed()
 }

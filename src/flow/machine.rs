@@ -20,6 +20,10 @@ impl Machine for Flow {
         update(self, Event::new(at, event))
     }
 
+    fn screen_name(&self) -> String {
+        format!("{:?}", self.screen.context())
+    }
+
     fn next_wakeup(&self) -> Option<Millis> {
         Flow::next_wakeup(self)
     }

@@ -20,6 +20,10 @@ impl Machine for Desk {
         update(self, DeskEvent { at, wall, kind })
     }
 
+    fn screen_name(&self) -> String {
+        format!("{:?}", self.context())
+    }
+
     fn next_wakeup(&self) -> Option<Millis> {
         Desk::next_wakeup(self)
     }

@@ -342,10 +342,7 @@ where
                 async move {
                     let mut request = request?;
                     *request.timeout_mut() = Some(per_try);
-                    client
-                        .execute(request)
-                        .await
-                        .map_err(|e| map_reqwest_error(&e))
+                    exchange(&client, request).await
                 }
             })
             .await;
@@ -358,6 +355,7 @@ where
                     return Ok(response);
                 }
                 drop(response);
+                log_retry("throttled", retry, wait);
                 tokio::time::sleep(wait).await;
             }
             Ok(response) => return Ok(response),
@@ -370,10 +368,54 @@ where
                 if !transport || !tries_left || started.elapsed() + wait >= policy.budget {
                     return Err(error);
                 }
+                log_retry(crate::oplog::error_kind(&error), retry, wait);
                 tokio::time::sleep(wait).await;
             }
         }
         retry += 1;
+    }
+}
+
+fn log_retry(reason: &'static str, retry: u32, wait: Duration) {
+    let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+    tracing::info!(target: "mfa_assist::http", reason, attempt = retry + 2, wait_ms, "read sent again");
+}
+
+/// One HTTP exchange, logged as one line: method, path (no query, no
+/// identifiers), status, duration and the server's request id; a 429 or
+/// 503 and a failure without an answer at warn.
+pub async fn exchange(
+    client: &reqwest::Client,
+    request: reqwest::Request,
+) -> Result<Response, ProviderError> {
+    let method = request.method().clone();
+    let path = crate::oplog::path_for_log(request.url());
+    let started = Instant::now();
+    let sent = client.execute(request).await;
+    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    match sent {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            // "-" when the server gives none (privacyIDEA does not).
+            let request_id =
+                crate::oplog::request_id(response.headers()).unwrap_or_else(|| "-".into());
+            let call = tracing::Span::current();
+            call.record("status", status);
+            call.record("request_id", request_id.as_str());
+            if is_throttled(response.status()) {
+                let retry_after_s = retry_after(response.headers())
+                    .map_or(-1, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+                tracing::warn!(target: "mfa_assist::http", %method, path, status, duration_ms, request_id, retry_after_s, "http throttled");
+            } else {
+                tracing::debug!(target: "mfa_assist::http", %method, path, status, duration_ms, request_id, "http");
+            }
+            Ok(response)
+        }
+        Err(e) => {
+            let error = map_reqwest_error(&e);
+            tracing::warn!(target: "mfa_assist::http", %method, path, error = crate::oplog::error_kind(&error), duration_ms, "http failed");
+            Err(error)
+        }
     }
 }
 
