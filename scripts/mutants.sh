@@ -34,6 +34,7 @@ set -euo pipefail
 # Everything runs inside main, which bash reads whole before running: editing
 # this file during a (long) run cannot derail the run.
 main() {
+all_args=("$@")
 cd "$(dirname "$0")/.."
 root="$PWD"
 
@@ -61,16 +62,18 @@ MODULES=(
   # Every provider's error mapping: HTTP status, throttling, error codes.
   "src/provider/http.rs|--lib --test http_errors||60"
   "src/provider/privacyidea/api.rs|--lib||60"
-  "src/provider/graph/errors.rs|--lib --test graph_provider --test graph_desk||120"
+  "src/provider/graph/errors.rs|--lib --test graph_provider --test graph_desk --test graph_entra_facts||120"
   # Secrets, clipboard, dates in records.
   "src/secret.rs|--lib||60"
   "src/clipboard.rs|--lib||60"
   "src/timefmt.rs|--lib||60"
   "src/provider/calendar.rs|--lib||60"
   # Kiosk: idle sign-out and the clean-up of unfinished methods (pure flow).
-  "src/flow/update/mod.rs|--test flow --test app_headless|\b(on_tick|sign_out|quit|expired)\b|60"
-  "src/flow/update/add.rs|--test flow --test app_headless|\b(on_enrollment|prepare)\b|60"
-  "src/flow/update/scan.rs|--test flow --test app_headless|\bscan\b|60"
+  "src/flow/update/mod.rs|--test flow --test kiosk_idle --test kiosk_cleanup_notice|\b(on_tick|sign_out|quit|expired)\b|60"
+  "src/flow/update/add.rs|--test flow --test kiosk_idle --test kiosk_cleanup_notice|\b(on_enrollment|prepare)\b|60"
+  "src/flow/update/scan.rs|--test flow --test kiosk_idle --test kiosk_cleanup_notice|\bscan\b|60"
+  # When the idle sign-out falls due, and "Still there?" before it.
+  "src/flow/mod.rs|--test flow --test kiosk_idle|\b(idle_deadline|idle_warning_at|idle_warning|next_wakeup)\b|60"
   # Terminal set-up/restore, the wipe, signals and EOF: the real binary in tmux.
   "src/terminal.rs|--test e2e --test e2e_exit||600"
   "src/driver/mod.rs|--test driver_headless --test desk_headless --test app_headless||120"
@@ -179,6 +182,19 @@ if [ "$list" = 1 ]; then
       "${filter:+  functions: $filter}"
   done
   exit 0
+fi
+
+# Tests that need the real privacyIDEA server (e2e_exit's clean-up at the
+# QR): the whole run goes under with-server.sh, which starts one for it.
+if [ -z "${MFA_ASSIST_PI_URL:-}" ]; then
+  for row in "${rows[@]}"; do
+    case " $(field "$row" 2) " in
+      *" --test e2e_exit "*)
+        echo "mutants.sh: $(field "$row" 1) needs the privacyIDEA server; starting one" >&2
+        exec "$root/scripts/privacyidea/with-server.sh" "$root/scripts/mutants.sh" "${all_args[@]}"
+        ;;
+    esac
+  done
 fi
 
 user_target="${CARGO_TARGET_DIR:-$root/target}"
