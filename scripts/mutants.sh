@@ -54,7 +54,7 @@ MODULES=(
   "src/helpdesk/mod.rs|--test helpdesk_flow --test helpdesk_promises||60"
   "src/helpdesk/script.rs|--test helpdesk_flow --test helpdesk_promises --test helpdesk_sign_out_hint||60"
   # Case summary and the audit/case writer.
-  "src/helpdesk/case.rs|--test helpdesk_flow --test records||60"
+  "src/helpdesk/case.rs|--test case_summary --test helpdesk_flow||60"
   "src/audit.rs|--lib --test records --test records_full_disk --test helpdesk_flow||60"
   # The training tenant's helpdesk side and its lockout rules.
   "src/provider/training/admin.rs|--test training_admin||60"
