@@ -62,6 +62,8 @@ MODULES=(
   # Every provider's error mapping: HTTP status, throttling, error codes.
   "src/provider/http.rs|--lib --test http_errors||60"
   "src/provider/privacyidea/api.rs|--lib||60"
+  # privacyIDEA's "no such user" (error 904) and the names never sent.
+  "src/provider/privacyidea/admin.rs|--lib --test privacyidea_admin|\b(admin_error|plain_username|check_caller)\b|120"
   "src/provider/graph/errors.rs|--lib --test graph_provider --test graph_desk --test graph_entra_facts||120"
   # Secrets, clipboard, dates in records.
   "src/secret.rs|--lib||60"
@@ -184,12 +186,13 @@ if [ "$list" = 1 ]; then
   exit 0
 fi
 
-# Tests that need the real privacyIDEA server (e2e_exit's clean-up at the
-# QR): the whole run goes under with-server.sh, which starts one for it.
+# Tests that need the real privacyIDEA server (privacyidea_*, pi_*, and
+# e2e_exit's clean-up at the QR): the whole run goes under with-server.sh,
+# which starts one for it.
 if [ -z "${MFA_ASSIST_PI_URL:-}" ]; then
   for row in "${rows[@]}"; do
     case " $(field "$row" 2) " in
-      *" --test e2e_exit "*)
+      *" --test e2e_exit "* | *" --test privacyidea_"* | *" --test pi_"*)
         echo "mutants.sh: $(field "$row" 1) needs the privacyIDEA server; starting one" >&2
         exec "$root/scripts/privacyidea/with-server.sh" "$root/scripts/mutants.sh" "${all_args[@]}"
         ;;
