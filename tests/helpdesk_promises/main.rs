@@ -15,3 +15,4 @@ mod lookup;
 mod offered;
 mod pass;
 mod script;
+mod stale;
