@@ -93,6 +93,10 @@ EXCLUDE_RE=(
   'src/clipboard\.rs:20:[0-9]+: replace \| with \^ in base64'
   # Only one of is_connect/is_request: the final else says Unreachable too.
   'src/provider/http\.rs:353:34: replace \|\| with && in map_reqwest_error'
+  # Only reached with a request of a signed-in person in flight: true there.
+  'replace match guard flow\.account\.is_some\(\) with true in expired'
+  # A device code is on screen only while its sign-in request is in flight.
+  'replace match guard self\.is_busy\(Op::SignIn\) with true in Flow::idle_deadline'
 )
 
 usage() {
