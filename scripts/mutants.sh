@@ -8,6 +8,8 @@
 #   scripts/mutants.sh src/helpdesk/script.rs [FILE...]   only these modules
 #   scripts/mutants.sh --list                the modules, their tests and mutant counts
 #   scripts/mutants.sh --since main [FILE...] only mutants on lines changed since a git ref
+#   scripts/mutants.sh --re REGEX FILE...    only mutants whose name matches (instead of
+#                                            the module's own function regex)
 #
 # Results: target/mutants/out/<module>/mutants.out/ (caught.txt, missed.txt,
 # timeout.txt, unviable.txt, outcomes.json) and a one-line summary per module
@@ -32,6 +34,7 @@ set -euo pipefail
 # Everything runs inside main, which bash reads whole before running: editing
 # this file during a (long) run cannot derail the run.
 main() {
+all_args=("$@")
 cd "$(dirname "$0")/.."
 root="$PWD"
 
@@ -49,26 +52,30 @@ MODULES=(
   "src/helpdesk/update/watch.rs|--test helpdesk_flow --test helpdesk_promises||60"
   "src/helpdesk/update/summary.rs|--test helpdesk_flow --test helpdesk_promises||60"
   "src/helpdesk/mod.rs|--test helpdesk_flow --test helpdesk_promises||60"
-  "src/helpdesk/script.rs|--test helpdesk_flow --test helpdesk_promises||60"
+  "src/helpdesk/script.rs|--test helpdesk_flow --test helpdesk_promises --test helpdesk_sign_out_hint||60"
   # Case summary and the audit/case writer.
-  "src/helpdesk/case.rs|--test helpdesk_flow||60"
-  "src/audit.rs|--lib --test helpdesk_flow||60"
+  "src/helpdesk/case.rs|--test case_summary --test helpdesk_flow||60"
+  "src/audit.rs|--lib --test records --test records_full_disk --test helpdesk_flow||60"
   # The training tenant's helpdesk side and its lockout rules.
   "src/provider/training/admin.rs|--test training_admin||60"
   "src/provider/training/sessions.rs|--test training_provider|do_sign_in|60"
   # Every provider's error mapping: HTTP status, throttling, error codes.
   "src/provider/http.rs|--lib --test http_errors||60"
   "src/provider/privacyidea/api.rs|--lib||60"
-  "src/provider/graph/errors.rs|--lib --test graph_provider --test graph_desk||120"
+  # privacyIDEA's "no such user" (error 904) and the names never sent.
+  "src/provider/privacyidea/admin.rs|--lib --test privacyidea_admin|\b(admin_error|plain_username|check_caller)\b|120"
+  "src/provider/graph/errors.rs|--lib --test graph_provider --test graph_desk --test graph_entra_facts||120"
   # Secrets, clipboard, dates in records.
   "src/secret.rs|--lib||60"
   "src/clipboard.rs|--lib||60"
   "src/timefmt.rs|--lib||60"
   "src/provider/calendar.rs|--lib||60"
   # Kiosk: idle sign-out and the clean-up of unfinished methods (pure flow).
-  "src/flow/update/mod.rs|--test flow --test app_headless|\b(on_tick|sign_out|quit|expired)\b|60"
-  "src/flow/update/add.rs|--test flow --test app_headless|\b(on_enrollment|prepare)\b|60"
-  "src/flow/update/scan.rs|--test flow --test app_headless|\bscan\b|60"
+  "src/flow/update/mod.rs|--test flow --test kiosk_idle --test kiosk_cleanup_notice|\b(on_tick|sign_out|quit|expired)\b|60"
+  "src/flow/update/add.rs|--test flow --test kiosk_idle --test kiosk_cleanup_notice|\b(on_enrollment|prepare)\b|60"
+  "src/flow/update/scan.rs|--test flow --test kiosk_idle --test kiosk_cleanup_notice|\bscan\b|60"
+  # When the idle sign-out falls due, and "Still there?" before it.
+  "src/flow/mod.rs|--test flow --test kiosk_idle|\b(idle_deadline|idle_warning_at|idle_warning|next_wakeup)\b|60"
   # Terminal set-up/restore, the wipe, signals and EOF: the real binary in tmux.
   "src/terminal.rs|--test e2e --test e2e_exit||600"
   "src/driver/mod.rs|--test driver_headless --test desk_headless --test app_headless||120"
@@ -86,6 +93,10 @@ EXCLUDE_RE=(
   'src/clipboard\.rs:20:[0-9]+: replace \| with \^ in base64'
   # Only one of is_connect/is_request: the final else says Unreachable too.
   'src/provider/http\.rs:353:34: replace \|\| with && in map_reqwest_error'
+  # Only reached with a request of a signed-in person in flight: true there.
+  'replace match guard flow\.account\.is_some\(\) with true in expired'
+  # A device code is on screen only while its sign-in request is in flight.
+  'replace match guard self\.is_busy\(Op::SignIn\) with true in Flow::idle_deadline'
 )
 
 usage() {
@@ -105,12 +116,17 @@ filter_of() {
 want=()
 list=0
 since=""
+only_re=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -h | --help) usage ;;
     --list) list=1 ;;
     --since)
       since="${2:?--since needs a git ref}"
+      shift
+      ;;
+    --re)
+      only_re="${2:?--re needs a regex}"
       shift
       ;;
     *) want+=("$1") ;;
@@ -164,6 +180,7 @@ if [ "$list" = 1 ]; then
   for row in "${rows[@]}"; do
     file="$(field "$row" 1)"
     filter="$(filter_of "$row")"
+    [ -n "$only_re" ] && filter="$only_re"
     args=(-f "$file" "${exclude_args[@]}")
     [ -n "$filter" ] && args+=(-F "$filter")
     n="$(cargo mutants --list "${args[@]}" 2>/dev/null | wc -l)"
@@ -173,9 +190,28 @@ if [ "$list" = 1 ]; then
   exit 0
 fi
 
-work="${MUTANTS_DIR:-${CARGO_TARGET_DIR:-$root/target}/mutants}"
+# Tests that need the real privacyIDEA server (privacyidea_*, pi_*, and
+# e2e_exit's clean-up at the QR): the whole run goes under with-server.sh,
+# which starts one for it.
+if [ -z "${MFA_ASSIST_PI_URL:-}" ]; then
+  for row in "${rows[@]}"; do
+    case " $(field "$row" 2) " in
+      *" --test e2e_exit "* | *" --test privacyidea_"* | *" --test pi_"*)
+        echo "mutants.sh: $(field "$row" 1) needs the privacyIDEA server; starting one" >&2
+        exec "$root/scripts/privacyidea/with-server.sh" "$root/scripts/mutants.sh" "${all_args[@]}"
+        ;;
+    esac
+  done
+fi
+
+user_target="${CARGO_TARGET_DIR:-$root/target}"
+work="${MUTANTS_DIR:-$user_target/mutants}"
 tree="$work/tree"
 export CARGO_TARGET_DIR="$work/target"
+# The tmux tests run $MFA_ASSIST_BIN when it is set (a release build made
+# from the unmutated tree): here they must run the binary cargo builds from
+# the mutated tree (CARGO_BIN_EXE_mfa-assist), or no driver mutant could fail.
+unset MFA_ASSIST_BIN
 mkdir -p "$work"
 
 diff_args=()
@@ -195,11 +231,28 @@ git ls-files -z --cached --others --exclude-standard |
 # interrupted run (of a mutant) is newer than the copied sources and would be
 # taken as up to date. Newer sources force one honest rebuild of this crate.
 find "$tree/src" "$tree/tests" "$tree/benches" "$tree/assets" -type f -exec touch {} +
-# Seed the build cache from the normal one: dependencies are not rebuilt.
-if [ ! -d "$CARGO_TARGET_DIR/debug" ] && [ -d "$root/target/debug" ] &&
-  [ "$CARGO_TARGET_DIR" != "$root/target" ]; then
-  mkdir -p "$CARGO_TARGET_DIR"
-  cp -a "$root/target/debug" "$CARGO_TARGET_DIR/"
+# Seed the build cache from the normal one, without copying it: the
+# dependencies' artifacts are hard-linked (cargo never rewrites a fresh
+# dependency), this crate's own (lib, bin, tests, benches, incremental) are
+# left out and built once from the copied sources.
+seed="${user_target}/debug"
+if [ ! -d "$CARGO_TARGET_DIR/debug" ] && [ -d "$seed" ] &&
+  [ "$CARGO_TARGET_DIR" != "$user_target" ]; then
+  echo "mutants.sh: seeding $CARGO_TARGET_DIR from $seed (hard links)" >&2
+  own="$(cargo metadata --no-deps --format-version 1 --locked |
+    jq -r '.packages[] | .name, (.targets[].name | gsub("-"; "_"))' | sort -u)"
+  for d in deps build .fingerprint; do
+    mkdir -p "$CARGO_TARGET_DIR/debug/$d"
+    for p in "$seed/$d"/*; do
+      [ -e "$p" ] || continue
+      base="${p##*/}"
+      ours=0
+      while IFS= read -r n; do
+        case "$base" in "$n"-* | "lib$n"-*) ours=1 && break ;; esac
+      done <<<"$own"
+      [ "$ours" = 0 ] && cp -al "$p" "$CARGO_TARGET_DIR/debug/$d/"
+    done
+  done
 fi
 
 # The baseline: each module's tests green on the unmutated tree, once per
@@ -236,6 +289,7 @@ for row in "${rows[@]}"; do
   rm -rf "$out"
   mkdir -p "$out"
   args=(-f "$file" "${exclude_args[@]}" "${diff_args[@]}" "${cargo_args[@]}")
+  [ -n "$only_re" ] && filter="$only_re"
   [ -n "$filter" ] && args+=(-F "$filter")
   echo "mutants.sh: $file ($(field "$row" 2))" >&2
   t0=$(date +%s)

@@ -96,6 +96,32 @@ impl H {
 
     /// Signed in, methods loaded, the push QR up and its registration watched.
     fn at_push_qr(idle_ms: u64) -> H {
+        let mut h = H::signed_in(idle_ms);
+        // Add → push → platform → prepare → QR.
+        h.press(Key::Char('a'));
+        h.press(Key::Enter);
+        h.press(Key::Enter);
+        h.press(Key::Enter);
+        let req = h.last_req(|e| match e {
+            Effect::BeginEnrollment { req, .. } => Some(*req),
+            _ => None,
+        });
+        let effects = h.send(EventKind::EnrollmentReady {
+            req,
+            answer: Ok(pi_push()),
+        });
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::WatchRegistration { .. })),
+            "{effects:?}"
+        );
+        assert_eq!(h.flow.screen, Screen::Scan { manual: false });
+        h
+    }
+
+    /// Signed in (the last key at 1 s), methods loaded: nothing moving.
+    fn signed_in(idle_ms: u64) -> H {
         let mut h = H {
             flow: Flow::new(settings(idle_ms)),
             clock: Millis(1_000),
@@ -130,26 +156,6 @@ impl H {
             req,
             answer: Ok(Vec::new()),
         });
-        // Add → push → platform → prepare → QR.
-        h.press(Key::Char('a'));
-        h.press(Key::Enter);
-        h.press(Key::Enter);
-        h.press(Key::Enter);
-        let req = h.last_req(|e| match e {
-            Effect::BeginEnrollment { req, .. } => Some(*req),
-            _ => None,
-        });
-        let effects = h.send(EventKind::EnrollmentReady {
-            req,
-            answer: Ok(pi_push()),
-        });
-        assert!(
-            effects
-                .iter()
-                .any(|e| matches!(e, Effect::WatchRegistration { .. })),
-            "{effects:?}"
-        );
-        assert_eq!(h.flow.screen, Screen::Scan { manual: false });
         h
     }
 }
@@ -335,4 +341,22 @@ fn the_notification_wait_ends_after_120_seconds_for_someone_still_there() {
             ..
         }
     ));
+}
+
+/// With nothing else moving (the methods list), the driver is woken exactly
+/// when "Still there?" appears, then on each whole second of its countdown:
+/// never at a moment already past (a busy loop), never a second late.
+#[test]
+fn the_question_wakes_the_driver_when_it_appears_and_each_whole_second() {
+    let mut h = H::signed_in(60_000);
+    let start = h.clock;
+    assert_eq!(h.flow.next_wakeup(), Some(start.plus_ms(30_000)));
+    h.clock = start.plus_ms(30_000);
+    h.send(EventKind::Tick);
+    assert_eq!(h.flow.idle_warning(), Some(30));
+    assert_eq!(h.flow.next_wakeup(), Some(start.plus_ms(31_000)));
+    h.clock = start.plus_ms(31_500);
+    h.send(EventKind::Tick);
+    assert_eq!(h.flow.idle_warning(), Some(29));
+    assert_eq!(h.flow.next_wakeup(), Some(start.plus_ms(32_000)));
 }

@@ -109,6 +109,25 @@ fn existing_loose_permissions_are_tightened() {
 }
 
 #[test]
+fn owner_only_permissions_are_left_as_they_were_set() {
+    // Tightening takes group and other permissions away and nothing else:
+    // an administrator's stricter choice (a case folder nobody may add to,
+    // a log nobody may read) stands.
+    let d = dirs();
+    fs::create_dir_all(&d.cases).unwrap();
+    chmod(&d.cases, 0o500);
+    fs::create_dir_all(d.log.parent().unwrap()).unwrap();
+    fs::write(&d.log, "").unwrap();
+    chmod(&d.log, 0o200);
+    let opened = Records::open(&d.log, &d.cases, no_errors()).map(|_| ());
+    let (cases, log) = (mode(&d.cases), mode(&d.log));
+    chmod(&d.cases, 0o700);
+    opened.unwrap();
+    assert_eq!(cases, 0o500, "case folder");
+    assert_eq!(log, 0o200, "audit log");
+}
+
+#[test]
 fn a_symlinked_audit_log_is_refused_and_its_target_untouched() {
     let d = dirs();
     fs::create_dir_all(d.log.parent().unwrap()).unwrap();
@@ -168,6 +187,18 @@ fn two_cases_for_one_caller_in_one_second_both_survive() {
     assert_eq!(fs::read_to_string(&second).unwrap(), "second call\n");
     assert_eq!(fs::read_to_string(&third).unwrap(), "third call\n");
     assert!(second.ends_with("-kim-2.txt"), "{second}");
+}
+
+#[test]
+fn a_failure_other_than_a_taken_name_is_reported_as_it_is() {
+    // Only a name already taken moves on to `-2`, `-3`, …: any other
+    // failure is the agent's to hear, in the system's words.
+    let d = dirs();
+    let records = Records::open(&d.log, &d.cases, no_errors()).unwrap();
+    let stamp = "9".repeat(300);
+    let err = save(&records, &stamp, "kim", "text").expect_err("saved");
+    assert!(err.contains("File name too long"), "{err}");
+    assert_eq!(fs::read_dir(&d.cases).unwrap().count(), 0);
 }
 
 #[test]

@@ -412,10 +412,6 @@ impl Case {
         self.state.as_ref().map(|s| &s.privilege)
     }
 
-    pub fn verified(&self) -> bool {
-        matches!(self.verification, Verification::Passed(_))
-    }
-
     pub fn ticked_count(&self) -> usize {
         self.ticked.iter().filter(|t| **t).count()
     }

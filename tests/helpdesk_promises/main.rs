@@ -1,6 +1,8 @@
 //! The helpdesk's promises, one file per step: the gate before any change
 //! (`gate`), the pass shown once and hidden on time (`pass`), the script
-//! (`script`), the lookup field (`lookup`). One test binary for all of them.
+//! (`script`), the lookup field (`lookup`), keys offered only when they mean
+//! something and wake-ups only when something moves (`offered`). One test
+//! binary for all of them.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -10,5 +12,7 @@ mod desk;
 mod gate;
 mod keys;
 mod lookup;
+mod offered;
 mod pass;
 mod script;
+mod stale;

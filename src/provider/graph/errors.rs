@@ -372,6 +372,162 @@ mod tests {
         ));
     }
 
+    fn mapped(status: u16, body: &str, headers: &HeaderMap, op: Op) -> ProviderError {
+        GraphError::parse(
+            StatusCode::from_u16(status).unwrap(),
+            headers,
+            body.as_bytes(),
+        )
+        .to_provider_error(headers, op, Caller::App)
+    }
+
+    fn with_ref(code: &str, message: &str) -> String {
+        format!(
+            r#"{{"error":{{"code":"{code}","message":"{message}","innerError":{{"date":"2026-11-23T10:00:00","request-id":"rid-9"}}}}}}"#
+        )
+    }
+
+    const REF: &str = " (reference request-id rid-9, date 2026-11-23T10:00:00)";
+
+    #[test]
+    fn a_fresh_sign_in_only_for_a_401_with_a_claims_challenge() {
+        let none = HeaderMap::new();
+        let mut claims = HeaderMap::new();
+        claims.insert(
+            "www-authenticate",
+            r#"Bearer realm="", error="insufficient_claims", claims="e30=""#
+                .parse()
+                .unwrap(),
+        );
+        let body = with_ref("InvalidAuthenticationToken", "x");
+        assert_eq!(
+            mapped(401, &body, &none, Op::DeleteMethod),
+            ProviderError::SessionExpired
+        );
+        assert_eq!(
+            mapped(401, &body, &claims, Op::DeleteMethod),
+            ProviderError::ReauthRequired
+        );
+        // Only a 401 asks for a sign-in: the same header on a 403 is a refusal.
+        assert!(matches!(
+            mapped(403, &body, &claims, Op::DeleteMethod),
+            ProviderError::NotAllowed(_)
+        ));
+    }
+
+    #[test]
+    fn refusals_and_conflicts_carry_the_reference_support_asks_for() {
+        let h = HeaderMap::new();
+        let ProviderError::NotAllowed(why) = mapped(
+            403,
+            &with_ref("Authorization_RequestDenied", "x"),
+            &h,
+            Op::DeleteMethod,
+        ) else {
+            panic!("not a refusal")
+        };
+        assert!(why.ends_with(REF), "{why}");
+        assert!(why.contains("(Authorization_RequestDenied)"), "{why}");
+        assert!(
+            why.contains("UserAuthenticationMethod.ReadWrite.All"),
+            "{why}"
+        );
+        // Without a code, no empty brackets.
+        let ProviderError::NotAllowed(why) = mapped(403, "{}", &h, Op::LookupUser) else {
+            panic!("not a refusal")
+        };
+        assert!(
+            why.starts_with("Microsoft Graph refused this: the app registration"),
+            "{why}"
+        );
+        assert_eq!(
+            mapped(
+                409,
+                &with_ref("conflict", "it exists"),
+                &h,
+                Op::DeleteMethod
+            ),
+            ProviderError::Conflict(format!("it exists{REF}"))
+        );
+        assert_eq!(
+            mapped(409, &with_ref("conflict", ""), &h, Op::DeleteMethod),
+            ProviderError::Conflict(format!("the directory refused the change{REF}"))
+        );
+        let ProviderError::Conflict(why) =
+            mapped(400, &with_ref("badRequest", "x"), &h, Op::AddPhone)
+        else {
+            panic!("not a conflict")
+        };
+        assert!(why.ends_with(REF), "{why}");
+        let ProviderError::NotAllowed(why) = mapped(
+            400,
+            &with_ref("badRequest", "Guest users are not supported"),
+            &h,
+            Op::CreatePass,
+        ) else {
+            panic!("not a refusal")
+        };
+        assert!(why.ends_with(REF), "{why}");
+        let ProviderError::NotAllowed(why) = mapped(
+            400,
+            &with_ref("badRequest", "UserCredentialPolicy denied"),
+            &h,
+            Op::CreatePass,
+        ) else {
+            panic!("not a refusal")
+        };
+        assert!(why.ends_with(REF), "{why}");
+    }
+
+    #[test]
+    fn a_reference_with_only_a_date_or_nothing() {
+        let mut h = HeaderMap::new();
+        h.insert("date", "Mon, 23 Nov 2026 10:00:00 GMT".parse().unwrap());
+        let e = GraphError::parse(StatusCode::INTERNAL_SERVER_ERROR, &h, b"");
+        assert_eq!(
+            e.reference_text().as_deref(),
+            Some("date Mon, 23 Nov 2026 10:00:00 GMT")
+        );
+        let e = parse(500, "");
+        assert_eq!(e.reference_text(), None);
+        assert_eq!(e.reference(), "");
+    }
+
+    #[test]
+    fn a_bad_request_the_product_has_no_words_for_is_a_server_error() {
+        let h = HeaderMap::new();
+        for op in [Op::DeleteMethod, Op::CreatePass] {
+            assert_eq!(
+                mapped(400, &with_ref("badRequest", "something else"), &h, op),
+                ProviderError::Server {
+                    status: 400,
+                    code: "badRequest".into(),
+                    reference: Some("request-id rid-9, date 2026-11-23T10:00:00".into()),
+                },
+                "{op:?}"
+            );
+        }
+        // The lifetime outside the policy is the agent's to change.
+        assert!(matches!(
+            mapped(
+                400,
+                &with_ref("badRequest", "LifetimeInMinutes out of range"),
+                &h,
+                Op::CreatePass
+            ),
+            ProviderError::Conflict(_)
+        ));
+        // Not found: the user when looking up, the thing otherwise.
+        assert_eq!(
+            mapped(404, "{}", &h, Op::LookupUser),
+            ProviderError::UnknownUser
+        );
+        assert_eq!(
+            mapped(404, "{}", &h, Op::DeleteMethod),
+            ProviderError::NotFound
+        );
+    }
+
     #[test]
     fn clean_strips_escapes() {
         assert_eq!(clean("  a\u{1b}[31mb\nc\u{202e}d  ", 100), "a[31mb cd");
