@@ -150,3 +150,64 @@ fn at_hand_new_one_works_delete_old_now() {
         ],
     );
 }
+
+/// Once the old phone's Authenticator is gone too, the hint says the work is
+/// done: "delete an old one with d" with the new one selected would have
+/// led the person to delete the method they just proved.
+#[test]
+fn at_hand_old_one_deleted_says_finish() {
+    let mut d = on_methods(alex_methods());
+    d.key(Key::Char('h'));
+    d.key(Key::Char('a'));
+    d.key(Key::Enter);
+    d.key(Key::Enter);
+    let e = d.key(Key::Enter);
+    d.answer(EventKind::EnrollmentReady {
+        req: req(&e),
+        answer: Ok(enrollment(MethodKind::AuthenticatorPush)),
+    });
+    let e = d.key(Key::Enter);
+    let e = d.answer(EventKind::ApprovalPolled {
+        req: req(&e),
+        answer: Ok(Approval::Approved),
+    });
+    let mut list = alex_methods();
+    list.push(new_app(MethodKind::AuthenticatorPush));
+    d.answer(EventKind::MethodsLoaded {
+        req: req(&e),
+        answer: Ok(list.clone()),
+    });
+    d.key(Key::Char('d'));
+    let e = d.key(Key::Char('y'));
+    let e = d.answer(EventKind::Deleted {
+        req: req(&e),
+        answer: Ok(()),
+    });
+    list.retain(|m| m.id != old_app().id);
+    d.answer(EventKind::MethodsLoaded {
+        req: req(&e),
+        answer: Ok(list),
+    });
+    assert!(d.flow.old_app().is_none(), "the old Authenticator is gone");
+    for (i, _) in LANGS.iter().enumerate() {
+        let mut flow = d.flow.clone();
+        flow.settings.languages = LANGS.iter().map(|l| l.to_string()).collect();
+        flow.lang = i;
+        let screen = text(&draw(&flow));
+        for tell_d in ["with d", "med d", "painamalla d"] {
+            assert!(
+                !screen.contains(tell_d),
+                "no old method is left, yet the hint offers d:\n{screen}"
+            );
+        }
+    }
+    check(
+        "safe_order_all_done",
+        &d.flow,
+        [
+            "Your new method works and no old Authenticator is left",
+            "Din nya metod fungerar och ingen gammal Authenticator finns kvar",
+            "Uusi tapasi toimii, eikä vanhaa Authenticatoria ole enää",
+        ],
+    );
+}

@@ -173,7 +173,13 @@ fn next_step(view: &View) -> String {
         }
         ask
     } else if !flow.added.is_empty() {
-        view.t("methods.next_added").to_string()
+        // "Delete an old one" only while one is left: the new one may be
+        // the row selected.
+        if old_app.is_some() {
+            view.t("methods.next_added").to_string()
+        } else {
+            view.t("methods.next_added_done").to_string()
+        }
     } else if let Some(id) = default_first(view, m) {
         view.f(id, &[("label", &m.label)])
     } else if is_authenticator(m) {
