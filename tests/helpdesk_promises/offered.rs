@@ -25,6 +25,7 @@ fn watching(h: &mut Harness, found: bool, timed_out: bool, deadline: u64) {
     h.desk.screen = DeskScreen::Watch;
     h.desk.case.as_mut().unwrap().watch = Some(Watch {
         req: mfa_assist::flow::ReqId(900),
+        started: Millis(0),
         known: vec![],
         deadline: Millis(deadline),
         found: if found {
