@@ -16,7 +16,7 @@ mod log_sink;
 
 use crossterm::event::KeyCode;
 use headless::{Harness, Recorder};
-use kiosk_headless::{settings, sign_in};
+use kiosk_headless::{approve_with_shown_number, settings, sign_in};
 use log_sink::{Sink, parse_syslog};
 use mfa_assist::app::{App, Look};
 use mfa_assist::audit::{Plan, Sinks, Trail};
@@ -128,7 +128,7 @@ async fn a_recovery_is_audited_exactly_and_everywhere() {
     h.wait_for("Scan this QR code").await;
     h.key(KeyCode::Enter);
     h.wait_for("TRAINING PHONE").await;
-    h.key(KeyCode::Char('a'));
+    approve_with_shown_number(h).await;
     h.wait_for("All done").await;
     // The 2 s countdown signs out by itself.
     tokio::time::sleep(Duration::from_millis(2500)).await;
