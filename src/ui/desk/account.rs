@@ -18,7 +18,7 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
     let Some(case) = &view.desk.case else {
         return;
     };
-    let (main, side) = split(area);
+    let (main, side) = split(area, view);
     script::draw(frame, view, side);
     let head_lines = header(view, case);
     let rows = case.methods().len() + case.adding().len();
@@ -47,8 +47,11 @@ pub fn rows_layout(area: Rect, head: usize, methods: usize) -> [Rect; 3] {
     .areas(area)
 }
 
-/// Main area and script panel.
-pub fn split(area: Rect) -> (Rect, Rect) {
+/// Main area and script panel. Below the account, the panel is as tall as
+/// its lines where the screen has the room (a cut script loses the words
+/// the agent was about to read out), and never leaves the account fewer
+/// than `MAIN_AT_LEAST` rows.
+pub fn split(area: Rect, view: &DeskView) -> (Rect, Rect) {
     if area.width >= SIDE_BY_SIDE {
         let [main, side] =
             Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])
@@ -56,12 +59,17 @@ pub fn split(area: Rect) -> (Rect, Rect) {
                 .areas(area);
         (main, side)
     } else {
-        let script = if area.height < 26 { 7 } else { 9 };
+        let least = if area.height < 26 { 7 } else { 9 };
+        let room = area.height.saturating_sub(MAIN_AT_LEAST).max(least);
+        let script = script::height(view, area.width).clamp(least, room);
         let [main, side] =
             Layout::vertical([Constraint::Min(8), Constraint::Length(script)]).areas(area);
         (main, side)
     }
 }
+
+/// The account's heading, a few method rows and the status line.
+const MAIN_AT_LEAST: u16 = 14;
 
 fn header(view: &DeskView, case: &Case) -> Vec<Line<'static>> {
     let text = if case.caller.enabled == Some(false) {

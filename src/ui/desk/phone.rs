@@ -16,7 +16,7 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
     let DeskScreen::AddPhone { number, phone_type } = &view.desk.screen else {
         return;
     };
-    let (main, side) = split(area);
+    let (main, side) = split(area, view);
     script::draw(frame, view, side);
     let name = view
         .desk

@@ -31,6 +31,13 @@ fn fill(view: &DeskView, line: &ScriptLine) -> String {
     view.guide.fill(lang, line.id, &refs)
 }
 
+/// Rows the panel needs at `width`: its lines and its border.
+pub fn height(view: &DeskView, width: u16) -> u16 {
+    u16::try_from(lines(view, width).len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2)
+}
+
 pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
     let desk = view.desk;
     let platform = match desk.platform {
@@ -41,8 +48,24 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
         "desk.script_title",
         &[("platform", platform), ("lang", desk.caller_language())],
     );
-    let width = usize::from(area.width.saturating_sub(4)).max(10);
-    let mut text: Vec<Line> = Vec::new();
+    let text = lines(view, area.width);
+    frame.render_widget(
+        Paragraph::new(text).block(
+            Block::bordered()
+                .border_style(theme::dim())
+                .title(Span::styled(format!(" {title} "), theme::title()))
+                .padding(Padding::horizontal(1)),
+        ),
+        area,
+    );
+}
+
+/// The script's lines wrapped for a panel `width` wide, each "Do"/"Say"
+/// with a hanging indent, a blank line after each.
+fn lines(view: &DeskView, width: u16) -> Vec<Line<'static>> {
+    let desk = view.desk;
+    let width = usize::from(width.saturating_sub(4)).max(10);
+    let mut text: Vec<Line<'static>> = Vec::new();
     for line in script(desk) {
         let (lead, style) = match line.who {
             Who::Agent => (view.t("desk.script_do"), theme::dim()),
@@ -67,13 +90,9 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
         }
         text.push(Line::raw(""));
     }
-    frame.render_widget(
-        Paragraph::new(text).block(
-            Block::bordered()
-                .border_style(theme::dim())
-                .title(Span::styled(format!(" {title} "), theme::title()))
-                .padding(Padding::horizontal(1)),
-        ),
-        area,
-    );
+    // The blank after the last line only pads the box.
+    if text.last().is_some_and(|l| l.width() == 0) {
+        text.pop();
+    }
+    text
 }

@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
     let Some(watch) = &case.watch else {
         return;
     };
-    let (main, side) = split(area);
+    let (main, side) = split(area, view);
     script::draw(frame, view, side);
     let mut top = vec![Line::styled(
         view.f("desk.watch_title", &[("name", &case.caller.display_name)]),
