@@ -377,7 +377,7 @@ fn push_flow_with_simulated_phone() {
     // Number matching (issue 16 item 1): the phone takes the number shown.
     t.keys(&["a"]);
     t.wait_for_flat("Type the number shown on the screen into the training phone first");
-    let number = shown_number(&t);
+    let number = t.shown_number();
     t.type_text(&number);
     t.keys(&["a"]);
     t.wait_for("All done");
@@ -405,24 +405,6 @@ fn push_flow_with_simulated_phone() {
 /// pause here (an answer given too early used to be lost silently).
 fn wait_for_phone(t: &Tmux) -> String {
     t.wait_for("TRAINING PHONE")
-}
-
-/// The two-digit number the approval screen shows for number matching.
-fn shown_number(t: &Tmux) -> String {
-    let label = "Type this number into the app:";
-    let screen = t.wait_for(label);
-    let number: String = screen
-        .lines()
-        .find_map(|l| l.split(label).nth(1))
-        .unwrap_or_default()
-        .trim_start()
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    if number.len() != 2 {
-        t.fail("no two-digit number on the approval screen");
-    }
-    number
 }
 
 /// Test 3: what a person sees for a wrong, expired, locked and used pass.

@@ -97,7 +97,8 @@ fn esc_from_the_push_check_goes_back_to_getting_the_app_ready() {
     t.wait_for("Step 7 of 9");
     t.keys(&["Enter"]);
     t.wait_for("Step 8 of 9");
-    t.wait_for_flat("Tap Approve");
+    let number = t.shown_number();
+    t.type_text(&number);
     t.keys(&["a"]);
     let done = t.wait_for("Step 9 of 9");
     t.expect_flat(&done, "your new method works");

@@ -357,6 +357,24 @@ impl Tmux {
         }
     }
 
+    /// The two-digit number the approval screen shows for number matching.
+    pub fn shown_number(&self) -> String {
+        let label = "Type this number into the app:";
+        let screen = self.wait_for(label);
+        let number: String = screen
+            .lines()
+            .find_map(|l| l.split(label).nth(1))
+            .unwrap_or_default()
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if number.len() != 2 {
+            self.fail("no two-digit number on the approval screen");
+        }
+        number
+    }
+
     /// Polls the screen every 50 ms until it contains `text`; returns that
     /// screen. After [`TIMEOUT`] the test fails showing the last screen.
     pub fn wait_for(&self, text: &str) -> String {
