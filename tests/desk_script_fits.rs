@@ -11,40 +11,11 @@ mod desk;
 use desk::*;
 use mfa_assist::guide::Guide;
 use mfa_assist::helpdesk::script::script;
-use mfa_assist::ui::Branding;
-use mfa_assist::ui::desk::{DeskView, draw};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn screen(h: &Harness, (w, rows): (u16, u16)) -> String {
-    let guide = Guide::built_in();
-    let branding = Branding {
-        org_name: "Example University".into(),
-        no_pass_help: String::new(),
-        helpdesk: "Service desk: +46 8 123 45 67".into(),
-    };
-    let view = DeskView {
-        desk: &h.desk,
-        guide: &guide,
-        branding: &branding,
-    };
-    let mut terminal = Terminal::new(TestBackend::new(w, rows)).unwrap();
-    terminal.draw(|f| draw(f, &view)).unwrap();
-    let buf = terminal.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// The last words of every script line are on the screen.
 fn every_line_ends_on_screen(h: &Harness, size: (u16, u16)) {
     let guide = Guide::built_in();
-    let shown = screen(h, size);
+    let shown = drawn(&h.desk, size);
     let flat = shown.split_whitespace().collect::<Vec<_>>().join(" ");
     for line in script(&h.desk) {
         let text = guide.text("en", line.id);

@@ -511,7 +511,9 @@ impl Desk {
                 _ => true,
             },
             Action::Delete => case.is_some_and(|c| !c.methods().is_empty()),
-            Action::OldPhone => matches!(self.screen, DeskScreen::Account) && case.is_some(),
+            Action::OldPhone => {
+                matches!(self.screen, DeskScreen::Account) && case.is_some_and(Case::has_old_app)
+            }
             Action::SimCaller => {
                 self.training()
                     && case

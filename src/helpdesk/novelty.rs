@@ -39,6 +39,18 @@ impl Case {
     pub fn was_there_before(&self, m: &Method) -> bool {
         !self.added_during_call(m)
     }
+
+    /// Whether an Authenticator from before the call is listed: the old
+    /// phone the script asks about.
+    pub fn has_old_app(&self) -> bool {
+        self.methods().iter().any(|m| {
+            matches!(
+                m.kind,
+                crate::provider::MethodKind::AuthenticatorPush
+                    | crate::provider::MethodKind::AuthenticatorCode
+            ) && self.was_there_before(m)
+        })
+    }
 }
 
 /// Where the cursor goes after the account was read again. `before` is the

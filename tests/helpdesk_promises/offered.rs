@@ -223,3 +223,23 @@ fn the_agents_and_the_callers_language_are_kept_apart() {
     h.desk.lang = 7;
     assert_eq!(h.desk.language(), "en");
 }
+
+/// "Old phone lost/kept" means something only while an Authenticator from
+/// before the call is listed (seen on privacyIDEA: F6 offered to an agent
+/// whose caller had no method at all).
+#[test]
+fn the_old_phone_question_only_with_an_old_authenticator() {
+    // old_state: phone, Authenticator (Pixel 7), email.
+    assert!(
+        on_account(3, Some(0))
+            .desk
+            .action_available(Action::OldPhone)
+    );
+    // The phone alone: nothing to ask about.
+    assert!(
+        !on_account(1, Some(0))
+            .desk
+            .action_available(Action::OldPhone)
+    );
+    assert!(!on_account(0, None).desk.action_available(Action::OldPhone));
+}

@@ -207,3 +207,33 @@ pub fn is_change(effect: &DeskEffect) -> bool {
         DeskEffect::Delete { .. } | DeskEffect::IssuePass { .. } | DeskEffect::Revoke { .. }
     )
 }
+
+/// The desk drawn at `(width, height)` with the built-in texts, as rows of
+/// text.
+pub fn drawn(desk: &Desk, (width, height): (u16, u16)) -> String {
+    let guide = mfa_assist::guide::Guide::built_in();
+    let branding = mfa_assist::ui::Branding {
+        org_name: "Example University".into(),
+        no_pass_help: String::new(),
+        helpdesk: "Service desk: +46 8 123 45 67".into(),
+    };
+    let view = mfa_assist::ui::desk::DeskView {
+        desk,
+        guide: &guide,
+        branding: &branding,
+    };
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|f| mfa_assist::ui::desk::draw(f, &view))
+        .unwrap();
+    let buf = terminal.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

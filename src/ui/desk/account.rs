@@ -76,8 +76,14 @@ fn header(view: &DeskView, case: &Case) -> Vec<Line<'static>> {
         Line::styled(view.t("desk.disabled").to_string(), theme::error())
     } else if case.state.is_none() {
         Line::styled(view.t("desk.loading").to_string(), theme::dim())
-    } else {
+    } else if case.methods().iter().any(|m| m.is_default) {
         Line::styled(view.t("desk.methods_intro").to_string(), theme::title())
+    } else {
+        // privacyIDEA and Graph v1.0 report no default: no ★ to explain.
+        Line::styled(
+            view.t("desk.methods_intro_no_default").to_string(),
+            theme::title(),
+        )
     };
     vec![text, Line::raw("")]
 }
