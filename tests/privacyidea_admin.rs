@@ -59,14 +59,15 @@ async fn issue(admin: &PiAdmin, caller: &Caller, minutes: u32) -> Result<NewPass
     admin.issue_pass(caller, request).await
 }
 
-/// `expires` (privacyIDEA's minute format) is `minutes` after a moment
+/// `expires` (the desk's `YYYY-MM-DD HH:MM UTC`, the same as every other
+/// provider's, not privacyIDEA's stored form) is `minutes` after a moment
 /// between `before` and `after`, rounded up to the next minute.
 fn assert_ends_after(expires: &str, minutes: u64, before: SystemTime, after: SystemTime) {
     let lifetime = Duration::from_secs(minutes * 60);
     let mut t = before + lifetime;
     let mut allowed = Vec::new();
     while t <= after + lifetime + Duration::from_secs(60) {
-        allowed.push(pi::pi_validity_time(t));
+        allowed.push(mfa_assist::timefmt::civil_minute(t));
         t += Duration::from_secs(30);
     }
     assert!(
@@ -263,7 +264,7 @@ async fn caller_state_lists_methods_and_passes_with_their_expiry() {
 
     assert_eq!(state.passes.len(), 2, "{state:?}");
     let live = state.passes.iter().find(|p| p.id == pass).unwrap();
-    assert_eq!(live.expires, Some(pi::pi_validity_time(end)));
+    assert_eq!(live.expires, Some(mfa_assist::timefmt::civil_minute(end)));
     assert_eq!(live.one_time, Some(true));
     assert_eq!(live.usable, Some(true));
     assert!(live.created.is_some());

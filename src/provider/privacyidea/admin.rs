@@ -488,7 +488,7 @@ impl PiAdmin {
         Ok(NewPass {
             pass,
             id: serial,
-            expires: Some(end),
+            expires: Some(super::validity::for_people(&end)),
             // privacyIDEA deletes a registration token on its first use.
             one_time: true,
         })

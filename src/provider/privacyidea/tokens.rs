@@ -113,7 +113,11 @@ impl Token {
         PassInfo {
             id: self.serial,
             created: self.info.creation_date.or(self.info.assignment_date),
-            expires: self.info.validity_period_end,
+            expires: self
+                .info
+                .validity_period_end
+                .as_deref()
+                .map(validity::for_people),
             // privacyIDEA deletes a registration token on its first success.
             one_time: Some(true),
             usable: if blocked {

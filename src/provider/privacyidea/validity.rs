@@ -27,6 +27,12 @@ pub fn format(t: SystemTime) -> String {
     )
 }
 
+/// A stored validity as the desk shows every provider's times
+/// (`2026-11-23 16:54 UTC`); one it cannot read stays as the server wrote it.
+pub fn for_people(text: &str) -> String {
+    parse(text).map_or_else(|| text.to_string(), crate::timefmt::civil_minute)
+}
+
 /// The point in time a stored validity names. `None` for anything else,
 /// a time without an offset included: it would be in the server's local
 /// time, which this side cannot know.
