@@ -185,7 +185,7 @@ mod tests {
                           "creation_date": "2026-11-23T14:52:00+00:00"});
         let p = pass(info.clone(), json!({})).into_pass(end - Duration::from_secs(1));
         assert_eq!(p.id, "REG0001");
-        assert_eq!(p.expires.as_deref(), Some("2026-11-23T15:52+0000"));
+        assert_eq!(p.expires.as_deref(), Some("2026-11-23 15:52 UTC"));
         assert_eq!(p.created.as_deref(), Some("2026-11-23T14:52:00+00:00"));
         assert_eq!((p.one_time, p.usable), (Some(true), Some(true)));
         assert_eq!(
