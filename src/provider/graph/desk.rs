@@ -217,11 +217,25 @@ impl GraphDesk {
     }
 }
 
+/// A pass's end as the desk shows every provider's times
+/// (`2026-11-23 11:00 UTC`); one it cannot read stays as Graph wrote it.
+fn for_people(expires: Option<String>) -> Option<String> {
+    expires.map(|t| {
+        crate::provider::calendar::parse_iso(&t)
+            .and_then(|secs| u64::try_from(secs).ok())
+            .map_or(t, |secs| {
+                crate::timefmt::civil_minute(
+                    std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs),
+                )
+            })
+    })
+}
+
 fn pass_info(status: &PassStatus) -> PassInfo {
     PassInfo {
         id: status.id.clone(),
         created: status.created.clone(),
-        expires: status.expires(),
+        expires: for_people(status.expires()),
         one_time: status.is_usable_once,
         usable: status.is_usable,
     }
@@ -230,7 +244,7 @@ fn pass_info(status: &PassStatus) -> PassInfo {
 fn new_pass(issued: IssuedPass, request: PassRequest) -> NewPass {
     let IssuedPass { pass, status } = issued;
     NewPass {
-        expires: status.expires(),
+        expires: for_people(status.expires()),
         one_time: status.is_usable_once.unwrap_or(request.one_time),
         id: status.id,
         pass,
