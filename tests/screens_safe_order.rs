@@ -11,43 +11,10 @@ mod kiosk_states;
 use kiosk_states::*;
 
 use mfa_assist::flow::{EventKind, Flow, Screen};
-use mfa_assist::guide::Guide;
 use mfa_assist::keymap::Key;
 use mfa_assist::provider::{Approval, MethodKind};
-use mfa_assist::ui::qr::QrStyle;
-use mfa_assist::ui::{self, View};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 const LANGS: [&str; 3] = ["en", "sv", "fi"];
-
-fn draw(flow: &Flow) -> Terminal<TestBackend> {
-    let guide = Guide::built_in();
-    let branding = branding();
-    let view = View {
-        flow,
-        guide: &guide,
-        branding: &branding,
-        qr: None,
-        qr_style: QrStyle::HalfBlock,
-        qr_invert: false,
-    };
-    let mut terminal = Terminal::new(TestBackend::new(SMALL.0, SMALL.1)).unwrap();
-    terminal.draw(|f| ui::draw(f, &view)).unwrap();
-    terminal
-}
-
-fn text(terminal: &Terminal<TestBackend>) -> String {
-    let buf = terminal.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// Draws `flow` in each language, checks `must` (per language) is on
 /// screen, and snapshots it.
@@ -56,8 +23,8 @@ fn check(name: &str, flow: &Flow, must: [&str; 3]) {
         let mut flow = flow.clone();
         flow.settings.languages = LANGS.iter().map(|l| l.to_string()).collect();
         flow.lang = i;
-        let terminal = draw(&flow);
-        let screen = text(&terminal)
+        let terminal = draw_small(&flow);
+        let screen = screen_text(&terminal)
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
@@ -65,7 +32,7 @@ fn check(name: &str, flow: &Flow, must: [&str; 3]) {
             screen.contains(must[i]),
             "{name}_{lang}: `{}` not on screen:\n{}",
             must[i],
-            text(&terminal)
+            screen_text(&terminal)
         );
         insta::assert_snapshot!(format!("{name}_{lang}"), terminal.backend());
     }
@@ -193,7 +160,7 @@ fn at_hand_old_one_deleted_says_finish() {
         let mut flow = d.flow.clone();
         flow.settings.languages = LANGS.iter().map(|l| l.to_string()).collect();
         flow.lang = i;
-        let screen = text(&draw(&flow));
+        let screen = screen_text(&draw_small(&flow));
         for tell_d in ["with d", "med d", "painamalla d"] {
             assert!(
                 !screen.contains(tell_d),

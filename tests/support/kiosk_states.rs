@@ -391,3 +391,34 @@ pub fn approval_polled(answer: Result<Approval, ProviderError>) -> Drive {
     d.answer(EventKind::ApprovalPolled { req: r, answer });
     d
 }
+
+/// `flow` drawn at 80x24 with the built-in texts and no QR.
+pub fn draw_small(flow: &Flow) -> ratatui::Terminal<ratatui::backend::TestBackend> {
+    let guide = mfa_assist::guide::Guide::built_in();
+    let branding = branding();
+    let view = mfa_assist::ui::View {
+        flow,
+        guide: &guide,
+        branding: &branding,
+        qr: None,
+        qr_style: mfa_assist::ui::qr::QrStyle::HalfBlock,
+        qr_invert: false,
+    };
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(SMALL.0, SMALL.1)).unwrap();
+    terminal.draw(|f| mfa_assist::ui::draw(f, &view)).unwrap();
+    terminal
+}
+
+/// A drawn terminal's rows as text, one line per row.
+pub fn screen_text(terminal: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
+    let buf = terminal.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
