@@ -271,3 +271,49 @@ async fn a_terminal_that_goes_away_says_hang_up() {
         )
     );
 }
+
+/// Test: a phone number is personal data. Deleting a phone from the kiosk
+/// records the method with its number starred out but for the last two
+/// digits, in every sink, as adding one from the desk does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_phone_is_recorded_with_its_number_masked() {
+    let a = start(0);
+    let h = &a.h;
+    h.wait_for("Recover your sign-in").await;
+    sign_in(h, "kim", "Tap-Kim-2057").await;
+    h.wait_for("Office phone").await;
+    // The default Authenticator is listed first, the office phone below.
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Char('d'));
+    h.wait_for("Press y to delete").await;
+    h.key(KeyCode::Char('y'));
+    h.wait_for("Deleted").await;
+    a.journal.wait_until("the delete's record", |s| {
+        audit_records(s).iter().any(|(a, _)| a == "method_deleted")
+    });
+    let deleted: Vec<(String, String)> = audit_records(&a.journal)
+        .into_iter()
+        .filter(|(a, _)| a == "method_deleted")
+        .collect();
+    assert_eq!(
+        deleted,
+        vec![rec(
+            "method_deleted",
+            "kind=phone label=Office phone +* ***-**10 mode=kiosk provider=training user=kim@training.example",
+        )]
+    );
+    a.syslog
+        .wait_until("the delete in syslog", |s| s.datagrams().len() >= 2);
+    let file = std::fs::read_to_string(&a.file).unwrap();
+    for (what, text) in [
+        ("the journal", a.journal.all_text()),
+        ("syslog", a.syslog.all_text()),
+        ("the audit file", file),
+    ] {
+        assert!(
+            !text.contains("555-0110"),
+            "{what} holds the number:\n{text}"
+        );
+    }
+    a.h.finish().await.unwrap();
+}

@@ -164,7 +164,7 @@ What changed:
 
 Could not read the account when the call ended ({why}).
 What was registered at the last successful read, 2027-01-15 08:24 UTC:
-  • Phone: +1 555 0142 (default)
+  • Phone: +* *** **42 (default)
   • Email: kim@home.example
   • Authenticator app (6-digit code): iPhone 16 (added during this call)
   • Passkey: Laptop (not usable for sign-in, added during this call)

@@ -154,7 +154,7 @@ fn helpdesk_call_on_the_training_tenant() {
         "Caller: Alex Lindqvist (alex@training.example)",
         "Identity: verified (2 checks; 2 of 4 required)",
         "Deleted Authenticator app (notification): Authenticator app (iPhone 11)",
-        "Deleted Phone: Mobile +1 555-0142",
+        "Deleted Phone: Mobile +* ***-**42",
         "Issued a pass: one use, 60 min",
         "Caller registered Authenticator app (notification): Authenticator app (new phone)",
     ] {
@@ -162,6 +162,13 @@ fn helpdesk_call_on_the_training_tenant() {
     }
     let audit = serde_json::to_string(&records).unwrap();
     assert_no_secret(&t, "the audit log", &audit, &pass);
+    // A phone number is personal data: records keep its last two digits.
+    for (what, text) in [("the case file", &case), ("the audit log", &audit)] {
+        assert!(
+            !text.contains("555-0142"),
+            "{what} holds the number:\n{text}"
+        );
+    }
     assert_eq!(
         actions(&records),
         [

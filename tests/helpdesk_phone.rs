@@ -295,3 +295,40 @@ fn an_added_phone_is_not_taken_for_the_new_app() {
         "{ids:?}"
     );
 }
+
+/// Test: a phone the desk deletes (here by a reset) is recorded, in the
+/// audit and in the case summary, with its number masked; the agent's own
+/// screen may show it, the records may not.
+#[test]
+fn a_deleted_phone_is_recorded_with_its_number_masked() {
+    let mut h = Harness::verified(settings(), old_state());
+    h.ch('r');
+    let (req, id) = delete_of(&h.key(Key::Enter)).unwrap();
+    assert_eq!(id, "m-app");
+    let (req, id) = delete_of(&h.send(DeskEventKind::Deleted {
+        req,
+        answer: Ok(()),
+    }))
+    .unwrap();
+    assert_eq!(id, "m-phone");
+    let effects = h.send(DeskEventKind::Deleted {
+        req,
+        answer: Ok(()),
+    });
+    assert_eq!(
+        changes(&effects),
+        vec![Change::Deleted {
+            kind: MethodKind::Phone,
+            label: "+* *** **42".into(),
+        }]
+    );
+    for effect in &effects {
+        if let DeskEffect::Audit { entry, .. } = effect {
+            let json = serde_json::to_string(entry).unwrap();
+            assert!(!json.contains("555 0142"), "{json}");
+        }
+    }
+    let summary = mfa_assist::helpdesk::summary(&h.desk, &Guide::built_in());
+    assert!(!summary.contains("555 0142"), "{summary}");
+    assert!(summary.contains("+* *** **42"), "{summary}");
+}

@@ -7,6 +7,7 @@
 
 use crate::driver::{Cause, EndReason};
 use crate::flow::{Flow, Notice, Op, Screen};
+use crate::provider::phone::label_for_records;
 use crate::provider::{MethodKind, ProviderError};
 use serde::Serialize;
 
@@ -101,14 +102,14 @@ pub fn changes(before: &Flow, after: &Flow, cause: Cause) -> Vec<(String, KioskE
                     user.clone(),
                     KioskEvent::MethodDeleted {
                         kind: method.kind,
-                        label: method.label.clone(),
+                        label: label_for_records(method.kind, &method.label),
                     },
                 )),
                 Some(Notice::Failed { error, .. }) => out.push((
                     user.clone(),
                     KioskEvent::DeleteFailed {
                         kind: method.kind,
-                        label: method.label.clone(),
+                        label: label_for_records(method.kind, &method.label),
                         reason: crate::oplog::error_kind(error),
                     },
                 )),
@@ -116,7 +117,7 @@ pub fn changes(before: &Flow, after: &Flow, cause: Cause) -> Vec<(String, KioskE
                     user.clone(),
                     KioskEvent::DeleteFailed {
                         kind: method.kind,
-                        label: method.label.clone(),
+                        label: label_for_records(method.kind, &method.label),
                         reason: crate::oplog::error_kind(&ProviderError::DefaultMethod),
                     },
                 )),

@@ -5,6 +5,7 @@
 use super::{Desk, FinalRead, Verification};
 use crate::guide::Guide;
 use crate::provider::MethodKind;
+use crate::provider::phone::label_for_records;
 use crate::timefmt::{civil_minute, rfc3339};
 use serde::Serialize;
 use std::time::{Duration, UNIX_EPOCH};
@@ -256,7 +257,7 @@ pub fn summary(desk: &Desk, guide: &Guide) -> String {
             out.push(format!(
                 "  • {}: {}{notes}",
                 kind_name(guide, lang, m.kind),
-                m.label
+                label_for_records(m.kind, &m.label)
             ));
         }
         if !state.adding.is_empty() {
@@ -266,7 +267,7 @@ pub fn summary(desk: &Desk, guide: &Guide) -> String {
                 out.push(format!(
                     "  • {}: {}",
                     kind_name(guide, lang, m.kind),
-                    m.label
+                    label_for_records(m.kind, &m.label)
                 ));
             }
         }

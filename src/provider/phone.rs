@@ -3,6 +3,7 @@
 //! contrib: `api-reference/v1.0/resources/phoneauthenticationmethod.md`).
 //! The kiosk's Graph provider and the desk (Entra and training) share it.
 
+use crate::provider::MethodKind;
 use std::fmt;
 
 /// The three phone slots Entra keeps, one number each.
@@ -95,20 +96,35 @@ impl PhoneNumber {
     /// digits are kept (enough for the caller to recognise it), the rest
     /// and any extension starred out: `+46 701234567` → `+** *******67`.
     pub fn masked(&self) -> String {
-        let number = self.0.split('x').next().unwrap_or_default();
-        let digits = number.bytes().filter(u8::is_ascii_digit).count();
-        let mut seen = 0;
-        number
-            .chars()
-            .map(|c| {
-                if !c.is_ascii_digit() {
-                    return c;
-                }
-                seen += 1;
-                if seen + 2 > digits { c } else { '*' }
-            })
-            .collect()
+        mask_digits(self.0.split('x').next().unwrap_or_default())
     }
+}
+
+/// A method's label as records keep it: a phone's label holds its number,
+/// which is personal data, so its digits are starred out but the last two
+/// (`Office phone +1 555-0110` → `Office phone +* ***-**10`); other labels
+/// (an app's device name, a key's nickname) are kept as they are.
+pub fn label_for_records(kind: MethodKind, label: &str) -> String {
+    if kind == MethodKind::Phone {
+        mask_digits(label)
+    } else {
+        label.to_string()
+    }
+}
+
+/// Every ASCII digit but the last two replaced by `*`.
+fn mask_digits(text: &str) -> String {
+    let digits = text.bytes().filter(u8::is_ascii_digit).count();
+    let mut seen = 0;
+    text.chars()
+        .map(|c| {
+            if !c.is_ascii_digit() {
+                return c;
+            }
+            seen += 1;
+            if seen + 2 > digits { c } else { '*' }
+        })
+        .collect()
 }
 
 impl fmt::Display for PhoneNumber {
@@ -174,6 +190,18 @@ mod tests {
         assert_eq!(err("+1 1234567890123456"), PhoneNumberError::TooLong);
         assert_eq!(err("+1 2065555555x"), PhoneNumberError::BadExtension);
         assert_eq!(err("+1 2065555555 x1 2"), PhoneNumberError::BadExtension);
+    }
+
+    #[test]
+    fn records_star_a_phone_label_and_keep_other_labels() {
+        assert_eq!(
+            label_for_records(MethodKind::Phone, "Office phone +1 555-0110"),
+            "Office phone +* ***-**10"
+        );
+        assert_eq!(
+            label_for_records(MethodKind::AuthenticatorPush, "Pixel 7 (2023)"),
+            "Pixel 7 (2023)"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Confirmed changes: deleting methods one at a time, and revoking a pass.
 
 use super::*;
+use crate::provider::phone::label_for_records;
 
 pub(super) fn confirm(desk: &mut Desk, action: Action, what: Pending) -> Vec<DeskEffect> {
     match action {
@@ -120,7 +121,7 @@ pub(super) fn on_deleted(desk: &mut Desk, req: ReqId, answer: Answer<()>) -> Vec
                 desk,
                 Change::Deleted {
                     kind: method.kind,
-                    label: method.label,
+                    label: label_for_records(method.kind, &method.label),
                 },
             );
             effects.extend(next_delete(desk, caller));
@@ -134,7 +135,7 @@ pub(super) fn on_deleted(desk: &mut Desk, req: ReqId, answer: Answer<()>) -> Vec
                 desk,
                 Change::DeleteFailed {
                     kind: method.kind,
-                    label: method.label,
+                    label: label_for_records(method.kind, &method.label),
                     error: error.to_string(),
                 },
             );

@@ -66,7 +66,7 @@ pub(super) fn on_watched(
                     desk,
                     Change::NewMethodSeen {
                         kind: m.kind,
-                        label: m.label,
+                        label: crate::provider::phone::label_for_records(m.kind, &m.label),
                     },
                 ));
             }
