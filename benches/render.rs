@@ -86,6 +86,7 @@ fn screens() -> Vec<(&'static str, Flow)> {
         username: "alex@training.example".into(),
         display_name: "Alex Lindqvist".into(),
         can_delete: true,
+        cannot_add: Vec::new(),
     };
     let req = req_of(&step(
         &mut flow,

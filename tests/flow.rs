@@ -58,6 +58,7 @@ fn account() -> Account {
         username: "alex".into(),
         display_name: "Alex Example".into(),
         can_delete: true,
+        cannot_add: Vec::new(),
     }
 }
 

@@ -145,6 +145,7 @@ fn on_methods(settings: Settings, methods: Vec<Method>) -> Drive {
             username: "robin@training.example".into(),
             display_name: "Robin Berg".into(),
             can_delete: true,
+            cannot_add: Vec::new(),
         }),
     });
     d.answer(EventKind::MethodsLoaded {

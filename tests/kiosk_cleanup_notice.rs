@@ -29,6 +29,7 @@ fn a_failed_clean_up_is_told_to_the_person_still_signed_in() {
         username: "alex".into(),
         display_name: "Alex".into(),
         can_delete: true,
+        cannot_add: Vec::new(),
     });
     let effects = update(&mut f, Event::new(Millis(1_000), EventKind::CleanupFailed));
     assert!(effects.is_empty(), "{effects:?}");

@@ -146,6 +146,7 @@ impl H {
                 username: "alice".into(),
                 display_name: "alice".into(),
                 can_delete: true,
+                cannot_add: Vec::new(),
             }),
         });
         let req = h.last_req(|e| match e {

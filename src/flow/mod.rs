@@ -389,9 +389,27 @@ impl Flow {
     }
 
     /// Whether the signed-in person's server lets the kiosk delete their
-    /// methods, and so add any (see `Account::can_delete`).
+    /// methods (see `Account::can_delete`) and add one of the kinds this
+    /// kiosk offers: deleting the lost Authenticator where its replacement
+    /// cannot be added here would leave the person worse off.
     pub fn may_change(&self) -> bool {
-        self.account.as_ref().is_none_or(|a| a.can_delete)
+        let offered = &self.settings.capabilities.add_kinds;
+        self.account
+            .as_ref()
+            .is_none_or(|a| a.can_delete && (offered.is_empty() || !self.add_kinds().is_empty()))
+    }
+
+    /// The kinds the Add screen offers: this kiosk's, less those the
+    /// signed-in person's server refuses them (`Account::cannot_add`).
+    pub fn add_kinds(&self) -> Vec<MethodKind> {
+        let refused = self.account.as_ref().map(|a| a.cannot_add.as_slice());
+        self.settings
+            .capabilities
+            .add_kinds
+            .iter()
+            .copied()
+            .filter(|k| refused.is_none_or(|r| !r.contains(k)))
+            .collect()
     }
 
     /// Whether an action does something right now; the footer hides the rest.
@@ -407,7 +425,7 @@ impl Flow {
                         .is_some_and(|m| !m.is_default && m.kind.is_sign_in_factor())
             }
             // Never a QR whose method could not be removed again.
-            Action::Add => !caps.add_kinds.is_empty() && self.may_change(),
+            Action::Add => !self.add_kinds().is_empty() && self.may_change(),
             // Asked once, while an old Authenticator is listed and nothing
             // new is proven; the answer then shapes the hints. Not asked
             // where the kiosk may change nothing.

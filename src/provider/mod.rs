@@ -82,6 +82,10 @@ pub struct Account {
     /// deletes nor adds: it would show a QR whose token it could not take
     /// back if the person left it unfinished.
     pub can_delete: bool,
+    /// Kinds the server will not let this person add (privacyIDEA: no
+    /// `enrollPUSH` / `enrollTOTP` in the rights), so the kiosk does not
+    /// offer them. Empty where the provider says nothing.
+    pub cannot_add: Vec<MethodKind>,
 }
 
 /// An open sign-in with a provider. Opaque outside the provider; the token is

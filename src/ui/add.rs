@@ -26,7 +26,7 @@ fn add_method(view: &View, choice: usize, width: u16) -> Vec<Line<'static>> {
         Line::raw(view.t("add.intro").to_string()),
         Line::raw(""),
     ];
-    for (i, kind) in view.flow.settings.capabilities.add_kinds.iter().enumerate() {
+    for (i, kind) in view.flow.add_kinds().iter().enumerate() {
         let selected = i == choice;
         let style = if selected {
             theme::selected()

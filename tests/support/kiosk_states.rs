@@ -81,6 +81,7 @@ pub fn account() -> Account {
         username: "alex@training.example".into(),
         display_name: "Alex Lindqvist".into(),
         can_delete: true,
+        cannot_add: Vec::new(),
     }
 }
 

@@ -3,7 +3,7 @@
 use super::*;
 
 pub(super) fn add_method(flow: &mut Flow, action: Action, choice: usize) -> Vec<Effect> {
-    let kinds = &flow.settings.capabilities.add_kinds;
+    let kinds = flow.add_kinds();
     match action {
         Action::Up => {
             flow.screen = Screen::AddMethod {
@@ -34,9 +34,7 @@ pub(super) fn platform(flow: &mut Flow, action: Action) -> Vec<Effect> {
         Action::Next => flow.screen = Screen::Prepare,
         Action::Back => {
             let choice = flow
-                .settings
-                .capabilities
-                .add_kinds
+                .add_kinds()
                 .iter()
                 .position(|k| *k == flow.add_kind)
                 .unwrap_or(0);

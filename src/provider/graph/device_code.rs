@@ -96,6 +96,7 @@ pub(crate) async fn poll(
                     // Graph says at the DELETE whether it may; the kiosk
                     // makes no method there that it must take back.
                     can_delete: true,
+                    cannot_add: Vec::new(),
                 });
             Ok(DevicePoll::Done(Session::new(account, tokens.access_token)))
         }

@@ -39,6 +39,7 @@ pub(crate) fn account(id_token: &Secret) -> Option<Account> {
         username,
         display_name,
         can_delete: true,
+        cannot_add: Vec::new(),
     })
 }
 

@@ -694,6 +694,7 @@ fn session_from(username: &str, answer: &Answer) -> Result<Session, ProviderErro
             username: name.clone(),
             display_name: name,
             can_delete: may_delete(value),
+            cannot_add: cannot_enroll(value),
         },
         Secret::new(token),
     ))
@@ -707,6 +708,24 @@ fn may_delete(value: &Value) -> bool {
         Some(Value::Array(rights)) => rights.iter().any(|r| r.as_str() == Some("delete")),
         _ => true,
     }
+}
+
+/// The kinds whose enroll right (`enrollPUSH`, `enrollTOTP`) the `rights`
+/// list lacks: `/token/init` would refuse them after the person had got
+/// their phone ready. No list: nothing known to be refused.
+fn cannot_enroll(value: &Value) -> Vec<MethodKind> {
+    let Some(Value::Array(rights)) = value.get("rights") else {
+        return Vec::new();
+    };
+    let has = |right: &str| rights.iter().any(|r| r.as_str() == Some(right));
+    [
+        (MethodKind::AuthenticatorPush, "enrollPUSH"),
+        (MethodKind::AuthenticatorCode, "enrollTOTP"),
+    ]
+    .into_iter()
+    .filter(|(_, right)| !has(right))
+    .map(|(kind, _)| kind)
+    .collect()
 }
 
 /// `token/<serial>` for a serial privacyIDEA could have made. Anything else
@@ -766,6 +785,28 @@ mod tests {
         assert!(!rights(json!([])));
         // No list at all: the DELETE itself will say.
         assert!(may_delete(&json!({ "role": "user" })));
+    }
+
+    #[test]
+    fn the_enroll_rights_missing_name_the_kinds_not_offered() {
+        let refused = |r: Value| cannot_enroll(&json!({ "role": "user", "rights": r }));
+        assert_eq!(
+            refused(json!(["enrollTOTP", "enrollPUSH", "delete"])),
+            vec![]
+        );
+        assert_eq!(
+            refused(json!(["enrollTOTP", "delete"])),
+            vec![MethodKind::AuthenticatorPush]
+        );
+        assert_eq!(
+            refused(json!(["enrollPUSH"])),
+            vec![MethodKind::AuthenticatorCode]
+        );
+        assert_eq!(
+            refused(json!(["delete"])),
+            vec![MethodKind::AuthenticatorPush, MethodKind::AuthenticatorCode]
+        );
+        assert!(cannot_enroll(&json!({ "role": "user" })).is_empty());
     }
 
     #[test]

@@ -55,6 +55,7 @@ impl TrainingTenant {
             username: account.username.clone(),
             display_name: account.display_name.clone(),
             can_delete: true,
+            cannot_add: Vec::new(),
         };
         let number = state.take_id();
         let token = Secret::new(TotpSecret::generate().to_base32());
