@@ -114,7 +114,7 @@ fn private(_check: &str, _path: &Path, _want: u32) -> Option<Line> {
 }
 
 /// Writes and removes a probe file: the only sure test of write access.
-fn writable_dir(dir: &Path) -> Result<(), String> {
+pub(super) fn writable_dir(dir: &Path) -> Result<(), String> {
     if !dir.is_dir() {
         return Err(format!("{} is not a directory", dir.display()));
     }

@@ -7,6 +7,7 @@
 mod entra;
 mod files;
 mod privacyidea;
+mod sinks;
 
 use crate::config::{Config, ConfigError, ConfigSource, ProviderKind};
 use serde::Serialize;
@@ -120,6 +121,8 @@ pub async fn run(loaded: Result<(Config, ConfigSource), ConfigError>, helpdesk: 
     if helpdesk {
         report.extend(files::desk_paths(&config));
     }
+    report.extend(sinks::audit(&config, helpdesk));
+    report.push(sinks::log(&config));
     match config.provider.kind {
         ProviderKind::Training => report.push(Line::pass(
             "provider",
