@@ -178,3 +178,75 @@ fn at_hand_old_one_deleted_says_finish() {
         ],
     );
 }
+
+/// The kept old phone's Authenticator, deleted once the new one works: the
+/// confirmation says to remove the account from the old phone's app too
+/// (what the guides tell people), not "if the phone turns up again": the
+/// person is holding it.
+#[test]
+fn at_hand_deleting_the_old_one_says_remove_it_from_the_old_phone_too() {
+    let mut d = on_methods(alex_methods());
+    d.key(Key::Char('h'));
+    d.key(Key::Char('a'));
+    d.key(Key::Enter);
+    d.key(Key::Enter);
+    let e = d.key(Key::Enter);
+    d.answer(EventKind::EnrollmentReady {
+        req: req(&e),
+        answer: Ok(enrollment(MethodKind::AuthenticatorPush)),
+    });
+    let e = d.key(Key::Enter);
+    let e = d.answer(EventKind::ApprovalPolled {
+        req: req(&e),
+        answer: Ok(Approval::Approved),
+    });
+    let mut list = alex_methods();
+    list.push(new_app(MethodKind::AuthenticatorPush));
+    d.answer(EventKind::MethodsLoaded {
+        req: req(&e),
+        answer: Ok(list),
+    });
+    d.key(Key::Char('d'));
+    assert!(matches!(d.flow.screen, Screen::ConfirmDelete { .. }));
+    for (i, gone) in ["turns up again", "dyker upp igen", "puhelin löytyy"]
+        .iter()
+        .enumerate()
+    {
+        let mut flow = d.flow.clone();
+        flow.settings.languages = LANGS.iter().map(|l| l.to_string()).collect();
+        flow.lang = i;
+        let screen = screen_text(&draw_small(&flow));
+        assert!(!screen.contains(gone), "{screen}");
+    }
+    check(
+        "safe_order_delete_old_confirm",
+        &d.flow,
+        [
+            "remove this account there too",
+            "ta bort kontot där också",
+            "poista tili myös sieltä",
+        ],
+    );
+}
+
+/// Lost: the phone may turn up again; an e-mail address is not a phone, so
+/// deleting one says nothing about phones.
+#[test]
+fn lost_or_not_a_phone_the_confirmation_fits_the_method() {
+    let mut d = on_methods(alex_methods());
+    d.key(Key::Char('l'));
+    d.key(Key::Char('d'));
+    assert!(matches!(d.flow.screen, Screen::ConfirmDelete { .. }));
+    let screen = screen_text(&draw_small(&d.flow));
+    assert!(screen.contains("turns up again"), "{screen}");
+    assert!(!screen.contains("remove this account there"), "{screen}");
+
+    let mut d = on_methods(vec![phone(), email()]);
+    d.key(Key::Down);
+    d.key(Key::Char('d'));
+    assert!(
+        matches!(&d.flow.screen, Screen::ConfirmDelete { method, .. } if method.kind == MethodKind::Email)
+    );
+    let screen = screen_text(&draw_small(&d.flow));
+    assert!(!screen.contains("phone"), "{screen}");
+}

@@ -2,7 +2,8 @@
 
 use super::chrome::lines;
 use super::{View, theme};
-use crate::flow::Screen;
+use crate::flow::{OldPhone, Screen};
+use crate::provider::MethodKind;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -14,7 +15,22 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
             method,
             last_sign_in,
         } => {
-            let mut body = lines(&view.f("delete.consequence", &[("label", &method.label)]));
+            let mut text = view.f("delete.consequence", &[("label", &method.label)]);
+            // The person holding the old phone removes the account from its
+            // app too (the guides' last step); a lost one may turn up.
+            let old_at_hand = view.flow.old_phone == Some(OldPhone::AtHand)
+                && view.flow.old_app().is_some_and(|m| m.id == method.id);
+            if old_at_hand {
+                text.push(' ');
+                text.push_str(view.t("delete.remove_from_old_phone"));
+            } else if matches!(
+                method.kind,
+                MethodKind::AuthenticatorPush | MethodKind::AuthenticatorCode | MethodKind::Phone
+            ) {
+                text.push(' ');
+                text.push_str(view.t("delete.found_again"));
+            }
+            let mut body = lines(&text);
             // Deleting the old phone's Authenticator before the new one is
             // proven is the order that locks people out.
             if view.flow.keep_old_for_now()
