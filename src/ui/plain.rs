@@ -9,6 +9,7 @@ use crate::driver::plain::extract::{Extracted, render};
 use crate::driver::plain::{Echo, Page, Prompt};
 use crate::flow::{Field, Flow, Screen};
 use crate::keymap::{self, Action, Context, Key};
+use crate::provider::Confirm;
 use crate::secret::Secret;
 
 /// Columns the views are laid out in: one column of text (the side-by-side
@@ -18,6 +19,12 @@ pub const WIDTH: u16 = 80;
 const HEIGHT: u16 = 160;
 
 pub fn page(view: &View) -> Page {
+    // Every text as spoken: no QR code here, so none is offered.
+    let guide = view.guide.spoken();
+    let view = &View {
+        guide: &guide,
+        ..*view
+    };
     let flow = view.flow;
     let plain_flow = without_typing(flow);
     let plain = View {
@@ -31,7 +38,7 @@ pub fn page(view: &View) -> Page {
         let got = render(WIDTH, HEIGHT, |f| help::draw(f, &plain, f.area()));
         return Page {
             key,
-            lines: got.lines,
+            lines: without_full_screen_keys(&plain, flow.screen.context(), got.lines),
             focus: got.focus,
             keys: keys_line(
                 view.t("plain.keys"),
@@ -112,9 +119,22 @@ fn screen_lines(view: &View, body: Extracted) -> Vec<String> {
             lines.push(view.t("plain.key_spelled").to_string());
             lines.push(spell(key));
         }
+        if key.is_empty() && matches!(enrollment.confirm, Confirm::Appears) {
+            // This QR only opens My Security Info, a public address (never
+            // a key): said, so it can be opened on the phone.
+            lines.push(view.f(
+                "plain.address",
+                &[("url", enrollment.qr_payload.expose().trim())],
+            ));
+        }
         let helpdesk = view.branding.helpdesk.trim();
         if !helpdesk.is_empty() {
-            lines.push(view.f("plain.helpdesk", &[("helpdesk", helpdesk)]));
+            let id = if key.is_empty() {
+                "plain.helpdesk_no_key"
+            } else {
+                "plain.helpdesk"
+            };
+            lines.push(view.f(id, &[("helpdesk", helpdesk)]));
         }
     }
     lines
@@ -158,6 +178,19 @@ fn without_typing(flow: &Flow) -> Flow {
         _ => {}
     }
     plain
+}
+
+/// Help's key lines (`c, Show the QR code`) without the keys that only
+/// mean something on the full screen: the keys line leaves them out too.
+fn without_full_screen_keys(view: &View, context: Context, lines: Vec<String>) -> Vec<String> {
+    let hidden: Vec<String> = keymap::for_context(context)
+        .filter(|b| !shown_in_plain(b.action))
+        .map(|b| format!(", {}", view.t(super::chrome::label(view, b))))
+        .collect();
+    lines
+        .into_iter()
+        .filter(|line| !hidden.iter().any(|h| line.ends_with(h.as_str())))
+        .collect()
 }
 
 /// Keys that only mean something on the full screen.
