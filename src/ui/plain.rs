@@ -7,7 +7,7 @@
 use super::{View, help, idle, scan::group_by_four};
 use crate::driver::plain::extract::{Extracted, render};
 use crate::driver::plain::{Echo, Page, Prompt};
-use crate::flow::{Field, Flow, Screen};
+use crate::flow::{DeviceState, Field, Flow, Millis, Op, Screen};
 use crate::keymap::{self, Action, Context, Key};
 use crate::provider::Confirm;
 use crate::secret::Secret;
@@ -50,6 +50,7 @@ pub fn page(view: &View) -> Page {
                 label: view.t("plain.prompt").to_string(),
                 echo: Echo::None,
             },
+            countdown: None,
         };
     }
     let mut lines = vec![header(view)];
@@ -75,7 +76,31 @@ pub fn page(view: &View) -> Page {
             |b| view.t(super::chrome::label(view, b)).to_string(),
         ),
         prompt: prompt(view),
+        countdown: countdown(flow),
     }
+}
+
+/// Seconds left on the soonest countdown the screen shows, as the views
+/// round them (up to the whole second).
+fn countdown(flow: &Flow) -> Option<u64> {
+    let now = flow.now;
+    let left = |until: Millis| until.since(now).div_ceil(1000);
+    let screen = match &flow.screen {
+        Screen::Done { sign_out_at } => Some(left(*sign_out_at)),
+        Screen::ProveApproval {
+            deadline, state, ..
+        } if state.is_open() => Some(left(*deadline)),
+        Screen::Scan { .. } => flow
+            .device
+            .as_ref()
+            .filter(|watch| !matches!(watch.state, DeviceState::TimedOut | DeviceState::Failed(_)))
+            .map(|watch| left(watch.deadline)),
+        Screen::DeviceSignIn { code: Some(code) } if flow.is_busy(Op::SignIn) => {
+            Some(left(code.expires_at))
+        }
+        _ => None,
+    };
+    [screen, flow.idle_warning()].into_iter().flatten().min()
 }
 
 /// `Step 2 of 9: Sign in`, and that this is training.

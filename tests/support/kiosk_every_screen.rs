@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use crate::kiosk_states::*;
-use mfa_assist::flow::{DeviceCodeInfo, Effect, EventKind, Flow, Screen, Settings};
+use mfa_assist::flow::{DeviceCodeInfo, Effect, EventKind, Flow, ReqId, Screen, Settings};
 use mfa_assist::keymap::Key;
 use mfa_assist::provider::{
     Approval, Capabilities, Confirm, Enrollment, Method, MethodKind, ProviderError, PushApp,
@@ -128,8 +128,9 @@ pub fn on_scan_graph() -> Drive {
     d
 }
 
-/// Entra's sign-in on the phone: fetching the code, the code, declined.
-pub fn device_states() -> Vec<(&'static str, Flow)> {
+/// Entra's sign-in on the phone, the code shown (it works 15 minutes).
+/// Returns the sign-in request too.
+pub fn on_device_code() -> (Drive, Flow, ReqId) {
     let mut d = Drive::with(graph_settings());
     let effects = d.key(Key::Enter);
     let r = effects
@@ -148,6 +149,12 @@ pub fn device_states() -> Vec<(&'static str, Flow)> {
             expires_in: Duration::from_secs(900),
         }),
     });
+    (d, fetching, r)
+}
+
+/// Entra's sign-in on the phone: fetching the code, the code, declined.
+pub fn device_states() -> Vec<(&'static str, Flow)> {
+    let (mut d, fetching, r) = on_device_code();
     let code = d.flow.clone();
     let mut help = d.clone_drive();
     help.key(Key::F(1));
