@@ -15,8 +15,8 @@ pub struct Differ {
     last: Option<Page>,
     /// The last page's lines as compared: a line is new unless one like it
     /// (the same but for its numbers) was there already. So a countdown is
-    /// said when it appears, not every second; a notice that went away and
-    /// comes back is said again.
+    /// said when it appears and at its marks (see [`mark`]), not every
+    /// second; a notice that went away and comes back is said again.
     present: HashSet<String>,
     /// The cursor sits after the prompt, on its line.
     prompt_open: bool,
