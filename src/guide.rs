@@ -3,7 +3,7 @@
 //! and a missing English text shows its id (a test keeps that from shipping).
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 const BUILT_IN: &[(&str, &str)] = &[
     ("en", include_str!("../assets/guides/en.toml")),
@@ -34,8 +34,16 @@ pub fn kind_id(kind: crate::provider::MethodKind) -> &'static str {
 /// of them was half the work done before the first frame.
 #[derive(Debug, Clone, Default)]
 pub struct Guide {
-    languages: Vec<Language>,
+    // Shared, so the spoken copy the plain surface asks for on every page
+    // costs no parsing and no copying.
+    languages: Arc<Vec<Language>>,
+    /// Screen-reader mode: `spoken.<id>` replaces `<id>` where there is one.
+    spoken: bool,
 }
+
+/// Prefix of the texts that replace others in screen-reader mode, where
+/// no QR code can be shown: `spoken.prepare.ready` for `prepare.ready`.
+pub const SPOKEN: &str = "spoken.";
 
 /// Suffix of a text's privacyIDEA wording: `sign_in.title_pi` replaces
 /// `sign_in.title` where the provider is privacyIDEA (see `text_variant`).
@@ -109,14 +117,26 @@ impl Guide {
                 texts: OnceLock::new(),
             })
             .collect();
-        Guide { languages }
+        Guide {
+            languages: Arc::new(languages),
+            spoken: false,
+        }
+    }
+
+    /// The same texts as screen-reader mode says them: what speaks of a QR
+    /// code says instead what the person does without one.
+    pub fn spoken(&self) -> Guide {
+        Guide {
+            languages: Arc::clone(&self.languages),
+            spoken: true,
+        }
     }
 
     /// The organisation's name for the pass, per language (`(code, name)`),
     /// in the texts that name privacyIDEA's registration code. A language
     /// left out keeps its own word.
     pub fn with_pass_names(mut self, names: &[(String, String)]) -> Guide {
-        for language in &mut self.languages {
+        for language in Arc::make_mut(&mut self.languages) {
             language.pass_name = names
                 .iter()
                 .find(|(code, _)| code == language.code)
@@ -136,21 +156,31 @@ impl Guide {
 
     /// The text `id` in `lang`, else English, else the id itself.
     pub fn text<'a>(&'a self, lang: &str, id: &'a str) -> &'a str {
-        self.lookup(lang, id).unwrap_or(id)
+        self.text_variant(lang, id, None)
     }
 
     /// The text `id` in the wording `variant` (a suffix such as
     /// [`PRIVACYIDEA`]) where there is one, else the plain text. A variant
     /// missing in `lang` comes from English before the plain text does: the
-    /// plain text may give advice that is wrong for this provider.
+    /// plain text may give advice that is wrong for this provider. A spoken
+    /// guide takes the spoken text first, in the provider's wording if it has one.
     pub fn text_variant<'a>(&'a self, lang: &str, id: &'a str, variant: Option<&str>) -> &'a str {
+        if self.spoken {
+            let spoken = format!("{SPOKEN}{id}");
+            let text = variant
+                .and_then(|suffix| self.lookup(lang, &format!("{spoken}{suffix}")))
+                .or_else(|| self.lookup(lang, &spoken));
+            if let Some(text) = text {
+                return text;
+            }
+        }
         if let Some(suffix) = variant {
             let key = format!("{id}{suffix}");
             if let Some(text) = self.lookup(lang, &key) {
                 return text;
             }
         }
-        self.text(lang, id)
+        self.lookup(lang, id).unwrap_or(id)
     }
 
     pub fn lookup<'a>(&'a self, lang: &str, id: &str) -> Option<&'a str> {

@@ -27,6 +27,18 @@ pub fn translate(event: TermEvent) -> Input {
     }
 }
 
+/// Text being typed or pasted into a field: it changes only what is
+/// echoed, never the screen.
+pub fn is_typing(event: &Option<std::io::Result<TermEvent>>) -> bool {
+    match event {
+        Some(Ok(TermEvent::Paste(_))) => true,
+        Some(Ok(TermEvent::Key(k))) => {
+            matches!(k.code, KeyCode::Char(_)) && !k.modifiers.contains(KeyModifiers::CONTROL)
+        }
+        _ => false,
+    }
+}
+
 fn key(event: KeyEvent) -> Option<Key> {
     let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
     Some(match event.code {

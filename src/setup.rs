@@ -135,6 +135,7 @@ pub fn theme(config: &Config) -> crate::ui::theme::Theme {
     match config.ui.theme {
         crate::config::ThemeConfig::Default => crate::ui::theme::Theme::Default,
         crate::config::ThemeConfig::HighContrast => crate::ui::theme::Theme::HighContrast,
+        crate::config::ThemeConfig::Light => crate::ui::theme::Theme::Light,
     }
 }
 

@@ -1,4 +1,4 @@
-//! `[ui] theme`: "default" or "high-contrast", a clear error otherwise, and
+//! `[ui] theme`: "default", "high-contrast" or "light", a clear error otherwise, and
 //! the example file documents it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -40,4 +40,14 @@ fn the_example_documents_the_theme() {
     assert!(EXAMPLE.contains("theme = \"default\""));
     assert!(EXAMPLE.contains("\"high-contrast\""));
     parse(EXAMPLE).unwrap();
+}
+
+#[test]
+fn the_light_theme_is_read_and_documented() {
+    let c = parse("[ui]\ntheme = \"light\"\n").unwrap();
+    assert_eq!(c.ui.theme, ThemeConfig::Light);
+    assert_eq!(setup::theme(&c), Theme::Light);
+    assert!(EXAMPLE.contains("\"light\""));
+    let msg = parse("[ui]\ntheme = \"dark\"\n").unwrap_err().to_string();
+    assert!(msg.contains("light"), "{msg}");
 }

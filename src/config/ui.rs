@@ -55,6 +55,8 @@ pub enum ThemeConfig {
     /// and reverse video only: readable on light and dark backgrounds, on
     /// the Linux console and with NO_COLOR.
     HighContrast,
+    /// Colours for a light terminal background.
+    Light,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]

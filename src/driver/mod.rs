@@ -210,6 +210,7 @@ impl<X: Executor> Driver<'_, X> {
                         let polled =
                             std::future::poll_fn(|cx| Poll::Ready(input.poll_next_unpin(cx))).await;
                         let Poll::Ready(event) = polled else { break };
+                        self.echo_before(&event)?;
                         outcome = self.on_input(event)?;
                     }
                     outcome
@@ -231,6 +232,20 @@ impl<X: Executor> Driver<'_, X> {
                 return Ok(());
             }
         }
+    }
+
+    /// Typed text and the Enter or Tab that acts on it can arrive in one
+    /// batch; a surface that echoes typing is shown the typing first, or the
+    /// echo is lost to the next screen and the listener never hears it.
+    fn echo_before(
+        &mut self,
+        event: &Option<io::Result<crossterm::event::Event>>,
+    ) -> io::Result<()> {
+        if self.dirty && self.surface.echoes_typing() && !input::is_typing(event) {
+            self.draw()?;
+            self.dirty = false;
+        }
+        Ok(())
     }
 
     fn on_input(

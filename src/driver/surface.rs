@@ -11,6 +11,13 @@ pub trait Surface<X: Executor>: Send {
     fn draw(&mut self, exec: &X) -> io::Result<()>;
     /// Clears the visible screen; what the surface remembers of it goes too.
     fn wipe(&mut self) -> io::Result<()>;
+    /// Whether typing is shown as it was typed, one change after another
+    /// (the plain surface's echo), rather than as the state after a batch
+    /// of input (a full frame). Such a surface must be shown the typing
+    /// before a key that may act on it.
+    fn echoes_typing(&self) -> bool {
+        false
+    }
 }
 
 /// The full-screen surface: ratatui draws whole frames.

@@ -7,8 +7,9 @@
 use super::{View, help, idle, scan::group_by_four};
 use crate::driver::plain::extract::{Extracted, render};
 use crate::driver::plain::{Echo, Page, Prompt};
-use crate::flow::{Field, Flow, Screen};
+use crate::flow::{DeviceState, Field, Flow, Millis, Op, Screen};
 use crate::keymap::{self, Action, Context, Key};
+use crate::provider::Confirm;
 use crate::secret::Secret;
 
 /// Columns the views are laid out in: one column of text (the side-by-side
@@ -18,6 +19,12 @@ pub const WIDTH: u16 = 80;
 const HEIGHT: u16 = 160;
 
 pub fn page(view: &View) -> Page {
+    // Every text as spoken: no QR code here, so none is offered.
+    let guide = view.guide.spoken();
+    let view = &View {
+        guide: &guide,
+        ..*view
+    };
     let flow = view.flow;
     let plain_flow = without_typing(flow);
     let plain = View {
@@ -31,7 +38,7 @@ pub fn page(view: &View) -> Page {
         let got = render(WIDTH, HEIGHT, |f| help::draw(f, &plain, f.area()));
         return Page {
             key,
-            lines: got.lines,
+            lines: without_full_screen_keys(&plain, flow.screen.context(), got.lines),
             focus: got.focus,
             keys: keys_line(
                 view.t("plain.keys"),
@@ -43,6 +50,7 @@ pub fn page(view: &View) -> Page {
                 label: view.t("plain.prompt").to_string(),
                 echo: Echo::None,
             },
+            countdown: None,
         };
     }
     let mut lines = vec![header(view)];
@@ -68,7 +76,31 @@ pub fn page(view: &View) -> Page {
             |b| view.t(super::chrome::label(view, b)).to_string(),
         ),
         prompt: prompt(view),
+        countdown: countdown(flow),
     }
+}
+
+/// Seconds left on the soonest countdown the screen shows, as the views
+/// round them (up to the whole second).
+fn countdown(flow: &Flow) -> Option<u64> {
+    let now = flow.now;
+    let left = |until: Millis| until.since(now).div_ceil(1000);
+    let screen = match &flow.screen {
+        Screen::Done { sign_out_at } => Some(left(*sign_out_at)),
+        Screen::ProveApproval {
+            deadline, state, ..
+        } if state.is_open() => Some(left(*deadline)),
+        Screen::Scan { .. } => flow
+            .device
+            .as_ref()
+            .filter(|watch| !matches!(watch.state, DeviceState::TimedOut | DeviceState::Failed(_)))
+            .map(|watch| left(watch.deadline)),
+        Screen::DeviceSignIn { code: Some(code) } if flow.is_busy(Op::SignIn) => {
+            Some(left(code.expires_at))
+        }
+        _ => None,
+    };
+    [screen, flow.idle_warning()].into_iter().flatten().min()
 }
 
 /// `Step 2 of 9: Sign in`, and that this is training.
@@ -112,9 +144,22 @@ fn screen_lines(view: &View, body: Extracted) -> Vec<String> {
             lines.push(view.t("plain.key_spelled").to_string());
             lines.push(spell(key));
         }
+        if key.is_empty() && matches!(enrollment.confirm, Confirm::Appears) {
+            // This QR only opens My Security Info, a public address (never
+            // a key): said, so it can be opened on the phone.
+            lines.push(view.f(
+                "plain.address",
+                &[("url", enrollment.qr_payload.expose().trim())],
+            ));
+        }
         let helpdesk = view.branding.helpdesk.trim();
         if !helpdesk.is_empty() {
-            lines.push(view.f("plain.helpdesk", &[("helpdesk", helpdesk)]));
+            let id = if key.is_empty() {
+                "plain.helpdesk_no_key"
+            } else {
+                "plain.helpdesk"
+            };
+            lines.push(view.f(id, &[("helpdesk", helpdesk)]));
         }
     }
     lines
@@ -158,6 +203,19 @@ fn without_typing(flow: &Flow) -> Flow {
         _ => {}
     }
     plain
+}
+
+/// Help's key lines (`c, Show the QR code`) without the keys that only
+/// mean something on the full screen: the keys line leaves them out too.
+fn without_full_screen_keys(view: &View, context: Context, lines: Vec<String>) -> Vec<String> {
+    let hidden: Vec<String> = keymap::for_context(context)
+        .filter(|b| !shown_in_plain(b.action))
+        .map(|b| format!(", {}", view.t(super::chrome::label(view, b))))
+        .collect();
+    lines
+        .into_iter()
+        .filter(|line| !hidden.iter().any(|h| line.ends_with(h.as_str())))
+        .collect()
 }
 
 /// Keys that only mean something on the full screen.

@@ -48,6 +48,11 @@ pub enum Theme {
     /// told apart by bold, underline and reverse video. Works on any
     /// background and any terminal.
     HighContrast,
+    /// Colours chosen for a light background: dark text colours from the
+    /// 256-colour cube (which terminal themes do not remap), each at least
+    /// 4.5:1 against white (WCAG AA), where the default theme's cyan,
+    /// yellow and light green would all but vanish.
+    Light,
 }
 
 // One theme per process, chosen from the config at start; a global keeps
@@ -61,9 +66,37 @@ pub fn set(theme: Theme) {
 pub fn current() -> Theme {
     match CURRENT.load(Ordering::Relaxed) {
         1 => Theme::HighContrast,
+        2 => Theme::Light,
         _ => Theme::Default,
     }
 }
+
+fn light() -> bool {
+    current() == Theme::Light
+}
+
+// The light theme's colours (xterm 256-colour indexes; contrast against
+// white in brackets, WCAG 2 formula). Never the QR's own 16 and 231.
+/// #005f87 (7.0:1)
+const L_BLUE: Color = Color::Indexed(24);
+/// #6c6c6c (5.3:1)
+const L_GREY: Color = Color::Indexed(242);
+/// #af0000 (7.4:1)
+const L_RED: Color = Color::Indexed(124);
+/// #875f00 (5.7:1)
+const L_BROWN: Color = Color::Indexed(94);
+/// #005f00 (8.0:1)
+const L_GREEN: Color = Color::Indexed(22);
+/// #080808, the text on the light theme's coloured cells.
+const L_INK: Color = Color::Indexed(232);
+/// #eeeeee, the text on its blue selection (6.1:1).
+const L_PALE: Color = Color::Indexed(255);
+/// #d0d0d0, behind a key's name.
+const L_KEY: Color = Color::Indexed(252);
+/// #e4e4e4, behind an unfocused field.
+const L_FIELD: Color = Color::Indexed(254);
+/// #ffd700, behind the training mark.
+const L_YELLOW: Color = Color::Indexed(220);
 
 fn plain(modifiers: Modifier) -> Style {
     Style::new().add_modifier(modifiers)
@@ -74,6 +107,9 @@ fn high_contrast() -> bool {
 }
 
 pub fn title() -> Style {
+    if light() {
+        return paint(Style::new().fg(L_BLUE).add_modifier(Modifier::BOLD), false);
+    }
     if high_contrast() {
         return plain(Modifier::BOLD | Modifier::UNDERLINED);
     }
@@ -88,6 +124,9 @@ pub fn strong() -> Style {
 }
 
 pub fn dim() -> Style {
+    if light() {
+        return paint(Style::new().fg(L_GREY), false);
+    }
     if high_contrast() {
         // Grey on a light background is the first thing to become unreadable.
         return Style::new();
@@ -96,6 +135,9 @@ pub fn dim() -> Style {
 }
 
 pub fn key() -> Style {
+    if light() {
+        return paint(Style::new().fg(L_INK).bg(L_KEY), true);
+    }
     if high_contrast() {
         return plain(Modifier::REVERSED);
     }
@@ -103,6 +145,9 @@ pub fn key() -> Style {
 }
 
 pub fn error() -> Style {
+    if light() {
+        return paint(Style::new().fg(L_RED).add_modifier(Modifier::BOLD), false);
+    }
     if high_contrast() {
         return plain(Modifier::BOLD | Modifier::REVERSED);
     }
@@ -115,6 +160,9 @@ pub fn error() -> Style {
 }
 
 pub fn warning() -> Style {
+    if light() {
+        return paint(Style::new().fg(L_BROWN), false);
+    }
     if high_contrast() {
         return plain(Modifier::BOLD);
     }
@@ -122,6 +170,9 @@ pub fn warning() -> Style {
 }
 
 pub fn ok() -> Style {
+    if light() {
+        return paint(Style::new().fg(L_GREEN).add_modifier(Modifier::BOLD), false);
+    }
     if high_contrast() {
         return plain(Modifier::BOLD);
     }
@@ -134,6 +185,15 @@ pub fn ok() -> Style {
 }
 
 pub fn training() -> Style {
+    if light() {
+        return paint(
+            Style::new()
+                .fg(L_INK)
+                .bg(L_YELLOW)
+                .add_modifier(Modifier::BOLD),
+            true,
+        );
+    }
     if high_contrast() {
         return plain(Modifier::BOLD | Modifier::REVERSED);
     }
@@ -147,6 +207,15 @@ pub fn training() -> Style {
 }
 
 pub fn selected() -> Style {
+    if light() {
+        return paint(
+            Style::new()
+                .fg(L_PALE)
+                .bg(L_BLUE)
+                .add_modifier(Modifier::BOLD),
+            true,
+        );
+    }
     if high_contrast() {
         return plain(Modifier::BOLD | Modifier::REVERSED);
     }
@@ -160,10 +229,15 @@ pub fn selected() -> Style {
 }
 
 pub fn field() -> Style {
+    if light() {
+        return paint(Style::new().fg(L_INK).bg(L_FIELD), false);
+    }
     if high_contrast() {
         return plain(Modifier::UNDERLINED);
     }
-    paint(Style::new().fg(Color::White).bg(Color::DarkGray), false)
+    // Not DarkGray behind white: 4.0:1 in xterm's colours, under WCAG AA.
+    // Grey 238 (#444444) gives 9.7:1.
+    paint(Style::new().fg(Color::White).bg(Color::Indexed(238)), false)
 }
 
 /// Reverse video rather than fixed colours: every typed character repaints

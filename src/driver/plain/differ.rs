@@ -15,8 +15,8 @@ pub struct Differ {
     last: Option<Page>,
     /// The last page's lines as compared: a line is new unless one like it
     /// (the same but for its numbers) was there already. So a countdown is
-    /// said when it appears, not every second; a notice that went away and
-    /// comes back is said again.
+    /// said when it appears and at its marks (see [`mark`]), not every
+    /// second; a notice that went away and comes back is said again.
     present: HashSet<String>,
     /// The cursor sits after the prompt, on its line.
     prompt_open: bool,
@@ -62,9 +62,20 @@ impl Differ {
 
     /// The same screen again: only what is new.
     fn changes(&mut self, last: &Page, page: &Page, out: &mut String) {
+        // A countdown reaching a mark: its line, whose numbers changed, is
+        // said again (with any other line whose numbers moved meanwhile).
+        let remind = matches!(
+            (last.countdown, page.countdown),
+            (Some(a), Some(b)) if mark(a) != mark(b)
+        );
+        let before: HashSet<&str> = last.lines.iter().map(|l| l.trim_end()).collect();
         let mut said: Vec<String> = Vec::new();
         for line in tidy(&page.lines) {
-            if !line.is_empty() && !self.present.contains(&normal(&line)) {
+            if line.is_empty() {
+                continue;
+            }
+            let new = !self.present.contains(&normal(&line));
+            if new || (remind && !before.contains(line.as_str())) {
                 said.push(line);
             }
         }
@@ -110,6 +121,17 @@ impl Differ {
             out.push_str(EOL);
             self.prompt_open = false;
         }
+    }
+}
+
+/// When a countdown is said again: as each whole minute is reached, then
+/// at 30 s and at 10 s. Enough to know how long is left without the time
+/// being read out every second over everything else.
+pub fn mark(secs: u64) -> u64 {
+    match secs {
+        0..=10 => 10,
+        11..=30 => 30,
+        _ => secs.div_ceil(60) * 60,
     }
 }
 
@@ -172,6 +194,7 @@ mod tests {
                 label: "Username:".into(),
                 echo,
             },
+            countdown: None,
         }
     }
 
@@ -213,6 +236,28 @@ mod tests {
             let line = format!("Signing out in {s} s");
             assert_eq!(d.update(&page("a", &["T", &line], Echo::None)), "");
         }
+    }
+
+    #[test]
+    fn a_countdown_is_said_again_at_each_minute_then_at_30_and_10_s() {
+        let mut d = Differ::new();
+        let at = |secs: u64| {
+            let mut p = page(
+                "a",
+                &["T", &format!("We stop in {}:{:02}.", secs / 60, secs % 60)],
+                Echo::None,
+            );
+            p.countdown = Some(secs);
+            p
+        };
+        let mut said = Vec::new();
+        for secs in (1..=150).rev() {
+            let u = d.update(&at(secs));
+            if u.contains("We stop") {
+                said.push(secs);
+            }
+        }
+        assert_eq!(said, [150, 120, 60, 30, 10]);
     }
 
     #[test]

@@ -54,4 +54,8 @@ impl<X: Executor, W: Write + Send> Surface<X> for PlainSurface<W> {
         self.differ.reset();
         Ok(())
     }
+
+    fn echoes_typing(&self) -> bool {
+        true
+    }
 }

@@ -15,6 +15,10 @@ pub struct Page {
     /// `Keys: Enter sign in, Tab next field, F1 help`.
     pub keys: String,
     pub prompt: Prompt,
+    /// Seconds left on the soonest countdown the lines show (a sign-out,
+    /// a wait that runs out, a code that expires): the changed lines are
+    /// said again when it reaches one of the [`Differ`](super::Differ)'s marks.
+    pub countdown: Option<u64>,
 }
 
 /// Where the cursor waits, and what typing there shows.

@@ -55,6 +55,8 @@ pub fn page(view: &DeskView) -> Page {
         // Leaving the new pass wipes the screen and scrollback: the desk
         // asks for that (`DeskEffect::WipeScreen`), whatever the surface.
         prompt,
+        // The desk's waits say their time in the list, not as a countdown.
+        countdown: None,
     }
 }
 
