@@ -23,54 +23,16 @@ mod tmux;
 
 #[path = "support/fake_graph/mod.rs"]
 mod fake_graph;
+#[path = "e2e/graph_server.rs"]
+mod graph_server;
 
+use graph_server::{GraphServer, user_code_on};
 use std::time::Duration;
-use tmux::{DONE_COUNTDOWN_SECS, Tmux, flat};
+use tmux::{Tmux, flat};
 
 const OLD_APP: &str = "Kim's old iPhone";
 const NEW_APP: &str = "Kim's new iPhone";
 const PORTAL: &str = "https://aka.ms/mysecurityinfo";
-
-/// The fake Graph on 127.0.0.1, served by a runtime of this process.
-struct GraphServer {
-    fake: fake_graph::FakeGraph,
-    _runtime: tokio::runtime::Runtime,
-}
-
-impl GraphServer {
-    fn start() -> GraphServer {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let fake = runtime.block_on(fake_graph::FakeGraph::start());
-        GraphServer {
-            fake,
-            _runtime: runtime,
-        }
-    }
-
-    fn config(&self) -> String {
-        format!(
-            "[provider]\nkind = \"entra\"\n\n[entra]\ntenant = \"{}\"\nclient_id = \"{}\"\n\
-             authority_base = \"{}\"\ngraph_base = \"{}\"\nregistration_timeout_secs = 120\n\n\
-             [kiosk]\ndone_countdown_secs = {DONE_COUNTDOWN_SECS}\n",
-            fake_graph::TENANT,
-            fake_graph::CLIENT_ID,
-            self.fake.authority_base(),
-            self.fake.graph_base()
-        )
-    }
-}
-
-fn user_code_on(screen: &str) -> Option<String> {
-    screen
-        .lines()
-        .find_map(|l| l.split_once("Your code:"))
-        .and_then(|(_, rest)| rest.split_whitespace().next())
-        .map(str::to_string)
-}
 
 fn select_row(t: &Tmux, label: &str) {
     let selected = |s: &str| {
