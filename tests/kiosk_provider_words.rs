@@ -300,7 +300,7 @@ fn entra_only(lang: &str) -> &'static [&'static str] {
             "annat sätt",
         ],
         "fi" => &[
-            "käyttöoikeuspass",
+            "käyttöoikeustunnu",
             "suojaustie",
             "mysecurityinfo",
             "vieras",

@@ -60,11 +60,17 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
             Cell::from(a.note_in(flow.language()).to_string()).style(theme::dim()),
         ])
     });
+    // The pass column is as wide as its heading: Finnish names the pass with
+    // one long word ("Käyttöoikeustunnus") that must not be cut.
+    let pass_heading = view.t("welcome.training_pass");
+    let pass_width = u16::try_from(pass_heading.chars().count())
+        .unwrap_or(u16::MAX)
+        .max(15);
     let table = Table::new(
         rows,
         [
             Constraint::Length(8),
-            Constraint::Length(15),
+            Constraint::Length(pass_width),
             Constraint::Min(10),
         ],
     )
