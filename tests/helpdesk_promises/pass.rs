@@ -130,6 +130,13 @@ fn the_pass_request_carries_the_agents_choices() {
     for _ in 0..3 {
         h.key(Key::Left);
     }
+    assert_eq!(
+        h.desk.screen,
+        DeskScreen::IssuePass {
+            lifetime: 0,
+            one_time: true
+        }
+    );
     h.key(Key::Right);
     h.ch('o');
     h.ch('o');
