@@ -2,7 +2,8 @@
 //! (`gate`) and again at the confirmation (`confirm`), the pass shown once
 //! and hidden on time (`pass`), the script (`script`), the lookup field
 //! (`lookup`), keys offered only when they mean something and wake-ups only
-//! when something moves (`offered`). One test binary for all of them.
+//! when something moves (`offered`), the watch while the caller registers
+//! (`watch`). One test binary for all of them.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -17,3 +18,4 @@ mod offered;
 mod pass;
 mod script;
 mod stale;
+mod watch;
