@@ -130,6 +130,13 @@ fn the_pass_request_carries_the_agents_choices() {
     for _ in 0..3 {
         h.key(Key::Left);
     }
+    assert_eq!(
+        h.desk.screen,
+        DeskScreen::IssuePass {
+            lifetime: 0,
+            one_time: true
+        }
+    );
     h.key(Key::Right);
     h.ch('o');
     h.ch('o');
@@ -230,5 +237,41 @@ fn the_issued_pass_is_recorded_with_its_lifetime_and_reloads_the_account() {
             assert!(*one_time);
         }
         other => panic!("{other:?}"),
+    }
+}
+
+/// The issue screen opens on the provider's default number of uses, and
+/// says one use where the provider has no choice: what the agent reads
+/// there is what the request carries.
+#[test]
+fn the_pass_screen_opens_on_the_providers_uses_and_the_request_matches() {
+    for (choice, default, one_time) in [
+        (true, false, false),
+        (true, true, true),
+        (false, false, true),
+        (false, true, true),
+    ] {
+        let mut s = settings();
+        s.capabilities.one_time_choice = choice;
+        s.capabilities.one_time_default = default;
+        let mut h = Harness::verified(s, old_state());
+        h.ch('p');
+        assert_eq!(
+            h.desk.screen,
+            DeskScreen::IssuePass {
+                lifetime: 0,
+                one_time
+            },
+            "choice {choice}, default {default}"
+        );
+        let (_, request) = issue_req(&h.key(Key::Enter));
+        assert_eq!(
+            request,
+            PassRequest {
+                lifetime_minutes: 60,
+                one_time
+            },
+            "choice {choice}, default {default}"
+        );
     }
 }

@@ -573,6 +573,71 @@ mod tests {
         assert!(!plain_username(&"a".repeat(MAX_USERNAME + 1)));
     }
 
+    /// A refusal as privacyIDEA words it: `result.error` with its number.
+    fn refusal(status: StatusCode, code: i64) -> Answer {
+        let envelope = serde_json::from_value(json!({
+            "result": {
+                "status": false,
+                "error": { "code": code, "message": format!("ERR{code}: refused") }
+            }
+        }))
+        .unwrap();
+        Answer { status, envelope }
+    }
+
+    #[test]
+    fn only_error_904_on_a_400_is_an_unknown_user() {
+        assert_eq!(
+            admin_error(refusal(StatusCode::BAD_REQUEST, 904)),
+            ProviderError::UnknownUser
+        );
+        // 905 is privacyIDEA's ParameterError: the request was wrong, the
+        // user may well exist.
+        let other = admin_error(refusal(StatusCode::BAD_REQUEST, 905));
+        assert_eq!(other, ProviderError::Protocol("HTTP 400 error 905".into()));
+        let server = admin_error(refusal(StatusCode::INTERNAL_SERVER_ERROR, 904));
+        assert!(
+            matches!(server, ProviderError::Server { status: 500, .. }),
+            "{server:?}"
+        );
+    }
+
+    /// A name the server could read as a wildcard or decode into someone
+    /// else's is never sent: the answer is "unknown user" before any call
+    /// (the offline admin below would otherwise say the server is
+    /// unreachable).
+    #[tokio::test]
+    async fn a_caller_whose_name_is_not_plain_is_never_sent() {
+        let admin = offline();
+        for id in ["al*", "al%69ce", "alice\n", ""] {
+            let caller = Caller {
+                id: id.into(),
+                username: id.into(),
+                display_name: id.into(),
+                enabled: None,
+            };
+            assert_eq!(
+                admin.state(&caller).await.err(),
+                Some(ProviderError::UnknownUser),
+                "{id:?}"
+            );
+            assert_eq!(
+                admin.delete(&caller, "PIRE0001").await.err(),
+                Some(ProviderError::UnknownUser),
+                "{id:?}"
+            );
+            let request = PassRequest {
+                lifetime_minutes: 60,
+                one_time: true,
+            };
+            assert_eq!(
+                admin.issue(&caller, request).await.err(),
+                Some(ProviderError::UnknownUser),
+                "{id:?}"
+            );
+        }
+    }
+
     /// An admin that never signed in (no server needed for these checks).
     fn offline() -> PiAdmin {
         let settings = PiSettings {
