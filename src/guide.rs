@@ -2,14 +2,34 @@
 //! Views ask for a text by id; a missing translation falls back to English,
 //! and a missing English text shows its id (a test keeps that from shipping).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-const BUILT_IN: &[(&str, &str)] = &[
-    ("en", include_str!("../assets/guides/en.toml")),
-    ("sv", include_str!("../assets/guides/sv.toml")),
-    ("fi", include_str!("../assets/guides/fi.toml")),
-];
+mod flat;
+pub use flat::parse;
+
+/// One built-in guide as build.rs flattened it: ids and texts back to back
+/// in `blob`; `index` holds, per text sorted by id, where its id starts,
+/// where its text starts (the id's end) and where the text ends.
+#[derive(Debug)]
+struct Flat {
+    blob: &'static str,
+    index: &'static [(u32, u32, u32)],
+}
+
+impl Flat {
+    fn pairs(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        let blob = self.blob;
+        self.index.iter().filter_map(move |&(id, text, end)| {
+            let (id, text, end) = (id as usize, text as usize, end as usize);
+            Some((blob.get(id..text)?, blob.get(text..end)?))
+        })
+    }
+}
+
+// `const BUILT_IN: &[(&str, Flat)]`, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/guides.rs"));
 
 pub const FALLBACK: &str = "en";
 
@@ -29,9 +49,9 @@ pub fn kind_id(kind: crate::provider::MethodKind) -> &'static str {
     }
 }
 
-/// Each language is parsed the first time a screen asks for one of its
-/// texts, not at start: the three guides are ~95 KB of TOML, and parsing all
-/// of them was half the work done before the first frame.
+/// The TOML is parsed at build time (build.rs); each language's table of
+/// texts is built the first time a screen asks for one of them, not at
+/// start. Parsing the TOML here was two thirds of the first frame's work.
 #[derive(Debug, Clone, Default)]
 pub struct Guide {
     // Shared, so the spoken copy the plain surface asks for on every page
@@ -55,42 +75,40 @@ pub const PRIVACYIDEA: &str = "_pi";
 const PASS_NAME: &str = "{pass_name}";
 const PASS_NAME_CAPITAL: &str = "{Pass_name}";
 
+/// A language's texts by id; only those with the pass name filled in are
+/// owned.
+type Texts = HashMap<&'static str, Cow<'static, str>>;
+
 #[derive(Debug, Clone)]
 struct Language {
     code: &'static str,
-    source: &'static str,
+    source: &'static Flat,
     /// The organisation's name for the pass in this language, if it set one.
     pass_name: Option<String>,
-    /// `None` inside: the guide does not parse, so it is left out.
-    texts: OnceLock<Option<HashMap<String, String>>>,
+    texts: OnceLock<Texts>,
 }
 
 impl Language {
-    fn texts(&self) -> Option<&HashMap<String, String>> {
-        self.texts
-            .get_or_init(|| {
-                parse(self.source)
-                    .ok()
-                    .map(|texts| fill_pass_name(texts, self.pass_name.as_deref()))
-            })
-            .as_ref()
+    fn texts(&self) -> &Texts {
+        self.texts.get_or_init(|| {
+            let texts = self.source.pairs().map(|(id, t)| (id, Cow::Borrowed(t)));
+            fill_pass_name(texts.collect(), self.pass_name.as_deref())
+        })
     }
 }
 
-fn fill_pass_name(
-    mut texts: HashMap<String, String>,
-    configured: Option<&str>,
-) -> HashMap<String, String> {
+fn fill_pass_name(mut texts: Texts, configured: Option<&str>) -> Texts {
     let name = configured
         .map(str::to_string)
-        .or_else(|| texts.get("words.pass_name").cloned())
+        .or_else(|| texts.get("words.pass_name").map(|t| t.to_string()))
         .unwrap_or_else(|| "registration code".into());
     let capital = capitalise(&name);
     for text in texts.values_mut() {
         if text.contains('{') {
-            *text = text
-                .replace(PASS_NAME, &name)
-                .replace(PASS_NAME_CAPITAL, &capital);
+            *text = Cow::Owned(
+                text.replace(PASS_NAME, &name)
+                    .replace(PASS_NAME_CAPITAL, &capital),
+            );
         }
     }
     texts
@@ -147,11 +165,11 @@ impl Guide {
         self
     }
 
-    fn texts(&self, lang: &str) -> Option<&HashMap<String, String>> {
+    fn texts(&self, lang: &str) -> Option<&Texts> {
         self.languages
             .iter()
             .find(|l| l.code == lang)
-            .and_then(Language::texts)
+            .map(Language::texts)
     }
 
     /// The text `id` in `lang`, else English, else the id itself.
@@ -187,7 +205,7 @@ impl Guide {
         self.texts(lang)
             .and_then(|m| m.get(id))
             .or_else(|| self.texts(FALLBACK).and_then(|m| m.get(id)))
-            .map(String::as_str)
+            .map(|t| &**t)
     }
 
     /// The text with `{name}` placeholders filled in.
@@ -214,37 +232,10 @@ impl Guide {
     pub fn ids(&self, lang: &str) -> Vec<&str> {
         let mut ids: Vec<&str> = self
             .texts(lang)
-            .map(|m| m.keys().map(String::as_str).collect())
+            .map(|m| m.keys().copied().collect())
             .unwrap_or_default();
         ids.sort_unstable();
         ids
-    }
-}
-
-/// Flattens nested tables into dotted ids: `[welcome] title = ".."` is `welcome.title`.
-pub fn parse(text: &str) -> Result<HashMap<String, String>, toml::de::Error> {
-    let table: toml::Table = toml::from_str(text)?;
-    let mut out = HashMap::new();
-    flatten("", &table, &mut out);
-    Ok(out)
-}
-
-fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {
-    for (key, value) in table {
-        let id = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
-        match value {
-            toml::Value::Table(inner) => flatten(&id, inner, out),
-            toml::Value::String(s) => {
-                out.insert(id, s.trim_end_matches('\n').to_string());
-            }
-            other => {
-                out.insert(id, other.to_string());
-            }
-        }
     }
 }
 
@@ -252,10 +243,32 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>)
 mod tests {
     use super::*;
 
+    /// What build.rs built in is what the TOML says, text for text.
     #[test]
-    fn every_built_in_guide_parses() {
-        for (lang, text) in BUILT_IN {
-            assert!(parse(text).is_ok(), "{lang}.toml does not parse");
+    fn the_built_in_texts_are_the_guides_own() {
+        let sources = [
+            ("en", include_str!("../assets/guides/en.toml")),
+            ("sv", include_str!("../assets/guides/sv.toml")),
+            ("fi", include_str!("../assets/guides/fi.toml")),
+        ];
+        assert_eq!(BUILT_IN.len(), sources.len());
+        for ((code, flat), (lang, text)) in BUILT_IN.iter().zip(sources) {
+            assert_eq!(*code, lang);
+            let parsed = parse(text).unwrap_or_default();
+            let built: HashMap<String, String> = flat
+                .pairs()
+                .map(|(id, t)| (id.to_string(), t.to_string()))
+                .collect();
+            assert!(!built.is_empty(), "{lang}: no texts built in");
+            let differ: Vec<&String> = parsed
+                .keys()
+                .chain(built.keys())
+                .filter(|id| built.get(*id) != parsed.get(*id))
+                .collect();
+            assert!(
+                differ.is_empty(),
+                "{lang}: built in unlike the TOML: {differ:?}"
+            );
         }
     }
 

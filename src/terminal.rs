@@ -9,10 +9,21 @@ use crossterm::{cursor, execute};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::io::{self, BufWriter, Stdout, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Once};
+use std::time::Duration;
 
-static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Where the terminal is: [`IDLE`], [`ACTIVE`] (raw mode, maybe the
+/// alternate screen) or [`RESTORING`] (one thread is putting it back).
+static STATE: AtomicU8 = AtomicU8::new(IDLE);
+const IDLE: u8 = 0;
+const ACTIVE: u8 = 1;
+const RESTORING: u8 = 2;
+/// How long a second caller of [`restore`] waits for the first to finish.
+/// With `panic = "abort"` two threads can panic at once (a broken clock
+/// fails every thread): the second must not abort the process while the
+/// first is half-way through putting the terminal back.
+const RESTORE_WAIT: Duration = Duration::from_secs(1);
 /// The plain surface is in use: no alternate screen to leave, nothing but
 /// the wipe to write.
 static PLAIN: AtomicBool = AtomicBool::new(false);
@@ -38,7 +49,7 @@ impl TerminalGuard {
         KIOSK_WIPE.store(wipe_on_exit, Ordering::SeqCst);
         install_panic_hook();
         enable_raw_mode()?;
-        ACTIVE.store(true, Ordering::SeqCst);
+        STATE.store(ACTIVE, Ordering::SeqCst);
         let mut stdout = io::stdout();
         if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableBracketedPaste) {
             restore();
@@ -69,7 +80,7 @@ impl PlainGuard {
         PLAIN.store(true, Ordering::SeqCst);
         install_panic_hook();
         enable_raw_mode()?;
-        ACTIVE.store(true, Ordering::SeqCst);
+        STATE.store(ACTIVE, Ordering::SeqCst);
         if wipe_on_exit {
             // A kiosk starts on an empty screen and scrollback, as the
             // alternate screen would show it.
@@ -95,10 +106,24 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Puts the terminal back as the shell expects it. Safe to call twice.
+/// Puts the terminal back as the shell expects it. Safe to call twice, and
+/// from several threads at once: only one restores, the others return when
+/// it has finished (or after [`RESTORE_WAIT`], should it never finish).
 pub fn restore() {
-    if !ACTIVE.swap(false, Ordering::SeqCst) {
-        return;
+    match STATE.compare_exchange(ACTIVE, RESTORING, Ordering::SeqCst, Ordering::SeqCst) {
+        Ok(_) => {}
+        Err(RESTORING) => {
+            // Counted in sleeps, not read from a clock: a failing clock may
+            // be what is panicking.
+            let step = Duration::from_millis(1);
+            let mut waited = Duration::ZERO;
+            while STATE.load(Ordering::SeqCst) == RESTORING && waited < RESTORE_WAIT {
+                std::thread::sleep(step);
+                waited += step;
+            }
+            return;
+        }
+        Err(_) => return,
     }
     let mut stdout = io::stdout();
     if PLAIN.load(Ordering::SeqCst) {
@@ -117,6 +142,7 @@ pub fn restore() {
         let _ = wipe(&mut stdout);
     }
     let _ = disable_raw_mode();
+    STATE.store(IDLE, Ordering::SeqCst);
 }
 
 /// Clears the visible screen and the scrollback (`CSI 3 J`).
