@@ -60,7 +60,7 @@ MODULES=(
   "src/provider/training/admin.rs|--test training_admin||60"
   "src/provider/training/sessions.rs|--test training_provider|do_sign_in|60"
   # Every provider's error mapping: HTTP status, throttling, error codes.
-  "src/provider/http.rs|--lib --test http_errors||60"
+  "src/provider/http.rs|--lib --test http_errors --test http_server_down||60"
   "src/provider/privacyidea/api.rs|--lib||60"
   # privacyIDEA's "no such user" (error 904) and the names never sent.
   "src/provider/privacyidea/admin.rs|--lib --test privacyidea_admin|\b(admin_error|plain_username|check_caller)\b|120"
