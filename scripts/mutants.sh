@@ -187,7 +187,11 @@ split_targets() {
   for a in $cargo_part; do cargo_args+=("--cargo-arg=$a"); done
   test_args=()
   if [ -n "$test_part" ]; then
-    test_args=(--)
+    # cargo-mutants hands what follows its own `--` to `cargo test`, which
+    # takes one name filter at most: a second `--` sends the filters on to
+    # the test binaries (with one `--`, two filters made every mutant's
+    # `cargo test` fail at once, and so look "caught").
+    test_args=(-- --)
     for a in $test_part; do test_args+=("$a"); done
   fi
 }
@@ -283,8 +287,9 @@ for row in "${rows[@]}"; do
   split_targets "$targets"
   plain=()
   for ((i = 0; i < ${#cargo_args[@]}; i++)); do plain+=("${cargo_args[$i]#--cargo-arg=}"); done
-  echo "mutants.sh: baseline: cargo test ${plain[*]} ${test_args[*]}" >&2
-  (cd "$tree" && cargo test --locked -q "${plain[@]}" "${test_args[@]}" >>"$work/baseline.log" 2>&1) || {
+  echo "mutants.sh: baseline: cargo test ${plain[*]} ${test_args[*]:1}" >&2
+  # (cargo test itself: one `--` before the filters.)
+  (cd "$tree" && cargo test --locked -q "${plain[@]}" "${test_args[@]:1}" >>"$work/baseline.log" 2>&1) || {
     echo "mutants.sh: the tests fail on the unmutated tree; see $work/baseline.log" >&2
     tail -n 30 "$work/baseline.log" >&2
     exit 1
