@@ -18,8 +18,11 @@ use mfa_assist::app::{App, Look};
 use mfa_assist::driver::{self, Screen};
 use mfa_assist::flow::{Flow, Settings};
 use mfa_assist::guide::Guide;
-use mfa_assist::provider::Provider;
 use mfa_assist::provider::training::TrainingTenant;
+use mfa_assist::provider::{
+    Approval, Capabilities, Enrollment, Method, MethodKind, Provider, Reply, Session,
+};
+use mfa_assist::secret::Secret;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::Cell;
@@ -141,8 +144,12 @@ struct Run {
 }
 
 fn kiosk() -> Run {
-    let provider: Arc<dyn Provider> =
-        Arc::new(TrainingTenant::default_scenario().with_delay(Duration::ZERO));
+    kiosk_with(Arc::new(
+        TrainingTenant::default_scenario().with_delay(Duration::ZERO),
+    ))
+}
+
+fn kiosk_with(provider: Arc<dyn Provider>) -> Run {
     let flow = Flow::new(Settings {
         languages: vec!["en".into()],
         kiosk: true,
@@ -283,4 +290,105 @@ async fn a_failed_draw_during_the_session_ends_the_run_with_the_error() {
         .expect_err("the session must not carry on unseen");
     // The surface passes the terminal's error on as text.
     assert!(error.to_string().contains(&gone().to_string()), "{error}");
+}
+
+/// The training tenant, except that every sign-in after the first takes a
+/// second and signing out two; finished sign-ins are counted.
+struct Slow {
+    inner: TrainingTenant,
+    sign_ins: Arc<AtomicUsize>,
+}
+
+impl Provider for Slow {
+    fn capabilities(&self) -> Capabilities {
+        self.inner.capabilities()
+    }
+    fn sign_in<'a>(&'a self, username: &'a str, pass: &'a Secret) -> Reply<'a, Session> {
+        Box::pin(async move {
+            if self.sign_ins.load(Ordering::SeqCst) > 0 {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            let answer = self.inner.sign_in(username, pass).await;
+            self.sign_ins.fetch_add(1, Ordering::SeqCst);
+            answer
+        })
+    }
+    fn list_methods<'a>(&'a self, session: &'a Session) -> Reply<'a, Vec<Method>> {
+        self.inner.list_methods(session)
+    }
+    fn delete_method<'a>(&'a self, session: &'a Session, id: &'a str) -> Reply<'a, ()> {
+        self.inner.delete_method(session, id)
+    }
+    fn set_default<'a>(&'a self, session: &'a Session, id: &'a str) -> Reply<'a, ()> {
+        self.inner.set_default(session, id)
+    }
+    fn begin_enrollment<'a>(
+        &'a self,
+        session: &'a Session,
+        kind: MethodKind,
+    ) -> Reply<'a, Enrollment> {
+        self.inner.begin_enrollment(session, kind)
+    }
+    fn check_code<'a>(&'a self, s: &'a Session, e: &'a str, code: &'a str) -> Reply<'a, bool> {
+        self.inner.check_code(s, e, code)
+    }
+    fn request_approval<'a>(&'a self, s: &'a Session, e: &'a str) -> Reply<'a, Option<String>> {
+        self.inner.request_approval(s, e)
+    }
+    fn poll_approval<'a>(&'a self, s: &'a Session, e: &'a str) -> Reply<'a, Approval> {
+        self.inner.poll_approval(s, e)
+    }
+    fn cancel_enrollment<'a>(&'a self, s: &'a Session, e: &'a str) -> Reply<'a, ()> {
+        self.inner.cancel_enrollment(s, e)
+    }
+    fn sign_out<'a>(&'a self, session: &'a Session) -> Reply<'a, ()> {
+        Box::pin(async move {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            self.inner.sign_out(session).await
+        })
+    }
+}
+
+/// A run that ends on a terminal error skips the flow's own stopping (no
+/// sign-out effects): the driver stops the executor's requests itself,
+/// before it waits for the clean-up already queued. A sign-in still in
+/// flight then never completes (it would open a session on the server that
+/// nobody signs out). cargo-mutants 2026-12-04: `App::stop` emptied passed
+/// every test, the app's drop aborting the same requests afterwards.
+#[tokio::test]
+async fn a_sign_in_in_flight_when_the_terminal_fails_is_stopped_before_the_clean_up_wait() {
+    let sign_ins = Arc::new(AtomicUsize::new(0));
+    let run = kiosk_with(Arc::new(Slow {
+        inner: TrainingTenant::default_scenario().with_delay(Duration::ZERO),
+        sign_ins: Arc::clone(&sign_ins),
+    }));
+    run.wait_for("Recover your sign-in").await;
+    run.key(KeyCode::Enter);
+    run.wait_for("Username").await;
+    run.text("alex");
+    run.key(KeyCode::Enter);
+    run.text("Tap-Alex-4821");
+    run.key(KeyCode::Enter);
+    run.wait_for("iPhone 11").await;
+    // Finished: the sign-out (2 s) is queued as clean-up; Welcome again.
+    run.text("f");
+    run.wait_for("Recover your sign-in").await;
+    // A second sign-in (1 s), and while it is out the terminal fails.
+    run.key(KeyCode::Enter);
+    run.wait_for("Username").await;
+    run.text("alex");
+    run.key(KeyCode::Enter);
+    run.text("Tap-Alex-4821");
+    run.key(KeyCode::Enter);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    run.screen_broken.store(true, Ordering::SeqCst);
+    run.text("x");
+    let ended = run.ended().await;
+    assert!(ended.is_err(), "{ended:?}");
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert_eq!(
+        sign_ins.load(Ordering::SeqCst),
+        1,
+        "the sign-in in flight at the end was completed"
+    );
 }
