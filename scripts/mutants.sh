@@ -89,7 +89,7 @@ MODULES=(
   # unviable, a build each for nothing).
   "src/driver/signals.rs|--lib --test e2e_exit -- driver::signals every_signal|signals\.rs:(26|35|36|37):|600"
   # The hang-up watch and the burst reader (cfg(unix) part only).
-  "src/driver/tty.rs|--test e2e_exit -- terminal_closing a_raw_burst|tty\.rs:(6[0-9]|[7-9][0-9]|1[0-2][0-9]):|600"
+  "src/driver/tty.rs|--test e2e_exit -- terminal_closing a_raw_burst|tty\.rs:(6[0-9]|[7-9][0-9]|1[0-2][0-9]):|120"
   # A sign-in walked away from is closed; requests stopped; the clean-up
   # queue the end of the session waits for.
   "src/app/mod.rs|--test app_headless --test driver_headless --test driver_cleanup_waited --test driver_terminal_gone| (App::adopt|<impl Executor for App>::(stop|cleanup)|<impl Drop for App>::drop)( |$)|120"
