@@ -501,3 +501,20 @@ fn retry_after_waits_are_capped_at_an_hour() {
         Some(Duration::from_secs(3600))
     );
 }
+
+/// A 503 whose `Retry-After` reaches past the budget is returned at once,
+/// not slept on (the 429 case is the gate's, above). cargo-mutants
+/// 2026-12-04: `elapsed + wait >= budget` → `elapsed - wait` passed every
+/// test, since no 503 asked for a wait longer than the time already spent.
+#[tokio::test]
+async fn a_busy_answer_asking_longer_than_the_budget_is_returned_at_once() {
+    let s = serve(vec![
+        answer("503 Service Unavailable", &["Retry-After: 60"], ""),
+        answer("200 OK", &[], "ok"),
+    ]);
+    let started = Instant::now();
+    let response = get(&s, &quick(3)).await.unwrap();
+    assert_eq!(response.status(), 503);
+    assert_eq!(s.hits.load(Ordering::SeqCst), 1);
+    assert!(started.elapsed() < Duration::from_secs(5));
+}

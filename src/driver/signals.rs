@@ -72,3 +72,34 @@ fn signals() -> BoxStream<'static, ()> {
 fn signals() -> BoxStream<'static, ()> {
     futures::stream::pending().boxed()
 }
+
+/// Real signals raised at this test process, one after another: each ends
+/// the session once, with its reason (the log's and the audit's `reason`).
+/// A SIGHUP that said "signal" (its reason noted nowhere, or read back
+/// wrong) would show only in the log and the audit, which no tmux test
+/// reads.
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn each_signal_ends_the_session_with_its_reason() {
+        let mut enders = session_enders();
+        for (signal, reason) in [
+            (libc::SIGHUP, EndReason::HangUp),
+            (libc::SIGTERM, EndReason::Signal),
+            (libc::SIGHUP, EndReason::HangUp),
+            (libc::SIGINT, EndReason::Signal),
+            (libc::SIGHUP, EndReason::HangUp),
+            (libc::SIGQUIT, EndReason::Signal),
+        ] {
+            // SAFETY: raise only sends a signal to this process; the
+            // handlers session_enders installed take it.
+            assert_eq!(unsafe { libc::raise(signal) }, 0);
+            let ended = tokio::time::timeout(Duration::from_secs(10), enders.next()).await;
+            assert_eq!(ended, Ok(Some(())), "signal {signal} ends the session");
+            assert_eq!(last_end_reason(), Some(reason), "signal {signal}");
+        }
+    }
+}
