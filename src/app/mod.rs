@@ -6,18 +6,17 @@ mod pollers;
 
 use crate::audit::Trail;
 use crate::audit::kiosk::{KioskRecord, changes};
-use crate::driver::{self, Cause, Cleanup, Executor, Screen, Term, bounded};
+use crate::driver::{self, Calls, Cause, Cleanup, Executor, Held, Term, call};
 use crate::flow::{self, Effect, EventKind, Flow, Op, ReqId};
 use crate::guide::Guide;
+use crate::kernel::Answer;
 use crate::provider::{Provider, ProviderError, Session};
 use crate::ui::{self, Branding, View, qr::QrMatrix, qr::QrStyle};
-use futures::Stream;
-use pollers::{device_sign_in, poll_approval, watch_registration};
-use ratatui::backend::Backend;
-use ratatui::{Frame, Terminal};
+use pollers::{Polling, device_sign_in, poll_approval, watch_registration};
+use ratatui::Frame;
 use std::future::Future;
-use std::io;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
 use tokio::task::AbortHandle;
 
@@ -49,6 +48,12 @@ pub enum Msg {
     Session(ReqId, Session),
 }
 
+impl Held for Msg {
+    fn held(req: ReqId, wait: Duration) -> Msg {
+        Msg::Flow(EventKind::Held { req, wait })
+    }
+}
+
 pub struct App {
     flow: Flow,
     provider: Arc<dyn Provider>,
@@ -57,12 +62,10 @@ pub struct App {
     session: Option<Arc<Session>>,
     /// The QR of the current enrollment, encoded once (≈1 ms), drawn often.
     qr: Option<(String, QrMatrix)>,
-    requests: Vec<AbortHandle>,
+    calls: Calls<Msg>,
     poller: Option<AbortHandle>,
     /// Tells the running registration watch that the person has scanned.
     hurry: Option<Arc<Notify>>,
-    tx: mpsc::UnboundedSender<Msg>,
-    rx: mpsc::UnboundedReceiver<Msg>,
     cleanup: Cleanup,
     /// The audit trail and the provider's name for its records.
     audit: Option<(Trail, String)>,
@@ -70,7 +73,6 @@ pub struct App {
 
 impl App {
     pub fn new(flow: Flow, provider: Arc<dyn Provider>, guide: Guide, look: Look) -> Self {
-        let (tx, rx) = mpsc::unbounded_channel();
         App {
             flow,
             provider,
@@ -78,11 +80,9 @@ impl App {
             look,
             session: None,
             qr: None,
-            requests: Vec::new(),
+            calls: Calls::new(),
             poller: None,
             hurry: None,
-            tx,
-            rx,
             cleanup: Cleanup::new(),
             audit: None,
         }
@@ -98,24 +98,6 @@ impl App {
         &self.flow
     }
 
-    /// Runs until the flow asks to quit or the session is ended from
-    /// outside (`enders`, or the input ending), then finishes the clean-up.
-    pub async fn run<B, S, E>(
-        mut self,
-        terminal: &mut Terminal<B>,
-        screen: &mut dyn Screen,
-        input: S,
-        enders: E,
-    ) -> io::Result<()>
-    where
-        B: Backend + Send,
-        B::Error: std::error::Error + Send + Sync + 'static,
-        S: Stream<Item = io::Result<crossterm::event::Event>> + Unpin,
-        E: Stream<Item = ()> + Unpin,
-    {
-        driver::run(&mut self, terminal, screen, input, enders).await
-    }
-
     /// Keeps a new session only if the flow still waits for it; a sign-in
     /// the person walked away from is closed again at once, and never
     /// replaces the session of whoever is signed in now.
@@ -123,7 +105,7 @@ impl App {
         if !self.flow.awaits(req, Op::SignIn) {
             let provider = Arc::clone(&self.provider);
             self.cleanup.push(async move {
-                let _ = crate::oplog::call("sign_out", bounded(provider.sign_out(&session))).await;
+                let _ = call("sign_out", provider.sign_out(&session)).await;
             });
             return None;
         }
@@ -170,7 +152,6 @@ impl App {
     }
 
     fn run_effect(&mut self, effect: Effect) -> Option<Term> {
-        self.requests.retain(|h| !h.is_finished());
         let provider = Arc::clone(&self.provider);
         let session = self.session.clone();
         match effect {
@@ -178,133 +159,79 @@ impl App {
                 req,
                 username,
                 pass,
-            } => {
-                let tx = self.tx.clone();
-                self.spawn_request(async move {
-                    let signed_in = telling(
-                        Some(req),
-                        &tx,
-                        crate::oplog::call("sign_in", bounded(provider.sign_in(&username, &pass))),
-                    );
-                    let msg = match signed_in.await {
-                        Ok(session) => Msg::Session(req, session),
-                        Err(e) => Msg::Flow(EventKind::SignedIn {
-                            req,
-                            answer: Err(e),
-                        }),
-                    };
-                    let _ = tx.send(msg);
+            } => self.calls.spawn(req, async move {
+                match call("sign_in", provider.sign_in(&username, &pass)).await {
+                    Ok(session) => Msg::Session(req, session),
+                    Err(e) => Msg::Flow(EventKind::SignedIn {
+                        req,
+                        answer: Err(e),
+                    }),
+                }
+            }),
+            Effect::BeginDeviceSignIn { req } => {
+                let tx = self.calls.sender();
+                self.calls.spawn_task(device_sign_in(provider, req, tx));
+            }
+            Effect::LoadMethods { req } => {
+                let loaded = move |answer| EventKind::MethodsLoaded { req, answer };
+                self.with_session(req, session, loaded, |s| async move {
+                    call("list_methods", provider.list_methods(&s)).await
                 });
             }
-            Effect::BeginDeviceSignIn { req } => {
-                let tx = self.tx.clone();
-                self.spawn_request(device_sign_in(provider, req, tx));
+            Effect::DeleteMethod { req, method_id } => {
+                let deleted = move |answer| EventKind::Deleted { req, answer };
+                self.with_session(req, session, deleted, |s| async move {
+                    call("delete_method", provider.delete_method(&s, &method_id)).await
+                });
             }
-            Effect::LoadMethods { req } => self.with_session(
-                session,
-                EventKind::MethodsLoaded {
-                    req,
-                    answer: Err(ProviderError::SessionExpired),
-                },
-                move |s| async move {
-                    let answer =
-                        crate::oplog::call("list_methods", bounded(provider.list_methods(&s)))
-                            .await;
-                    EventKind::MethodsLoaded { req, answer }
-                },
-            ),
-            Effect::DeleteMethod { req, method_id } => self.with_session(
-                session,
-                EventKind::Deleted {
-                    req,
-                    answer: Err(ProviderError::SessionExpired),
-                },
-                move |s| async move {
-                    let answer = crate::oplog::call(
-                        "delete_method",
-                        bounded(provider.delete_method(&s, &method_id)),
-                    )
-                    .await;
-                    EventKind::Deleted { req, answer }
-                },
-            ),
-            Effect::SetDefault { req, method_id } => self.with_session(
-                session,
-                EventKind::DefaultSet {
-                    req,
-                    answer: Err(ProviderError::SessionExpired),
-                },
-                move |s| async move {
-                    let answer = crate::oplog::call(
-                        "set_default",
-                        bounded(provider.set_default(&s, &method_id)),
-                    )
-                    .await;
-                    EventKind::DefaultSet { req, answer }
-                },
-            ),
-            Effect::BeginEnrollment { req, kind } => self.with_session(
-                session,
-                EventKind::EnrollmentReady {
-                    req,
-                    answer: Err(ProviderError::SessionExpired),
-                },
-                move |s| async move {
-                    let answer = crate::oplog::call(
-                        "begin_enrollment",
-                        bounded(provider.begin_enrollment(&s, kind)),
-                    )
-                    .await;
-                    EventKind::EnrollmentReady { req, answer }
-                },
-            ),
+            Effect::SetDefault { req, method_id } => {
+                let set = move |answer| EventKind::DefaultSet { req, answer };
+                self.with_session(req, session, set, |s| async move {
+                    call("set_default", provider.set_default(&s, &method_id)).await
+                });
+            }
+            Effect::BeginEnrollment { req, kind } => {
+                let ready = move |answer| EventKind::EnrollmentReady { req, answer };
+                self.with_session(req, session, ready, |s| async move {
+                    call("begin_enrollment", provider.begin_enrollment(&s, kind)).await
+                });
+            }
             Effect::CheckCode {
                 req,
                 enrollment_id,
                 code,
-            } => self.with_session(
-                session,
-                EventKind::CodeChecked {
-                    req,
-                    answer: Err(ProviderError::SessionExpired),
-                },
-                move |s| async move {
-                    let answer = crate::oplog::call(
-                        "check_code",
-                        bounded(provider.check_code(&s, &enrollment_id, &code)),
-                    )
-                    .await;
+            } => {
+                let checked = move |answer: Answer<(bool, Option<i64>)>| match answer {
+                    Ok((false, Some(seconds))) => EventKind::CodeOffClock { req, seconds },
+                    answer => EventKind::CodeChecked {
+                        req,
+                        answer: answer.map(|(right, _)| right),
+                    },
+                };
+                self.with_session(req, session, checked, |s| async move {
+                    let right =
+                        call("check_code", provider.check_code(&s, &enrollment_id, &code)).await?;
                     // Asked only once the code is wrong: it explains, never accepts.
-                    if let Ok(false) = answer
-                        && let Some(seconds) = provider.clock_drift(&s, &enrollment_id, &code)
-                    {
-                        return EventKind::CodeOffClock { req, seconds };
-                    }
-                    EventKind::CodeChecked { req, answer }
-                },
-            ),
+                    let drift = match right {
+                        false => provider.clock_drift(&s, &enrollment_id, &code),
+                        true => None,
+                    };
+                    Ok((right, drift))
+                });
+            }
             Effect::StartApproval {
                 req,
                 enrollment_id,
                 every,
                 timeout,
             } => {
-                self.stop_poller();
-                let tx = self.tx.clone();
-                let Some(s) = session else {
-                    let _ = tx.send(no_session(req));
-                    return None;
-                };
-                let task = tokio::spawn(poll_approval(
-                    provider,
-                    s,
-                    enrollment_id,
+                let expired = EventKind::ApprovalPolled {
                     req,
-                    every,
-                    timeout,
-                    tx,
-                ));
-                self.poller = Some(task.abort_handle());
+                    answer: Err(ProviderError::SessionExpired),
+                };
+                if let Some(p) = self.polling(req, enrollment_id, every, timeout, expired) {
+                    self.poller = Some(tokio::spawn(poll_approval(p)).abort_handle());
+                }
             }
             Effect::WatchRegistration {
                 req,
@@ -312,28 +239,16 @@ impl App {
                 every,
                 timeout,
             } => {
-                self.stop_poller();
-                let tx = self.tx.clone();
-                let Some(s) = session else {
-                    let _ = tx.send(Msg::Flow(EventKind::RegistrationPolled {
-                        req,
-                        answer: Err(ProviderError::SessionExpired),
-                    }));
-                    return None;
-                };
-                let hurry = Arc::new(Notify::new());
-                let task = tokio::spawn(watch_registration(
-                    provider,
-                    s,
-                    enrollment_id,
+                let expired = EventKind::RegistrationPolled {
                     req,
-                    every,
-                    timeout,
-                    Arc::clone(&hurry),
-                    tx,
-                ));
-                self.poller = Some(task.abort_handle());
-                self.hurry = Some(hurry);
+                    answer: Err(ProviderError::SessionExpired),
+                };
+                if let Some(p) = self.polling(req, enrollment_id, every, timeout, expired) {
+                    let hurry = Arc::new(Notify::new());
+                    let task = tokio::spawn(watch_registration(p, Arc::clone(&hurry)));
+                    self.poller = Some(task.abort_handle());
+                    self.hurry = Some(hurry);
+                }
             }
             Effect::HurryPolling => {
                 if let Some(hurry) = &self.hurry {
@@ -343,15 +258,13 @@ impl App {
             Effect::StopPolling => self.stop_poller(),
             Effect::CancelEnrollment { enrollment_id } => {
                 if let Some(s) = session {
-                    let tx = self.tx.clone();
+                    let tx = self.calls.sender();
                     self.cleanup.push(async move {
-                        if crate::oplog::call(
+                        let cancelled = call(
                             "cancel_enrollment",
-                            bounded(provider.cancel_enrollment(&s, &enrollment_id)),
-                        )
-                        .await
-                        .is_err()
-                        {
+                            provider.cancel_enrollment(&s, &enrollment_id),
+                        );
+                        if cancelled.await.is_err() {
                             let _ = tx.send(Msg::Flow(EventKind::CleanupFailed));
                         }
                     });
@@ -361,17 +274,12 @@ impl App {
                 enrollment_id,
                 action,
             } => provider.simulate_phone(&enrollment_id, action),
-            Effect::CancelRequests => {
-                for h in self.requests.drain(..) {
-                    h.abort();
-                }
-            }
+            Effect::CancelRequests => self.calls.abort(),
             Effect::SignOut => {
                 self.stop_poller();
                 if let Some(s) = self.session.take() {
                     self.cleanup.push(async move {
-                        let _ =
-                            crate::oplog::call("sign_out", bounded(provider.sign_out(&s))).await;
+                        let _ = call("sign_out", provider.sign_out(&s)).await;
                     });
                 }
             }
@@ -381,27 +289,55 @@ impl App {
         None
     }
 
-    fn spawn_request(&mut self, work: impl Future<Output = ()> + Send + 'static) {
-        self.requests.push(tokio::spawn(work).abort_handle());
+    /// Runs a call that needs the session; without one the flow hears
+    /// "session expired" instead of the call silently vanishing. `event`
+    /// turns the call's answer into what the flow hears.
+    fn with_session<T, F, Fut>(
+        &mut self,
+        req: ReqId,
+        session: Option<Arc<Session>>,
+        event: impl FnOnce(Answer<T>) -> EventKind + Send + 'static,
+        work: F,
+    ) where
+        F: FnOnce(Arc<Session>) -> Fut,
+        Fut: Future<Output = Answer<T>> + Send + 'static,
+    {
+        match session {
+            Some(session) => {
+                let answer = work(session);
+                self.calls
+                    .spawn(req, async move { Msg::Flow(event(answer.await)) });
+            }
+            None => self
+                .calls
+                .send(Msg::Flow(event(Err(ProviderError::SessionExpired)))),
+        }
     }
 
-    /// Runs a request that needs the session; without one the flow hears
-    /// "session expired" instead of the request silently vanishing.
-    fn with_session<F, Fut>(&mut self, session: Option<Arc<Session>>, without: EventKind, work: F)
-    where
-        F: FnOnce(Arc<Session>) -> Fut + Send + 'static,
-        Fut: Future<Output = EventKind> + Send + 'static,
-    {
-        let tx = self.tx.clone();
-        let Some(session) = session else {
-            let _ = tx.send(Msg::Flow(without));
-            return;
+    /// Ends the poller that runs (there is one at most) and readies the
+    /// next; without a session the flow hears `expired` instead.
+    fn polling(
+        &mut self,
+        req: ReqId,
+        enrollment_id: String,
+        every: Duration,
+        timeout: Duration,
+        expired: EventKind,
+    ) -> Option<Polling> {
+        self.stop_poller();
+        let Some(session) = self.session.clone() else {
+            self.calls.send(Msg::Flow(expired));
+            return None;
         };
-        let req = request_of(&without);
-        self.spawn_request(async move {
-            let answer = telling(req, &tx, work(session)).await;
-            let _ = tx.send(Msg::Flow(answer));
-        });
+        Some(Polling {
+            provider: Arc::clone(&self.provider),
+            session,
+            enrollment_id,
+            req,
+            every,
+            timeout,
+            tx: self.calls.sender(),
+        })
     }
 
     fn stop_poller(&mut self) {
@@ -415,46 +351,8 @@ impl App {
 impl Drop for App {
     fn drop(&mut self) {
         self.stop_poller();
-        for h in self.requests.drain(..) {
-            h.abort();
-        }
+        self.calls.abort();
     }
-}
-
-/// Runs a call the person waits for; while the provider holds it (its
-/// `Retry-After`), the flow hears `Held` and says "busy, still trying".
-async fn telling<T>(
-    req: Option<ReqId>,
-    tx: &mpsc::UnboundedSender<Msg>,
-    work: impl Future<Output = T>,
-) -> T {
-    let Some(req) = req else {
-        return work.await;
-    };
-    crate::throttle::telling_holds(&crate::throttle::ThrottleGate::process(), work, |wait| {
-        let _ = tx.send(Msg::Flow(EventKind::Held { req, wait }));
-    })
-    .await
-}
-
-/// The request an answer belongs to.
-fn request_of(event: &EventKind) -> Option<ReqId> {
-    match event {
-        EventKind::SignedIn { req, .. }
-        | EventKind::MethodsLoaded { req, .. }
-        | EventKind::Deleted { req, .. }
-        | EventKind::DefaultSet { req, .. }
-        | EventKind::EnrollmentReady { req, .. }
-        | EventKind::CodeChecked { req, .. } => Some(*req),
-        _ => None,
-    }
-}
-
-fn no_session(req: ReqId) -> Msg {
-    Msg::Flow(EventKind::ApprovalPolled {
-        req,
-        answer: Err(ProviderError::SessionExpired),
-    })
 }
 
 impl Executor for App {
@@ -470,7 +368,7 @@ impl Executor for App {
     }
 
     fn messages(&mut self) -> &mut mpsc::UnboundedReceiver<Msg> {
-        &mut self.rx
+        self.calls.inbox()
     }
 
     fn receive(&mut self, msg: Msg) -> Option<EventKind> {
@@ -513,9 +411,7 @@ impl Executor for App {
 
     fn stop(&mut self) {
         self.stop_poller();
-        for h in self.requests.drain(..) {
-            h.abort();
-        }
+        self.calls.abort();
     }
 
     fn cleanup(&mut self) -> &mut Cleanup {
