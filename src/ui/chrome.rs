@@ -71,19 +71,9 @@ fn draw_header(frame: &mut Frame, view: &View, area: Rect) {
             ("title", view.t(id)),
         ],
     );
-    let mut right = vec![Span::styled(step_text, theme::strong())];
-    if training(view.flow) {
-        right.push(Span::raw(" "));
-        right.push(Span::styled(
-            format!(" {} ", view.t("chrome.training")),
-            theme::training(),
-        ));
-    }
-    let right = Line::from(right);
-    let right_width = u16::try_from(right.width()).unwrap_or(u16::MAX);
-    let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width + 1)])
-        .spacing(1)
-        .areas(area);
+    let status = Span::styled(step_text, theme::strong());
+    let tag = training(view.flow).then(|| view.t("chrome.training"));
+    let (right, l, r) = header_right(area, status, tag);
     // Whole pieces only, most useful first: who is signed in, then the organisation.
     let mut left = vec![Span::styled(" mfa-assist ", theme::title())];
     let mut used = left[0].width();
@@ -107,6 +97,27 @@ fn draw_header(frame: &mut Frame, view: &View, area: Rect) {
     frame.render_widget(right, r);
 }
 
+/// The header's right-hand part (`status`, then the training tag when
+/// there is one) and the left and right areas it splits `area` into.
+/// Shared by both modes.
+pub fn header_right(
+    area: Rect,
+    status: Span<'static>,
+    training_tag: Option<&str>,
+) -> (Line<'static>, Rect, Rect) {
+    let mut right = vec![status];
+    if let Some(tag) = training_tag {
+        right.push(Span::raw(" "));
+        right.push(Span::styled(format!(" {tag} "), theme::training()));
+    }
+    let right = Line::from(right);
+    let width = u16::try_from(right.width()).unwrap_or(u16::MAX);
+    let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(width + 1)])
+        .spacing(1)
+        .areas(area);
+    (right, l, r)
+}
+
 pub fn training(flow: &Flow) -> bool {
     flow.settings.capabilities.training_accounts.is_some()
 }
@@ -128,30 +139,33 @@ pub fn key_units(
     available: impl Fn(Action) -> bool,
     text: impl Fn(&keymap::Binding) -> String,
 ) -> Vec<[Span<'static>; 2]> {
-    let mut units = Vec::new();
-    for binding in keymap::for_context(context) {
-        let action = binding.action;
-        if !binding.footer || !available(action) {
-            continue;
-        }
-        let key = if action == Action::Help {
-            if keymap::takes_text(context) {
-                Key::F(1)
-            } else {
-                Key::Char('?')
-            }
-        } else {
-            match binding.keys.first() {
-                Some(k) => *k,
-                None => continue,
-            }
-        };
-        units.push([
-            Span::styled(format!(" {} ", keymap::key_name(key)), theme::key()),
-            Span::raw(format!(" {}", text(binding))),
-        ]);
-    }
-    units
+    footer_keys(context, available)
+        .map(|(key, binding)| {
+            [
+                Span::styled(format!(" {} ", keymap::key_name(key)), theme::key()),
+                Span::raw(format!(" {}", text(binding))),
+            ]
+        })
+        .collect()
+}
+
+/// The footer's bindings for `context` whose action is available now, each
+/// with the key it shows: help is F1 on text screens, since `?` is typed
+/// there. Shared by the footers of both modes and the plain keys line.
+pub fn footer_keys(
+    context: keymap::Context,
+    available: impl Fn(Action) -> bool,
+) -> impl Iterator<Item = (Key, &'static keymap::Binding)> {
+    keymap::for_context(context)
+        .filter(move |b| b.footer && available(b.action))
+        .filter_map(move |binding| {
+            let key = match binding.action {
+                Action::Help if keymap::takes_text(context) => Key::F(1),
+                Action::Help => Key::Char('?'),
+                _ => *binding.keys.first()?,
+            };
+            Some((key, binding))
+        })
 }
 
 /// A binding's label, for the state the screen is in.
@@ -209,9 +223,27 @@ fn draw_footer(frame: &mut Frame, view: &View, area: Rect) {
     frame.render_widget(Paragraph::new(footer_lines(view, area.width)), area);
 }
 
+/// Says why the bordered table drawn in `table` has no rows, where its
+/// first row would be: inside the border, under the header.
+pub fn empty_table(frame: &mut Frame, table: Rect, why: &str) {
+    let row = Rect {
+        x: table.x.saturating_add(2),
+        y: table.y.saturating_add(2),
+        width: table.width.saturating_sub(4),
+        height: 1,
+    }
+    .intersection(table);
+    frame.render_widget(Paragraph::new(why.to_string()).style(theme::warning()), row);
+}
+
 /// The one message a too-small terminal gets: how big it must be.
 pub fn too_small(frame: &mut Frame, view: &View, area: Rect) {
-    let text = view.f(
+    too_small_with(frame, area, |id, args| view.f(id, args));
+}
+
+/// [`too_small`] for either mode: `f` fills a text of its guide.
+pub fn too_small_with(frame: &mut Frame, area: Rect, f: impl Fn(&str, &[(&str, &str)]) -> String) {
+    let text = f(
         "chrome.too_small",
         &[
             ("w", &area.width.to_string()),

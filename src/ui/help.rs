@@ -27,12 +27,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         |action| view.flow.action_available(action),
         |binding| view.t(super::chrome::label(view, binding)).to_string(),
     );
-    let mut rest = vec![Line::raw("")];
-    rest.push(Line::styled(
-        view.t("help.trouble").to_string(),
-        theme::strong(),
-    ));
-    rest.extend(lines(view.t(tips_id(screen))));
+    let mut rest = trouble(view.t("help.trouble"), view.t(tips_id(screen)));
     // The kiosk adds no phone numbers (Entra may refuse a person adding
     // their own); Microsoft's own page does, after a fresh sign-in.
     if matches!(screen, Context::Methods | Context::AddMethod)
@@ -54,6 +49,17 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         view.t("help.title"),
         view.t("help.close"),
     );
+}
+
+/// "Trouble?" and what helps on this screen, under the keys. Shared by
+/// both modes.
+pub fn trouble(title: &str, tips: &str) -> Vec<Line<'static>> {
+    let mut text = vec![
+        Line::raw(""),
+        Line::styled(title.to_string(), theme::strong()),
+    ];
+    text.extend(lines(tips));
+    text
 }
 
 /// One line per key of `context` whose action is available now.

@@ -123,23 +123,12 @@ fn draw_table(frame: &mut Frame, view: &View, area: Rect, row_height: u16) {
         TableState::default().with_selected((!flow.methods.is_empty()).then_some(flow.selected));
     frame.render_stateful_widget(table, area, &mut state);
     if flow.methods.is_empty() && flow.methods_loaded {
-        // Where the first row would be: inside the border, under the header.
-        let row = Rect {
-            x: area.x.saturating_add(2),
-            y: area.y.saturating_add(2),
-            width: area.width.saturating_sub(4),
-            height: 1,
-        }
-        .intersection(area);
-        frame.render_widget(
-            Paragraph::new(view.t(if flow.may_change() {
-                "methods.none"
-            } else {
-                "methods.none_read_only"
-            }))
-            .style(theme::warning()),
-            row,
-        );
+        let none = if flow.may_change() {
+            "methods.none"
+        } else {
+            "methods.none_read_only"
+        };
+        super::chrome::empty_table(frame, area, view.t(none));
     }
 }
 

@@ -142,17 +142,7 @@ pub fn methods_table(
     let mut state = TableState::default().with_selected(selected.filter(|_| !empty));
     frame.render_stateful_widget(table, area, &mut state);
     if empty && case.state.is_some() {
-        let row = Rect {
-            x: area.x.saturating_add(2),
-            y: area.y.saturating_add(2),
-            width: area.width.saturating_sub(4),
-            height: 1,
-        }
-        .intersection(area);
-        frame.render_widget(
-            Paragraph::new(view.t("desk.no_methods")).style(theme::warning()),
-            row,
-        );
+        crate::ui::chrome::empty_table(frame, area, view.t("desk.no_methods"));
     }
 }
 
