@@ -7,7 +7,7 @@ use crate::keymap::{self, Action, Key};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
@@ -221,6 +221,22 @@ fn footer_height(view: &View, width: u16) -> u16 {
 
 fn draw_footer(frame: &mut Frame, view: &View, area: Rect) {
     frame.render_widget(Paragraph::new(footer_lines(view, area.width)), area);
+}
+
+/// A table of methods as both modes draw one: bordered, under `header`,
+/// the selected row marked.
+pub fn methods_table<'a>(
+    rows: impl IntoIterator<Item = Row<'a>>,
+    widths: impl IntoIterator<Item = Constraint>,
+    header: Row<'a>,
+) -> Table<'a> {
+    Table::new(rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(theme::selected())
+        .highlight_symbol("▶ ")
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
+        .block(Block::bordered().border_style(theme::dim()))
 }
 
 /// Says why the bordered table drawn in `table` has no rows, where its

@@ -41,14 +41,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         view.f("help.helpdesk", &[("helpdesk", &view.branding.helpdesk)]),
         theme::dim(),
     ));
-    let text = fitted(text, keys, rest, area);
-    overlay(
-        frame,
-        area,
-        text,
-        view.t("help.title"),
-        view.t("help.close"),
-    );
+    show(frame, area, [text, keys, rest], |id| view.t(id));
 }
 
 /// "Trouble?" and what helps on this screen, under the keys. Shared by
@@ -93,7 +86,7 @@ pub fn key_lines(
 /// The help text with its key lines in one column, or in two when one
 /// would push the box over the screen's last row (the footer that says how
 /// to close help), so nothing of the help is cut on a small terminal.
-pub fn fitted(
+fn fitted(
     mut head: Vec<Line<'static>>,
     keys: Vec<Line<'static>>,
     tail: Vec<Line<'static>>,
@@ -142,8 +135,17 @@ fn box_width(area: Rect) -> u16 {
     area.width.saturating_sub(2).min(84)
 }
 
-/// The help box, centred over the screen.
-pub fn overlay(frame: &mut Frame, area: Rect, text: Vec<Line<'static>>, title: &str, close: &str) {
+/// The help box, centred over the screen: `head`, the keys and `tail`
+/// ([`fitted`] to the room) under help's title and close hint, whose texts
+/// `t` gives. Shared by both modes.
+pub fn show<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    [head, keys, tail]: [Vec<Line<'static>>; 3],
+    t: impl Fn(&'static str) -> &'a str,
+) {
+    let text = fitted(head, keys, tail, area);
+    let (title, close) = (t("help.title"), t("help.close"));
     // Nearly full width on small terminals, so no stray fragments of the
     // screen below peek out beside the box.
     let width = box_width(area);

@@ -7,7 +7,7 @@ use crate::provider::{LastUsed, Method, MethodKind, UsedFor};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, TableState, Wrap};
 
 /// Narrower than this, kind and label share a cell on two lines so that
 /// every column, "last used" included, keeps its room.
@@ -112,13 +112,7 @@ fn draw_table(frame: &mut Frame, view: &View, area: Rect, row_height: u16) {
         widths.push(Constraint::Length(10));
     }
     widths.push(Constraint::Length(14));
-    let table = Table::new(rows, widths)
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(theme::selected())
-        .highlight_symbol("▶ ")
-        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
-        .block(Block::bordered().border_style(theme::dim()));
+    let table = super::chrome::methods_table(rows, widths, header);
     let mut state =
         TableState::default().with_selected((!flow.methods.is_empty()).then_some(flow.selected));
     frame.render_stateful_widget(table, area, &mut state);

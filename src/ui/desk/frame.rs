@@ -5,7 +5,7 @@ use super::DeskView;
 use crate::helpdesk::{DeskNotice, DeskOp, Verification};
 use crate::provider::ProviderError;
 use crate::ui::chrome::{header_right, key_units, too_small_with, unit_lines};
-use crate::ui::help::{fitted, key_lines, overlay, tips_id, trouble};
+use crate::ui::help::{key_lines, show, tips_id, trouble};
 use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
@@ -94,14 +94,7 @@ pub fn help(frame: &mut Frame, view: &DeskView, area: Rect) {
         |binding| view.t(binding.label).to_string(),
     );
     let tail = trouble(view.t("help.trouble"), view.t(tips_id(screen)));
-    let text = fitted(head, keys, tail, area);
-    overlay(
-        frame,
-        area,
-        text,
-        view.t("help.title"),
-        view.t("help.close"),
-    );
+    show(frame, area, [head, keys, tail], |id| view.t(id));
 }
 
 fn spinner(view: &DeskView) -> &'static str {
