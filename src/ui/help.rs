@@ -1,7 +1,7 @@
 //! The help overlay: this screen's keys from the keymap, and the
 //! troubleshooting that belongs to this step.
 
-use super::chrome::lines;
+use super::text::lines;
 use super::{View, theme};
 use crate::keymap::{self, Context};
 use ratatui::Frame;
@@ -96,7 +96,7 @@ fn fitted(
     let room = area.height.saturating_sub(2);
     let fits = |keys: &[Line<'static>]| {
         let all: Vec<Line<'static>> = head.iter().chain(keys).chain(&tail).cloned().collect();
-        super::chrome::height(&all, inner).saturating_add(2) <= room
+        super::text::height(&all, inner).saturating_add(2) <= room
     };
     let keys = if fits(&keys) {
         keys
@@ -151,7 +151,7 @@ pub fn show<'a>(
     let width = box_width(area);
     let height = area
         .height
-        .min(super::chrome::height(&text, width.saturating_sub(4)).saturating_add(2));
+        .min(super::text::height(&text, width.saturating_sub(4)).saturating_add(2));
     let rect = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,

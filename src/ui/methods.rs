@@ -1,6 +1,7 @@
 //! Step 3: the registered methods as a table, with what to do next.
 
-use super::chrome::{busy_line, lines};
+use super::chrome::busy_line;
+use super::text::lines;
 use super::{View, notice, theme};
 use crate::flow::{OldPhone, Op};
 use crate::provider::{LastUsed, Method, MethodKind, UsedFor};

@@ -2,7 +2,7 @@
 
 use super::{DeskView, frame::status};
 use crate::helpdesk::{DeskScreen, Pending};
-use crate::ui::chrome::lines;
+use crate::ui::text::lines;
 use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;

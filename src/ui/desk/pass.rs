@@ -4,7 +4,7 @@
 use super::account::pass_name;
 use super::{DeskView, frame::status};
 use crate::helpdesk::DeskScreen;
-use crate::ui::chrome::lines;
+use crate::ui::text::lines;
 use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;

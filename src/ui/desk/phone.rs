@@ -5,7 +5,7 @@ use super::account::split;
 use super::{DeskView, frame::status, script};
 use crate::helpdesk::DeskScreen;
 use crate::provider::phone::{PhoneNumberError, PhoneType};
-use crate::ui::chrome::lines;
+use crate::ui::text::lines;
 use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
