@@ -15,27 +15,13 @@ use mfa_assist::helpdesk::{Desk, DeskEffect, DeskEventKind, DeskSettings};
 use mfa_assist::keymap::Key;
 use mfa_assist::provider::MethodKind;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
-
 /// No raw text ids, no unfilled placeholders, then the snapshot; returns
 /// the small screen's text.
 fn check(name: &str, desk: &Desk) -> String {
-    let mut small = String::new();
-    for size in SIZES {
-        let terminal = rendered(desk, size);
-        let screen = rows(&terminal);
-        let snap = format!("{name}_{}x{}", size.0, size.1);
-        assert_texts_filled(
-            &snap,
-            &screen,
-            &["desk.", "case.", "script.", "key.", "help."],
-        );
+    let sections = ["desk.", "case.", "script.", "key.", "help."];
+    each_size(name, desk, &sections, |snap, _, terminal| {
         insta::assert_snapshot!(snap, terminal.backend());
-        if small.is_empty() {
-            small = screen;
-        }
-    }
-    small
+    })
 }
 
 fn phone_settings() -> DeskSettings {

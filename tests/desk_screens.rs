@@ -16,23 +16,14 @@ use mfa_assist::provider::admin::{NewPass, PassInfo};
 use mfa_assist::provider::{MethodKind, ProviderError};
 use mfa_assist::secret::Secret;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
-
 /// Every screen: no raw text ids, no unfilled placeholders, a footer with
 /// help, then the snapshot.
 fn check(name: &str, desk: &Desk) {
-    for size in SIZES {
-        let terminal = rendered(desk, size);
-        let screen = rows(&terminal);
-        let snap = format!("{name}_{}x{}", size.0, size.1);
-        assert_texts_filled(
-            &snap,
-            &screen,
-            &["desk.", "case.", "script.", "key.", "help.", "kind."],
-        );
+    let sections = ["desk.", "case.", "script.", "key.", "help.", "kind."];
+    each_size(name, desk, &sections, |snap, screen, terminal| {
         assert!(!screen.contains(PASS) || name.starts_with("pass_shown"));
         insta::assert_snapshot!(snap, terminal.backend());
-    }
+    });
 }
 
 fn issued(h: &mut Harness) {

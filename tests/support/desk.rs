@@ -214,6 +214,31 @@ pub fn drawn(desk: &Desk, size: (u16, u16)) -> String {
     rows(&rendered(desk, size))
 }
 
+/// Draws `desk` at 80x24 and 120x40, checks its texts are filled
+/// ([`assert_texts_filled`] with `sections`) and hands each screen to
+/// `snapshot` with its snapshot name and text (the caller asserts the
+/// snapshot, so insta names it after the test file); returns the small
+/// screen's text.
+pub fn each_size(
+    name: &str,
+    desk: &Desk,
+    sections: &[&str],
+    mut snapshot: impl FnMut(&str, &str, &ratatui::Terminal<ratatui::backend::TestBackend>),
+) -> String {
+    let mut small = String::new();
+    for size in [(80, 24), (120, 40)] {
+        let terminal = rendered(desk, size);
+        let screen = rows(&terminal);
+        let snap = format!("{name}_{}x{}", size.0, size.1);
+        assert_texts_filled(&snap, &screen, sections);
+        snapshot(&snap, &screen, &terminal);
+        if small.is_empty() {
+            small = screen;
+        }
+    }
+    small
+}
+
 /// Every desk snapshot's first promise: no raw text id of `sections` and
 /// no unfilled placeholder on `screen`.
 pub fn assert_texts_filled(snap: &str, screen: &str, sections: &[&str]) {
