@@ -4,18 +4,17 @@
 //! (`crate::driver`).
 
 use crate::audit::{Record, Records};
-use crate::driver::{self, Cleanup, Executor, Screen, Term, bounded};
+use crate::driver::{self, Calls, Cleanup, Executor, Held, Term, call};
 use crate::guide::Guide;
 use crate::helpdesk::{self, Desk, DeskEffect, DeskEventKind, timestamp};
 use crate::kernel::ReqId;
 use crate::provider::admin::{Admin, Caller};
 use crate::ui::Branding;
 use crate::ui::desk::{self as view, DeskView};
-use futures::Stream;
-use ratatui::backend::Backend;
-use ratatui::{Frame, Terminal};
+use ratatui::Frame;
 use std::io;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
@@ -26,14 +25,18 @@ pub struct DeskApp {
     branding: Branding,
     records: Option<Records>,
     watcher: Option<AbortHandle>,
-    tx: mpsc::UnboundedSender<DeskEventKind>,
-    rx: mpsc::UnboundedReceiver<DeskEventKind>,
+    calls: Calls<DeskEventKind>,
     cleanup: Cleanup,
+}
+
+impl Held for DeskEventKind {
+    fn held(req: ReqId, wait: Duration) -> DeskEventKind {
+        DeskEventKind::Held { req, wait }
+    }
 }
 
 impl DeskApp {
     pub fn new(desk: Desk, admin: Arc<dyn Admin>, guide: Guide, branding: Branding) -> DeskApp {
-        let (tx, rx) = mpsc::unbounded_channel();
         DeskApp {
             desk,
             admin,
@@ -41,8 +44,7 @@ impl DeskApp {
             branding,
             records: None,
             watcher: None,
-            tx,
-            rx,
+            calls: Calls::new(),
             cleanup: Cleanup::new(),
         }
     }
@@ -71,86 +73,42 @@ impl DeskApp {
         plan: &crate::audit::Plan,
         case_dir: &std::path::Path,
     ) -> Result<(), String> {
-        let tx = self.tx.clone();
+        let tx = self.calls.sender();
         self.records = Some(Records::open_with(plan, case_dir, move |why| {
             let _ = tx.send(DeskEventKind::RecordFailed(why));
         })?);
         Ok(())
     }
 
-    /// Runs until the agent quits or the session is ended from outside
-    /// (`enders`, or the input ending).
-    pub async fn run<B, S, E>(
-        mut self,
-        terminal: &mut Terminal<B>,
-        screen: &mut dyn Screen,
-        input: S,
-        enders: E,
-    ) -> io::Result<()>
-    where
-        B: Backend + Send,
-        B::Error: std::error::Error + Send + Sync + 'static,
-        S: Stream<Item = io::Result<crossterm::event::Event>> + Unpin,
-        E: Stream<Item = ()> + Unpin,
-    {
-        driver::run(&mut self, terminal, screen, input, enders).await
-    }
-
-    /// Runs a call the agent waits for; while the provider holds it (its
-    /// `Retry-After`), the desk hears `Held` and says "busy, still trying".
-    fn spawn<F>(&self, req: ReqId, call: F)
-    where
-        F: std::future::Future<Output = DeskEventKind> + Send + 'static,
-    {
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
-            let gate = crate::throttle::ThrottleGate::process();
-            let answer = crate::throttle::telling_holds(&gate, call, |wait| {
-                let _ = tx.send(DeskEventKind::Held { req, wait });
-            })
-            .await;
-            let _ = tx.send(answer);
-        });
-    }
-
     fn run_effect(&mut self, effect: DeskEffect) -> Option<Term> {
         let admin = Arc::clone(&self.admin);
         match effect {
-            DeskEffect::Lookup { req, username } => self.spawn(req, async move {
-                let answer = crate::oplog::call("lookup", bounded(admin.lookup(&username))).await;
+            DeskEffect::Lookup { req, username } => self.calls.spawn(req, async move {
+                let answer = call("lookup", admin.lookup(&username)).await;
                 DeskEventKind::LookedUp { req, answer }
             }),
-            DeskEffect::LoadState { req, caller } => self.spawn(req, async move {
-                let answer =
-                    crate::oplog::call("caller_state", bounded(admin.caller_state(&caller))).await;
+            DeskEffect::LoadState { req, caller } => self.calls.spawn(req, async move {
+                let answer = call("caller_state", admin.caller_state(&caller)).await;
                 DeskEventKind::StateLoaded { req, answer }
             }),
             DeskEffect::Delete {
                 req,
                 caller,
                 method_id,
-            } => self.spawn(req, async move {
-                let answer = crate::oplog::call(
-                    "delete_method",
-                    bounded(admin.delete_method(&caller, &method_id)),
-                )
-                .await;
+            } => self.calls.spawn(req, async move {
+                let answer = call("delete_method", admin.delete_method(&caller, &method_id)).await;
                 DeskEventKind::Deleted { req, answer }
             }),
             DeskEffect::IssuePass {
                 req,
                 caller,
                 request,
-            } => self.spawn(req, async move {
-                let answer =
-                    crate::oplog::call("issue_pass", bounded(admin.issue_pass(&caller, request)))
-                        .await;
+            } => self.calls.spawn(req, async move {
+                let answer = call("issue_pass", admin.issue_pass(&caller, request)).await;
                 DeskEventKind::PassIssued { req, answer }
             }),
-            DeskEffect::Revoke { req, caller } => self.spawn(req, async move {
-                let answer =
-                    crate::oplog::call("revoke_sessions", bounded(admin.revoke_sessions(&caller)))
-                        .await;
+            DeskEffect::Revoke { req, caller } => self.calls.spawn(req, async move {
+                let answer = call("revoke_sessions", admin.revoke_sessions(&caller)).await;
                 DeskEventKind::Revoked { req, answer }
             }),
             DeskEffect::AddPhone {
@@ -158,12 +116,8 @@ impl DeskApp {
                 caller,
                 number,
                 phone_type,
-            } => self.spawn(req, async move {
-                let answer = crate::oplog::call(
-                    "add_phone",
-                    bounded(admin.add_phone(&caller, &number, phone_type)),
-                )
-                .await;
+            } => self.calls.spawn(req, async move {
+                let answer = call("add_phone", admin.add_phone(&caller, &number, phone_type)).await;
                 DeskEventKind::PhoneAdded { req, answer }
             }),
             DeskEffect::Watch {
@@ -172,7 +126,7 @@ impl DeskApp {
                 every_ms,
             } => {
                 self.stop_watch();
-                let tx = self.tx.clone();
+                let tx = self.calls.sender();
                 let task = tokio::spawn(watch(admin, caller, req, every_ms, tx));
                 self.watcher = Some(task.abort_handle());
             }
@@ -196,8 +150,7 @@ impl DeskApp {
                     return None;
                 };
                 let Some(records) = &self.records else {
-                    let _ = self
-                        .tx
+                    self.calls
                         .send(DeskEventKind::CaseSaved(Err("no case directory".into())));
                     return None;
                 };
@@ -206,7 +159,7 @@ impl DeskApp {
                     .chars()
                     .filter(char::is_ascii_alphanumeric)
                     .collect();
-                let tx = self.tx.clone();
+                let tx = self.calls.sender();
                 records.save_case(&stamp, &case.caller.username, text, move |result| {
                     let _ = tx.send(DeskEventKind::CaseSaved(result));
                 });
@@ -218,6 +171,14 @@ impl DeskApp {
             DeskEffect::Quit => return Some(Term::Quit),
         }
         None
+    }
+
+    fn view(&self) -> DeskView<'_> {
+        DeskView {
+            desk: &self.desk,
+            guide: &self.guide,
+            branding: &self.branding,
+        }
     }
 
     fn stop_watch(&mut self) {
@@ -240,7 +201,7 @@ impl Executor for DeskApp {
     }
 
     fn messages(&mut self) -> &mut mpsc::UnboundedReceiver<DeskEventKind> {
-        &mut self.rx
+        self.calls.inbox()
     }
 
     fn receive(&mut self, msg: DeskEventKind) -> Option<DeskEventKind> {
@@ -259,20 +220,11 @@ impl Executor for DeskApp {
     }
 
     fn draw(&self, frame: &mut Frame) {
-        let v = DeskView {
-            desk: &self.desk,
-            guide: &self.guide,
-            branding: &self.branding,
-        };
-        view::draw(frame, &v);
+        view::draw(frame, &self.view());
     }
 
     fn page(&self) -> driver::Page {
-        view::plain::page(&DeskView {
-            desk: &self.desk,
-            guide: &self.guide,
-            branding: &self.branding,
-        })
+        view::plain::page(&self.view())
     }
 
     fn stop(&mut self) {

@@ -1,3 +1,5 @@
+//! Over 400 lines because it is the one key table that the keys, footers and help all read.
+//!
 //! The one table of keys. The flow reads it to turn a key into an action;
 //! the footer and the help overlay are drawn from it, so what the screen
 //! says and what the keys do cannot drift apart.

@@ -92,33 +92,24 @@ async fn on_terminal<X: driver::Executor>(
     mut exec: X,
 ) -> Result<(), String> {
     let enders = driver::session_enders();
-    if plain {
-        let guard = terminal::PlainGuard::enter(wipe_on_exit)
-            .map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let opened = |e: std::io::Error| format!("cannot open the terminal: {e}");
+    let screen = &mut terminal::RealScreen;
+    let result = if plain {
+        let guard = terminal::PlainGuard::enter(wipe_on_exit).map_err(opened)?;
         let input = driver::tty::Unstick::new(crossterm::event::EventStream::new());
         let mut surface = driver::PlainSurface::new(std::io::stdout());
-        let result = driver::run_on(
-            &mut exec,
-            &mut surface,
-            &mut terminal::RealScreen,
-            input,
-            enders,
-        )
-        .await;
+        let result = driver::run(&mut exec, &mut surface, screen, input, enders).await;
         drop(guard);
-        return result.map_err(|e| format!("terminal error: {e}"));
-    }
-    let mut guard = terminal::TerminalGuard::enter(wipe_on_exit)
-        .map_err(|e| format!("cannot open the terminal: {e}"))?;
-    let input = driver::tty::Unstick::new(crossterm::event::EventStream::new());
-    let result = driver::run(
-        &mut exec,
-        &mut guard.terminal,
-        &mut terminal::RealScreen,
-        input,
-        enders,
-    )
-    .await;
-    drop(guard);
+        result
+    } else {
+        let mut guard = terminal::TerminalGuard::enter(wipe_on_exit).map_err(opened)?;
+        let input = driver::tty::Unstick::new(crossterm::event::EventStream::new());
+        let mut surface = driver::FullSurface {
+            terminal: &mut guard.terminal,
+        };
+        let result = driver::run(&mut exec, &mut surface, screen, input, enders).await;
+        drop(guard);
+        result
+    };
     result.map_err(|e| format!("terminal error: {e}"))
 }

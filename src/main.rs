@@ -151,16 +151,9 @@ fn main() -> ExitCode {
         config = %source,
         "started"
     );
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("mfa-assist: cannot start: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(runtime) = runtime(tokio::runtime::Builder::new_multi_thread().worker_threads(2))
+    else {
+        return ExitCode::FAILURE;
     };
     let run = async {
         if config.helpdesk.enabled {
@@ -184,16 +177,20 @@ fn main() -> ExitCode {
     }
 }
 
-fn check(config: Option<&std::path::Path>, helpdesk: bool, json: bool) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
+/// The runtime `builder` makes; when it cannot, stderr says why.
+fn runtime(builder: &mut tokio::runtime::Builder) -> Option<tokio::runtime::Runtime> {
+    match builder.enable_all().build() {
+        Ok(rt) => Some(rt),
         Err(e) => {
             eprintln!("mfa-assist: cannot start: {e}");
-            return ExitCode::FAILURE;
+            None
         }
+    }
+}
+
+fn check(config: Option<&std::path::Path>, helpdesk: bool, json: bool) -> ExitCode {
+    let Some(runtime) = runtime(&mut tokio::runtime::Builder::new_current_thread()) else {
+        return ExitCode::FAILURE;
     };
     let loaded = mfa_assist::config::load(config);
     let report = runtime.block_on(mfa_assist::check::run(loaded, helpdesk));

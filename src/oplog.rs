@@ -1,3 +1,5 @@
+//! Over 400 lines only with its unit tests: where the log goes and what each line says.
+//!
 //! The operational log: what an operator needs to see why a kiosk or desk
 //! is slow or failing (provider calls with their status, duration and the
 //! server's request id, retries, throttling, timeouts, step changes, start

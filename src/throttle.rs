@@ -1,3 +1,5 @@
+//! Over 400 lines only with its unit tests: the gate's pure state and its process-wide use.
+//!
 //! The throttle gate: what the provider's answers said about its budget,
 //! shared by every request and poller of this process.
 //!

@@ -8,40 +8,10 @@
 mod desk;
 
 use desk::*;
-use mfa_assist::guide::Guide;
-use mfa_assist::helpdesk::{Desk, DeskScreen};
+use mfa_assist::helpdesk::DeskScreen;
 use mfa_assist::keymap::Key;
 use mfa_assist::provider::MethodKind;
 use mfa_assist::provider::admin::{CallerState, Privilege};
-use mfa_assist::ui::Branding;
-use mfa_assist::ui::desk::{DeskView, draw};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn screen(desk: &Desk, w: u16, h: u16) -> String {
-    let guide = Guide::built_in();
-    let branding = Branding {
-        org_name: "Example University".into(),
-        no_pass_help: String::new(),
-        helpdesk: "Service desk".into(),
-    };
-    let view = DeskView {
-        desk,
-        guide: &guide,
-        branding: &branding,
-    };
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| draw(f, &view)).unwrap();
-    let buf = terminal.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// The training tenant's alex, with long device names.
 fn alex() -> CallerState {
@@ -69,7 +39,7 @@ fn alex() -> CallerState {
 fn the_device_name_is_readable_from_100_columns() {
     let h = Harness::verified(settings(), alex());
     for width in [100, 110, 120, 140, 200] {
-        let text = screen(&h.desk, width, 30);
+        let text = drawn(&h.desk, (width, 30));
         for device in ["iPhone 11", "+1 555-0142", "Samsung Galaxy S23 Ultra"] {
             assert!(
                 text.lines().any(|l| l.contains('│') && l.contains(device)),
@@ -90,7 +60,7 @@ fn a_method_being_added_says_so_in_the_table_and_the_watch() {
         false,
     ));
     h.desk.case.as_mut().unwrap().state = Some(state.clone());
-    let text = screen(&h.desk, 100, 40);
+    let text = drawn(&h.desk, (100, 40));
     assert!(
         text.lines()
             .any(|l| l.contains('│') && l.contains("being added")),
@@ -107,7 +77,7 @@ fn a_method_being_added_says_so_in_the_table_and_the_watch() {
         req,
         answer: Ok(state),
     });
-    let text = screen(&h.desk, 120, 40);
+    let text = drawn(&h.desk, (120, 40));
     assert!(
         text.contains("Being added, not usable yet"),
         "watch:\n{text}"
@@ -124,7 +94,7 @@ fn the_refusal_says_why_and_what_to_do_instead() {
     let mut h = Harness::verified(settings(), state);
     h.ch('d');
     assert_eq!(h.desk.screen, DeskScreen::Privileged);
-    let text = screen(&h.desk, 100, 30);
+    let text = drawn(&h.desk, (100, 30));
     assert!(text.contains("holds administrative rights"), "{text}");
     assert!(text.contains("Global Administrator"), "{text}");
     assert!(text.contains("Instead: change nothing"), "{text}");
@@ -137,7 +107,7 @@ fn the_refusal_says_why_and_what_to_do_instead() {
     };
     let mut h = Harness::verified(settings(), state);
     h.ch('p');
-    let text = screen(&h.desk, 100, 30);
+    let text = drawn(&h.desk, (100, 30));
     assert!(text.contains("could not be read"), "{text}");
     assert!(text.contains("Authorization_RequestDenied"), "{text}");
 }

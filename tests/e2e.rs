@@ -54,20 +54,9 @@ const ROBIN: Account = Account {
     downs: 0,
 };
 
-/// Welcome -> sign-in screen -> username, pass -> Enter.
-fn sign_in(t: &Tmux, user: &str, pass: &str) {
-    t.wait_for(WELCOME);
-    t.keys(&["Enter"]);
-    t.wait_for("Step 2 of 9");
-    t.type_text(user);
-    t.keys(&["Enter"]);
-    t.type_text(pass);
-    t.keys(&["Enter"]);
-}
-
 /// Signs in and waits until the method list has loaded.
 fn sign_in_ok(t: &Tmux, a: &Account) {
-    sign_in(t, a.user, a.pass);
+    t.sign_in(a.user, a.pass);
     t.wait_for(&format!("Signed in as {}", a.display_name));
     t.wait_for("Step 3 of 9");
     // The old app is listed, by its label, once the list has loaded.
@@ -413,7 +402,7 @@ fn wrong_and_expired_pass() {
     let t = Tmux::start("pass", 100, 45, &[]);
 
     // Two wrong passes for alex: the count of attempts left goes down...
-    sign_in(&t, "alex", "Tap-Alex-0000");
+    t.sign_in("alex", "Tap-Alex-0000");
     let s = t.wait_for("attempts left");
     t.expect_flat(&s, "2 attempts left");
     t.expect_not(&s, "Signed in as", "the pass was wrong");
@@ -433,14 +422,14 @@ fn wrong_and_expired_pass() {
     t.wait_for(WELCOME);
 
     // sam's pass has expired.
-    sign_in(&t, "sam", "Tap-Sam-7390");
+    t.sign_in("sam", "Tap-Sam-7390");
     let s = t.wait_for("expired");
     t.expect_flat(&s, "pass has expired");
     t.expect_not(&s, "Signed in as", "an expired pass does not sign in");
     t.keys(&["Escape"]);
 
     // Three wrong passes lock kim's account...
-    sign_in(&t, "kim", "Tap-Kim-0001");
+    t.sign_in("kim", "Tap-Kim-0001");
     t.wait_for("2 attempts left");
     t.type_text("Tap-Kim-0002");
     t.keys(&["Enter"]);
@@ -452,7 +441,7 @@ fn wrong_and_expired_pass() {
     // ...and then even the right pass is refused (a fresh sign-in screen, so
     // the message below is the answer to this try, not the last one).
     t.keys(&["Escape"]);
-    sign_in(&t, "kim", "Tap-Kim-2057");
+    t.sign_in("kim", "Tap-Kim-2057");
     let s = t.wait_for("locked");
     t.expect_flat(&s, "this account is locked");
     t.expect_not(&s, "Signed in as", "a locked account does not sign in");
@@ -464,57 +453,9 @@ fn wrong_and_expired_pass() {
     t.wait_for("Step 9 of 9");
     t.keys(&["Enter"]);
     t.wait_for(WELCOME);
-    sign_in(&t, ROBIN.user, ROBIN.pass);
+    t.sign_in(ROBIN.user, ROBIN.pass);
     let s = t.wait_for("already been used");
     t.expect_not(&s, "Signed in as", "a used pass does not sign in");
-}
-
-/// What the wrapper prints once the app has ended: exit status, how long
-/// after `since` it ended, and the terminal's flags.
-struct Exit {
-    status: String,
-    after: Duration,
-    stty: String,
-}
-
-fn wait_for_exit(t: &Tmux, since: Instant) -> Exit {
-    t.wait_for("EXITED:");
-    let after = since.elapsed();
-    let screen = t.wait_for("STTY:");
-    let field = |prefix: &str| {
-        screen
-            .lines()
-            .find_map(|l| l.strip_prefix(prefix))
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
-    Exit {
-        status: field("EXITED:"),
-        after,
-        stty: field("STTY:"),
-    }
-}
-
-/// The terminal is back as the shell expects it: cooked mode, echo, the
-/// normal screen, a visible cursor. Returns the problems found.
-fn terminal_problems(t: &Tmux, exit: &Exit) -> Vec<String> {
-    let mut problems = Vec::new();
-    let flags: Vec<&str> = exit.stty.split_whitespace().collect();
-    for flag in ["icanon", "echo", "isig", "opost"] {
-        if !flags.contains(&flag) {
-            problems.push(format!(
-                "terminal left in raw mode: stty shows {:?}, want {flag}",
-                exit.stty
-            ));
-        }
-    }
-    if t.display("#{alternate_on}") != "0" {
-        problems.push("the alternate screen is still on".into());
-    }
-    if t.display("#{cursor_flag}") != "1" {
-        problems.push("the cursor is still hidden".into());
-    }
-    problems
 }
 
 /// Test 4: kiosk mode ignores Ctrl-C (and Ctrl-Z); SIGTERM ends it cleanly,
@@ -543,9 +484,9 @@ fn kiosk_ctrl_c_does_not_quit_and_sigterm_restores_terminal() {
         .status()
         .expect("run kill");
     assert!(status.success(), "kill -TERM {pid} failed");
-    let exit = wait_for_exit(&t, start);
+    let exit = t.wait_for_exit(start);
 
-    let mut problems = terminal_problems(&t, &exit);
+    let mut problems = t.terminal_problems(&exit);
     if exit.status != "0" {
         problems.push(format!(
             "SIGTERM must end the app cleanly: exit status {}",
@@ -577,8 +518,8 @@ fn non_kiosk_ctrl_c_quits_and_restores() {
     sign_in_ok(&t, &ALEX);
     let start = Instant::now();
     t.keys(&["C-c"]);
-    let exit = wait_for_exit(&t, start);
-    let mut problems = terminal_problems(&t, &exit);
+    let exit = t.wait_for_exit(start);
+    let mut problems = t.terminal_problems(&exit);
     if exit.status != "0" {
         problems.push(format!(
             "Ctrl-C must quit cleanly: exit status {}",
@@ -701,7 +642,7 @@ fn pi_sign_in_and_delete_old(t: &Tmux, user: &str, code: &str, old: &str) {
         "TRAINING",
         "a real server is not the training tenant",
     );
-    sign_in(t, user, code);
+    t.sign_in(user, code);
     t.wait_for(&format!("Signed in as {user}"));
     t.wait_for(old);
     t.keys(&["d"]);

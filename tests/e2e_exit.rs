@@ -85,48 +85,6 @@ fn ended_within(pid: u32, bound: Duration) -> Result<Duration, String> {
     ))
 }
 
-struct Exit {
-    status: String,
-    after: Duration,
-    stty: String,
-}
-
-fn wait_for_exit(t: &Tmux, since: Instant) -> Exit {
-    t.wait_for("EXITED:");
-    let after = since.elapsed();
-    let screen = t.wait_for("STTY:");
-    let field = |prefix: &str| {
-        screen
-            .lines()
-            .find_map(|l| l.strip_prefix(prefix))
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
-    Exit {
-        status: field("EXITED:"),
-        after,
-        stty: field("STTY:"),
-    }
-}
-
-/// Cooked mode, echo, the normal screen and a visible cursor again.
-fn terminal_problems(t: &Tmux, exit: &Exit) -> Vec<String> {
-    let mut problems = Vec::new();
-    let flags: Vec<&str> = exit.stty.split_whitespace().collect();
-    for flag in ["icanon", "echo", "isig", "opost"] {
-        if !flags.contains(&flag) {
-            problems.push(format!("terminal left in raw mode: stty {:?}", exit.stty));
-        }
-    }
-    if t.display("#{alternate_on}") != "0" {
-        problems.push("the alternate screen is still on".into());
-    }
-    if t.display("#{cursor_flag}") != "1" {
-        problems.push("the cursor is still hidden".into());
-    }
-    problems
-}
-
 /// The kiosk with sentinel lines printed before it, a person half-way
 /// through signing in (username and part of the pass typed).
 fn kiosk_mid_sign_in(tag: &str) -> Tmux {
@@ -161,8 +119,8 @@ fn every_signal_ends_a_kiosk_session_with_the_wipe() {
         let pid = t.app_pid();
         let start = Instant::now();
         kill(pid, signal);
-        let exit = wait_for_exit(&t, start);
-        for p in terminal_problems(&t, &exit) {
+        let exit = t.wait_for_exit(start);
+        for p in t.terminal_problems(&exit) {
             problems.push(format!("SIG{signal}: {p}"));
         }
         if exit.status != "0" {
@@ -198,12 +156,7 @@ fn signing_out_wipes_the_scrollback() {
     let t = Tmux::launch("wipeout", (100, 45), TRAINING, &["--kiosk"], &launch);
     t.wait_for(WELCOME);
     t.expect(&t.screen_and_scrollback(), SENTINEL);
-    t.keys(&["Enter"]);
-    t.wait_for("Step 2 of 9");
-    t.type_text("alex");
-    t.keys(&["Enter"]);
-    t.type_text("Tap-Alex-4821");
-    t.keys(&["Enter"]);
+    t.sign_in("alex", "Tap-Alex-4821");
     t.wait_for("Signed in as");
     t.wait_for("iPhone 11");
     t.keys(&["f"]);
@@ -287,13 +240,7 @@ fn pi_config(server: &pi::PiServer) -> String {
 /// Signs in with a fresh registration code and goes to the QR of a new
 /// code app: the token now exists on the server, unfinished.
 fn to_the_qr(t: &Tmux, user: &str, code: &str) {
-    t.wait_for(WELCOME);
-    t.keys(&["Enter"]);
-    t.wait_for("Step 2 of 9");
-    t.type_text(user);
-    t.keys(&["Enter"]);
-    t.type_text(code);
-    t.keys(&["Enter"]);
+    t.sign_in(user, code);
     t.wait_for(&format!("Signed in as {user}"));
     t.wait_for("lost phone");
     t.keys(&["a"]);
@@ -351,7 +298,7 @@ fn killed_at_the_qr_the_unfinished_token_is_deleted_every_time() {
         let pid = t.app_pid();
         let start = Instant::now();
         kill(pid, signal);
-        let exit = wait_for_exit(&t, start);
+        let exit = t.wait_for_exit(start);
         let left = unfinished(&server, &user, &old);
         let mut wrong = Vec::new();
         if !left.is_empty() {

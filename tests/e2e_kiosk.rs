@@ -32,16 +32,6 @@ fn block_on<T>(work: impl std::future::Future<Output = T>) -> T {
         .block_on(work)
 }
 
-fn sign_in(t: &Tmux, user: &str, pass: &str) {
-    t.wait_for(WELCOME);
-    t.keys(&["Enter"]);
-    t.wait_for("Step 2 of 9");
-    t.type_text(user);
-    t.keys(&["Enter"]);
-    t.type_text(pass);
-    t.keys(&["Enter"]);
-}
-
 /// From the method list to the QR: `downs` picks the method on Add.
 fn add_until_qr(t: &Tmux, downs: usize) {
     t.keys(&["a"]);
@@ -83,7 +73,7 @@ fn read_qr(t: &Tmux) -> String {
 
 fn qr_under(tag: &str, env: &[(&str, &str)]) {
     let t = Tmux::start_with_env(tag, 110, 50, "", &[], env);
-    sign_in(&t, "alex", "Tap-Alex-4821");
+    t.sign_in("alex", "Tap-Alex-4821");
     t.wait_for("Step 3 of 9");
     t.wait_gone("Loading");
     add_until_qr(&t, 1);
@@ -131,7 +121,7 @@ fn privacyidea_push_qr_is_wiped_after_the_idle_timeout() {
         server.url, server.realm
     );
     let t = Tmux::start_with_config("piidle", 120, 60, &config, &[]);
-    sign_in(&t, &user, &code);
+    t.sign_in(&user, &code);
     t.wait_for(&format!("Signed in as {user}"));
     t.wait_gone("Loading");
     add_until_qr(&t, 0);

@@ -18,13 +18,7 @@ use tmux::{Tmux, flat};
 #[test]
 fn deleting_the_last_method_ends_with_a_warning_and_keys_that_work() {
     let t = Tmux::start("lastmethod", 80, 24, &[]);
-    t.wait_for("Recover your sign-in");
-    t.keys(&["Enter"]);
-    t.wait_for("Step 2 of 9");
-    t.type_text("robin");
-    t.keys(&["Enter"]);
-    t.type_text("Tap-Robin-6614");
-    t.keys(&["Enter"]);
+    t.sign_in("robin", "Tap-Robin-6614");
     t.wait_for("old iPhone SE");
     t.keys(&["d"]);
     let s = t.wait_until("the last-method warning", tmux::TIMEOUT, |s| {

@@ -151,16 +151,6 @@ fn actions(records: &[serde_json::Value]) -> Vec<String> {
         .collect()
 }
 
-fn sign_in(t: &Tmux, user: &str, pass: &str) {
-    t.wait_for(WELCOME);
-    t.keys(&["Enter"]);
-    t.wait_for("Step 2 of 9");
-    t.type_text(user);
-    t.keys(&["Enter"]);
-    t.type_text(pass);
-    t.keys(&["Enter"]);
-}
-
 /// From the method list to the QR screen, a code app on an iPhone.
 fn add_code_app(t: &Tmux) {
     t.keys(&["a"]);
@@ -252,7 +242,7 @@ fn kiosk_recovery_on_the_training_tenant_logs_and_audits_no_secret() {
         ops.config("[\"journald\", \"syslog\"]")
     );
     let t = Tmux::start_with_config("oplog", 100, 45, &config, &[]);
-    sign_in(&t, "alex", "Tap-Alex-0000");
+    t.sign_in("alex", "Tap-Alex-0000");
     t.wait_for("2 attempts left");
     t.type_text("Tap-Alex-4821");
     t.keys(&["Enter"]);
@@ -341,7 +331,7 @@ fn kiosk_recovery_against_privacyidea_logs_and_audits_no_secret() {
         ops.config("[\"journald\", \"syslog\"]")
     );
     let t = Tmux::start_with_config("oplogpi", 110, 50, &config, &[]);
-    sign_in(&t, &user, &code);
+    t.sign_in(&user, &code);
     t.wait_for(&format!("Signed in as {user}"));
     t.wait_for(&old);
     t.keys(&["d"]);
@@ -508,7 +498,7 @@ fn under_systemd_the_log_goes_to_the_journal() {
         &[],
         &[("JOURNAL_STREAM", "8:1234")],
     );
-    sign_in(&t, "alex", "Tap-Alex-4821");
+    t.sign_in("alex", "Tap-Alex-4821");
     t.wait_for("Signed in as Alex Lindqvist");
     t.keys(&["C-c"]);
     t.wait_for("EXITED:0");
@@ -565,7 +555,7 @@ fn a_kiosk_under_systemd_audits_to_the_journal_and_a_stop_says_signal() {
         &[],
         &[("JOURNAL_STREAM", "8:1234")],
     );
-    sign_in(&t, "alex", "Tap-Alex-4821");
+    t.sign_in("alex", "Tap-Alex-4821");
     t.wait_for("Signed in as Alex Lindqvist");
     let pid = t.app_pid().to_string();
     let killed = std::process::Command::new("kill")

@@ -18,13 +18,7 @@ mod tmux;
 use tmux::{Tmux, flat};
 
 fn sign_in(t: &Tmux, user: &str, pass: &str, old_app: &str) -> String {
-    t.wait_for("Recover your sign-in");
-    t.keys(&["Enter"]);
-    t.wait_for("Step 2 of 9");
-    t.type_text(user);
-    t.keys(&["Enter"]);
-    t.type_text(pass);
-    t.keys(&["Enter"]);
+    t.sign_in(user, pass);
     t.wait_for(old_app);
     t.wait_for_flat("lost, stolen or broken, or do you still have it?")
 }

@@ -69,13 +69,7 @@ fn a_network_failure_on_sign_in_keeps_the_typed_pass() {
 #[test]
 fn esc_from_the_push_check_goes_back_to_getting_the_app_ready() {
     let t = Tmux::start("escpush", 80, 24, &[]);
-    t.wait_for("Recover your sign-in");
-    t.keys(&["Enter"]);
-    t.wait_for("Step 2 of 9");
-    t.type_text("alex");
-    t.keys(&["Enter"]);
-    t.type_text("Tap-Alex-4821");
-    t.keys(&["Enter"]);
+    t.sign_in("alex", "Tap-Alex-4821");
     t.wait_for("Step 3 of 9");
     t.wait_gone("Loading");
     t.keys(&["a"]);

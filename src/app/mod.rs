@@ -1,23 +1,21 @@
-//! The kiosk's executor: runs the flow's effects against the provider (the
-//! pollers are in `pollers`) and draws the flow. The loop, the terminal and
-//! the end of the session are the driver's (`crate::driver`).
+//! The kiosk's executor: holds the flow and what its effects need (the
+//! provider, the session, the QR, the audit trail) and draws the flow. The
+//! effects are run in `effects`, the long-running ones in `pollers`; the
+//! loop, the terminal and the end of the session are the driver's.
 
+mod effects;
 mod pollers;
 
 use crate::audit::Trail;
 use crate::audit::kiosk::{KioskRecord, changes};
-use crate::driver::{self, Cause, Cleanup, Executor, Screen, Term, bounded};
+use crate::driver::{self, Calls, Cause, Cleanup, Executor, Held, Term, call};
 use crate::flow::{self, Effect, EventKind, Flow, Op, ReqId};
 use crate::guide::Guide;
-use crate::provider::{Provider, ProviderError, Session};
+use crate::provider::{Provider, Session};
 use crate::ui::{self, Branding, View, qr::QrMatrix, qr::QrStyle};
-use futures::Stream;
-use pollers::{device_sign_in, poll_approval, watch_registration};
-use ratatui::backend::Backend;
-use ratatui::{Frame, Terminal};
-use std::future::Future;
-use std::io;
+use ratatui::Frame;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
 use tokio::task::AbortHandle;
 
@@ -49,6 +47,12 @@ pub enum Msg {
     Session(ReqId, Session),
 }
 
+impl Held for Msg {
+    fn held(req: ReqId, wait: Duration) -> Msg {
+        Msg::Flow(EventKind::Held { req, wait })
+    }
+}
+
 pub struct App {
     flow: Flow,
     provider: Arc<dyn Provider>,
@@ -57,12 +61,10 @@ pub struct App {
     session: Option<Arc<Session>>,
     /// The QR of the current enrollment, encoded once (≈1 ms), drawn often.
     qr: Option<(String, QrMatrix)>,
-    requests: Vec<AbortHandle>,
+    calls: Calls<Msg>,
     poller: Option<AbortHandle>,
     /// Tells the running registration watch that the person has scanned.
     hurry: Option<Arc<Notify>>,
-    tx: mpsc::UnboundedSender<Msg>,
-    rx: mpsc::UnboundedReceiver<Msg>,
     cleanup: Cleanup,
     /// The audit trail and the provider's name for its records.
     audit: Option<(Trail, String)>,
@@ -70,7 +72,6 @@ pub struct App {
 
 impl App {
     pub fn new(flow: Flow, provider: Arc<dyn Provider>, guide: Guide, look: Look) -> Self {
-        let (tx, rx) = mpsc::unbounded_channel();
         App {
             flow,
             provider,
@@ -78,11 +79,9 @@ impl App {
             look,
             session: None,
             qr: None,
-            requests: Vec::new(),
+            calls: Calls::new(),
             poller: None,
             hurry: None,
-            tx,
-            rx,
             cleanup: Cleanup::new(),
             audit: None,
         }
@@ -98,24 +97,6 @@ impl App {
         &self.flow
     }
 
-    /// Runs until the flow asks to quit or the session is ended from
-    /// outside (`enders`, or the input ending), then finishes the clean-up.
-    pub async fn run<B, S, E>(
-        mut self,
-        terminal: &mut Terminal<B>,
-        screen: &mut dyn Screen,
-        input: S,
-        enders: E,
-    ) -> io::Result<()>
-    where
-        B: Backend + Send,
-        B::Error: std::error::Error + Send + Sync + 'static,
-        S: Stream<Item = io::Result<crossterm::event::Event>> + Unpin,
-        E: Stream<Item = ()> + Unpin,
-    {
-        driver::run(&mut self, terminal, screen, input, enders).await
-    }
-
     /// Keeps a new session only if the flow still waits for it; a sign-in
     /// the person walked away from is closed again at once, and never
     /// replaces the session of whoever is signed in now.
@@ -123,7 +104,7 @@ impl App {
         if !self.flow.awaits(req, Op::SignIn) {
             let provider = Arc::clone(&self.provider);
             self.cleanup.push(async move {
-                let _ = crate::oplog::call("sign_out", bounded(provider.sign_out(&session))).await;
+                let _ = call("sign_out", provider.sign_out(&session)).await;
             });
             return None;
         }
@@ -169,241 +150,6 @@ impl App {
         }
     }
 
-    fn run_effect(&mut self, effect: Effect) -> Option<Term> {
-        self.requests.retain(|h| !h.is_finished());
-        let provider = Arc::clone(&self.provider);
-        let session = self.session.clone();
-        match effect {
-            Effect::SignIn {
-                req,
-                username,
-                pass,
-            } => {
-                let tx = self.tx.clone();
-                self.spawn_request(async move {
-                    let signed_in = telling(
-                        Some(req),
-                        &tx,
-                        crate::oplog::call("sign_in", bounded(provider.sign_in(&username, &pass))),
-                    );
-                    let msg = match signed_in.await {
-                        Ok(session) => Msg::Session(req, session),
-                        Err(e) => Msg::Flow(EventKind::SignedIn {
-                            req,
-                            answer: Err(e),
-                        }),
-                    };
-                    let _ = tx.send(msg);
-                });
-            }
-            Effect::BeginDeviceSignIn { req } => {
-                let tx = self.tx.clone();
-                self.spawn_request(device_sign_in(provider, req, tx));
-            }
-            Effect::LoadMethods { req } => self.with_session(
-                session,
-                EventKind::MethodsLoaded {
-                    req,
-                    answer: Err(ProviderError::SessionExpired),
-                },
-                move |s| async move {
-                    let answer =
-                        crate::oplog::call("list_methods", bounded(provider.list_methods(&s)))
-                            .await;
-                    EventKind::MethodsLoaded { req, answer }
-                },
-            ),
-            Effect::DeleteMethod { req, method_id } => self.with_session(
-                session,
-                EventKind::Deleted {
-                    req,
-                    answer: Err(ProviderError::SessionExpired),
-                },
-                move |s| async move {
-                    let answer = crate::oplog::call(
-                        "delete_method",
-                        bounded(provider.delete_method(&s, &method_id)),
-                    )
-                    .await;
-                    EventKind::Deleted { req, answer }
-                },
-            ),
-            Effect::SetDefault { req, method_id } => self.with_session(
-                session,
-                EventKind::DefaultSet {
-                    req,
-                    answer: Err(ProviderError::SessionExpired),
-                },
-                move |s| async move {
-                    let answer = crate::oplog::call(
-                        "set_default",
-                        bounded(provider.set_default(&s, &method_id)),
-                    )
-                    .await;
-                    EventKind::DefaultSet { req, answer }
-                },
-            ),
-            Effect::BeginEnrollment { req, kind } => self.with_session(
-                session,
-                EventKind::EnrollmentReady {
-                    req,
-                    answer: Err(ProviderError::SessionExpired),
-                },
-                move |s| async move {
-                    let answer = crate::oplog::call(
-                        "begin_enrollment",
-                        bounded(provider.begin_enrollment(&s, kind)),
-                    )
-                    .await;
-                    EventKind::EnrollmentReady { req, answer }
-                },
-            ),
-            Effect::CheckCode {
-                req,
-                enrollment_id,
-                code,
-            } => self.with_session(
-                session,
-                EventKind::CodeChecked {
-                    req,
-                    answer: Err(ProviderError::SessionExpired),
-                },
-                move |s| async move {
-                    let answer = crate::oplog::call(
-                        "check_code",
-                        bounded(provider.check_code(&s, &enrollment_id, &code)),
-                    )
-                    .await;
-                    // Asked only once the code is wrong: it explains, never accepts.
-                    if let Ok(false) = answer
-                        && let Some(seconds) = provider.clock_drift(&s, &enrollment_id, &code)
-                    {
-                        return EventKind::CodeOffClock { req, seconds };
-                    }
-                    EventKind::CodeChecked { req, answer }
-                },
-            ),
-            Effect::StartApproval {
-                req,
-                enrollment_id,
-                every,
-                timeout,
-            } => {
-                self.stop_poller();
-                let tx = self.tx.clone();
-                let Some(s) = session else {
-                    let _ = tx.send(no_session(req));
-                    return None;
-                };
-                let task = tokio::spawn(poll_approval(
-                    provider,
-                    s,
-                    enrollment_id,
-                    req,
-                    every,
-                    timeout,
-                    tx,
-                ));
-                self.poller = Some(task.abort_handle());
-            }
-            Effect::WatchRegistration {
-                req,
-                enrollment_id,
-                every,
-                timeout,
-            } => {
-                self.stop_poller();
-                let tx = self.tx.clone();
-                let Some(s) = session else {
-                    let _ = tx.send(Msg::Flow(EventKind::RegistrationPolled {
-                        req,
-                        answer: Err(ProviderError::SessionExpired),
-                    }));
-                    return None;
-                };
-                let hurry = Arc::new(Notify::new());
-                let task = tokio::spawn(watch_registration(
-                    provider,
-                    s,
-                    enrollment_id,
-                    req,
-                    every,
-                    timeout,
-                    Arc::clone(&hurry),
-                    tx,
-                ));
-                self.poller = Some(task.abort_handle());
-                self.hurry = Some(hurry);
-            }
-            Effect::HurryPolling => {
-                if let Some(hurry) = &self.hurry {
-                    hurry.notify_one();
-                }
-            }
-            Effect::StopPolling => self.stop_poller(),
-            Effect::CancelEnrollment { enrollment_id } => {
-                if let Some(s) = session {
-                    let tx = self.tx.clone();
-                    self.cleanup.push(async move {
-                        if crate::oplog::call(
-                            "cancel_enrollment",
-                            bounded(provider.cancel_enrollment(&s, &enrollment_id)),
-                        )
-                        .await
-                        .is_err()
-                        {
-                            let _ = tx.send(Msg::Flow(EventKind::CleanupFailed));
-                        }
-                    });
-                }
-            }
-            Effect::SimulatePhone {
-                enrollment_id,
-                action,
-            } => provider.simulate_phone(&enrollment_id, action),
-            Effect::CancelRequests => {
-                for h in self.requests.drain(..) {
-                    h.abort();
-                }
-            }
-            Effect::SignOut => {
-                self.stop_poller();
-                if let Some(s) = self.session.take() {
-                    self.cleanup.push(async move {
-                        let _ =
-                            crate::oplog::call("sign_out", bounded(provider.sign_out(&s))).await;
-                    });
-                }
-            }
-            Effect::WipeScreen => return Some(Term::Wipe),
-            Effect::Quit => return Some(Term::Quit),
-        }
-        None
-    }
-
-    fn spawn_request(&mut self, work: impl Future<Output = ()> + Send + 'static) {
-        self.requests.push(tokio::spawn(work).abort_handle());
-    }
-
-    /// Runs a request that needs the session; without one the flow hears
-    /// "session expired" instead of the request silently vanishing.
-    fn with_session<F, Fut>(&mut self, session: Option<Arc<Session>>, without: EventKind, work: F)
-    where
-        F: FnOnce(Arc<Session>) -> Fut + Send + 'static,
-        Fut: Future<Output = EventKind> + Send + 'static,
-    {
-        let tx = self.tx.clone();
-        let Some(session) = session else {
-            let _ = tx.send(Msg::Flow(without));
-            return;
-        };
-        let req = request_of(&without);
-        self.spawn_request(async move {
-            let answer = telling(req, &tx, work(session)).await;
-            let _ = tx.send(Msg::Flow(answer));
-        });
-    }
-
     fn stop_poller(&mut self) {
         self.hurry = None;
         if let Some(h) = self.poller.take() {
@@ -415,46 +161,8 @@ impl App {
 impl Drop for App {
     fn drop(&mut self) {
         self.stop_poller();
-        for h in self.requests.drain(..) {
-            h.abort();
-        }
+        self.calls.abort();
     }
-}
-
-/// Runs a call the person waits for; while the provider holds it (its
-/// `Retry-After`), the flow hears `Held` and says "busy, still trying".
-async fn telling<T>(
-    req: Option<ReqId>,
-    tx: &mpsc::UnboundedSender<Msg>,
-    work: impl Future<Output = T>,
-) -> T {
-    let Some(req) = req else {
-        return work.await;
-    };
-    crate::throttle::telling_holds(&crate::throttle::ThrottleGate::process(), work, |wait| {
-        let _ = tx.send(Msg::Flow(EventKind::Held { req, wait }));
-    })
-    .await
-}
-
-/// The request an answer belongs to.
-fn request_of(event: &EventKind) -> Option<ReqId> {
-    match event {
-        EventKind::SignedIn { req, .. }
-        | EventKind::MethodsLoaded { req, .. }
-        | EventKind::Deleted { req, .. }
-        | EventKind::DefaultSet { req, .. }
-        | EventKind::EnrollmentReady { req, .. }
-        | EventKind::CodeChecked { req, .. } => Some(*req),
-        _ => None,
-    }
-}
-
-fn no_session(req: ReqId) -> Msg {
-    Msg::Flow(EventKind::ApprovalPolled {
-        req,
-        answer: Err(ProviderError::SessionExpired),
-    })
 }
 
 impl Executor for App {
@@ -470,7 +178,7 @@ impl Executor for App {
     }
 
     fn messages(&mut self) -> &mut mpsc::UnboundedReceiver<Msg> {
-        &mut self.rx
+        self.calls.inbox()
     }
 
     fn receive(&mut self, msg: Msg) -> Option<EventKind> {
@@ -513,9 +221,7 @@ impl Executor for App {
 
     fn stop(&mut self) {
         self.stop_poller();
-        for h in self.requests.drain(..) {
-            h.abort();
-        }
+        self.calls.abort();
     }
 
     fn cleanup(&mut self) -> &mut Cleanup {

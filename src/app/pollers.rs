@@ -4,7 +4,7 @@
 //! when the flow stops listening.
 
 use super::Msg;
-use crate::driver::bounded;
+use crate::driver::{bounded, call};
 use crate::flow::{self, EventKind, ReqId};
 use crate::provider::{Approval, DevicePoll, Provider, ProviderError, Session};
 use std::future::Future;
@@ -13,17 +13,30 @@ use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
 use tokio::time::Instant;
 
+/// What a poller of one enrollment needs: whom to ask about what, how
+/// often, for how long, and where the answers go.
+pub(super) struct Polling {
+    pub provider: Arc<dyn Provider>,
+    pub session: Arc<Session>,
+    pub enrollment_id: String,
+    pub req: ReqId,
+    pub every: Duration,
+    pub timeout: Duration,
+    pub tx: mpsc::UnboundedSender<Msg>,
+}
+
 /// Sends the notification, then polls until it is answered or the deadline
 /// passes. `Delay` keeps a stalled laptop from firing a burst of polls.
-pub(super) async fn poll_approval(
-    provider: Arc<dyn Provider>,
-    session: Arc<Session>,
-    enrollment_id: String,
-    req: ReqId,
-    every: Duration,
-    timeout: Duration,
-    tx: mpsc::UnboundedSender<Msg>,
-) {
+pub(super) async fn poll_approval(polling: Polling) {
+    let Polling {
+        provider,
+        session,
+        enrollment_id,
+        req,
+        every,
+        timeout,
+        tx,
+    } = polling;
     // Ok while the app still listens; a closed channel ends the poller.
     let send = |answer| {
         tx.send(Msg::Flow(EventKind::ApprovalPolled { req, answer }))
@@ -32,9 +45,9 @@ pub(super) async fn poll_approval(
     let deadline = Instant::now() + timeout;
     // Sending is retried like polling: a network blip must not end the test.
     loop {
-        match crate::oplog::call(
+        match call(
             "request_approval",
-            bounded(provider.request_approval(&session, &enrollment_id)),
+            provider.request_approval(&session, &enrollment_id),
         )
         .await
         {
@@ -113,30 +126,21 @@ where
 /// Asks every `every` whether the phone has registered the new method,
 /// until it has, a final error, or `timeout` (the flow keeps its own
 /// deadline too). `hurry` says the person has scanned: fast again.
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn watch_registration(
-    provider: Arc<dyn Provider>,
-    session: Arc<Session>,
-    enrollment_id: String,
-    req: ReqId,
-    every: Duration,
-    timeout: Duration,
-    hurry: Arc<Notify>,
-    tx: mpsc::UnboundedSender<Msg>,
-) {
+pub(super) async fn watch_registration(p: Polling, hurry: Arc<Notify>) {
     poll_until(
-        Instant::now() + timeout,
-        every,
+        Instant::now() + p.timeout,
+        p.every,
         Some(&hurry),
         || {
             crate::oplog::poll(
                 "poll_registration",
-                provider.poll_registration(&session, &enrollment_id),
+                p.provider.poll_registration(&p.session, &p.enrollment_id),
             )
         },
         |registered| *registered,
         |answer| {
-            tx.send(Msg::Flow(EventKind::RegistrationPolled { req, answer }))
+            let req = p.req;
+            p.tx.send(Msg::Flow(EventKind::RegistrationPolled { req, answer }))
                 .is_ok()
         },
     )
@@ -158,12 +162,7 @@ pub(super) async fn device_sign_in(
             answer: Err(error),
         }));
     };
-    let code = match crate::oplog::call(
-        "begin_device_sign_in",
-        bounded(provider.begin_device_sign_in()),
-    )
-    .await
-    {
+    let code = match call("begin_device_sign_in", provider.begin_device_sign_in()).await {
         Ok(code) => code,
         Err(error) => {
             let _ = tx.send(Msg::Flow(EventKind::DeviceCodeIssued {

@@ -5,6 +5,7 @@
 //! copy); and on the way out finishes the clean-up already started.
 //! Nothing here decides: the machines do, the executors run their effects.
 
+mod calls;
 mod cleanup;
 pub mod plain;
 mod screen;
@@ -12,6 +13,7 @@ mod signals;
 mod surface;
 pub mod tty;
 
+pub use calls::{Calls, Held, call};
 pub use cleanup::Cleanup;
 pub use plain::{Page, PlainSurface};
 pub use screen::{NoScrollback, Screen};
@@ -21,8 +23,7 @@ pub use surface::{FullSurface, Surface};
 use crate::input::{self, Input};
 use crate::kernel::{Common, Machine, Millis};
 use futures::{Stream, StreamExt};
-use ratatui::backend::Backend;
-use ratatui::{Frame, Terminal};
+use ratatui::Frame;
 use std::future::Future;
 use std::io;
 use std::task::Poll;
@@ -105,25 +106,8 @@ enum Next<M> {
 
 /// Runs until the machine quits, the input ends or something from outside
 /// ends the session; then waits (within [`CLEANUP_BOUND`]) for the clean-up.
-pub async fn run<X, B, S, E>(
-    exec: &mut X,
-    terminal: &mut Terminal<B>,
-    screen: &mut dyn Screen,
-    input: S,
-    enders: E,
-) -> io::Result<()>
-where
-    X: Executor,
-    B: Backend + Send,
-    B::Error: std::error::Error + Send + Sync + 'static,
-    S: Stream<Item = io::Result<crossterm::event::Event>> + Unpin,
-    E: Stream<Item = ()> + Unpin,
-{
-    run_on(exec, &mut FullSurface { terminal }, screen, input, enders).await
-}
-
-/// [`run`] on any surface: the full screen or the plain one.
-pub async fn run_on<X, S, E>(
+/// `surface` is the full screen ([`FullSurface`]) or the plain one.
+pub async fn run<X, S, E>(
     exec: &mut X,
     surface: &mut dyn Surface<X>,
     screen: &mut dyn Screen,

@@ -1,3 +1,5 @@
+//! Over 400 lines because it is the flow's whole state, one family of types; steps are in update/.
+//!
 //! The recovery state machine. Pure: no I/O, no async, no clock reads.
 //! `update` takes an event and returns the effects the driver must run.
 

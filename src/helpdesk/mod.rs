@@ -1,3 +1,5 @@
+//! Over 400 lines because it is the desk's state, events and effects; steps are in update/.
+//!
 //! Helpdesk mode: the agent's side of the call, as a state machine. Pure
 //! like `flow`: no I/O, no async, no clock reads; `update` takes an event
 //! and returns the effects the driver must run.

@@ -1,3 +1,5 @@
+//! Over 400 lines because the one HTTP client's rules (https, retries, limits, errors) are one job.
+//!
 //! HTTP plumbing shared by the providers that talk to a server (Graph,
 //! privacyIDEA): one `reqwest::Client`, the https-only rule, `Retry-After`,
 //! retries for reads (writes only after a 429), and the mapping of transport failures to

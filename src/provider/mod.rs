@@ -1,3 +1,5 @@
+//! Over 400 lines because it is the whole provider contract: shared types and the one trait.
+//!
 //! The provider contract: everything the rest of the app knows about an
 //! identity provider. `flow` sees only these plain types; the driver (`app`)
 //! calls the trait.

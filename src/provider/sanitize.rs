@@ -105,14 +105,22 @@ fn enrollment(mut e: Enrollment) -> Enrollment {
     e
 }
 
+/// `reply` with its answer through `f` and its error through [`error`]:
+/// how both wrappers (this one and the desk's) clean a call.
+pub(super) fn cleaned<'a, T: 'a>(
+    reply: Reply<'a, T>,
+    f: impl FnOnce(T) -> T + Send + 'a,
+) -> Reply<'a, T> {
+    Box::pin(async move { reply.await.map(f).map_err(error) })
+}
+
+/// `reply` with only its error cleaned: the answer holds nothing drawn.
+pub(super) fn errors<'a, T: 'a>(reply: Reply<'a, T>) -> Reply<'a, T> {
+    Box::pin(async move { reply.await.map_err(error) })
+}
+
 /// A provider whose every displayed string has been through [`text`].
 pub struct Sanitized<P: ?Sized>(pub Box<P>);
-
-impl<P: Provider + ?Sized> Sanitized<P> {
-    async fn clean<T>(reply: Reply<'_, T>, f: impl FnOnce(T) -> T) -> Result<T, ProviderError> {
-        reply.await.map(f).map_err(error)
-    }
-}
 
 impl<P: Provider + ?Sized> Provider for Sanitized<P> {
     fn capabilities(&self) -> Capabilities {
@@ -137,36 +145,36 @@ impl<P: Provider + ?Sized> Provider for Sanitized<P> {
     }
 
     fn sign_in<'a>(&'a self, username: &'a str, pass: &'a Secret) -> Reply<'a, Session> {
-        Box::pin(Self::clean(self.0.sign_in(username, pass), session))
+        cleaned(self.0.sign_in(username, pass), session)
     }
 
     fn begin_device_sign_in(&self) -> Reply<'_, DeviceCode> {
-        Box::pin(Self::clean(self.0.begin_device_sign_in(), |mut c| {
+        cleaned(self.0.begin_device_sign_in(), |mut c| {
             in_place(&mut c.user_code);
             in_place(&mut c.verification_uri);
             c
-        }))
+        })
     }
 
     fn poll_device_sign_in<'a>(&'a self, code: &'a DeviceCode) -> Reply<'a, DevicePoll> {
-        Box::pin(Self::clean(self.0.poll_device_sign_in(code), |p| match p {
+        cleaned(self.0.poll_device_sign_in(code), |p| match p {
             DevicePoll::Done(s) => DevicePoll::Done(session(s)),
             other => other,
-        }))
+        })
     }
 
     fn list_methods<'a>(&'a self, session: &'a Session) -> Reply<'a, Vec<Method>> {
-        Box::pin(Self::clean(self.0.list_methods(session), |list| {
+        cleaned(self.0.list_methods(session), |list| {
             list.into_iter().map(method).collect()
-        }))
+        })
     }
 
     fn delete_method<'a>(&'a self, session: &'a Session, method_id: &'a str) -> Reply<'a, ()> {
-        Box::pin(Self::clean(self.0.delete_method(session, method_id), |x| x))
+        errors(self.0.delete_method(session, method_id))
     }
 
     fn set_default<'a>(&'a self, session: &'a Session, method_id: &'a str) -> Reply<'a, ()> {
-        Box::pin(Self::clean(self.0.set_default(session, method_id), |x| x))
+        errors(self.0.set_default(session, method_id))
     }
 
     fn begin_enrollment<'a>(
@@ -174,10 +182,7 @@ impl<P: Provider + ?Sized> Provider for Sanitized<P> {
         session: &'a Session,
         kind: MethodKind,
     ) -> Reply<'a, Enrollment> {
-        Box::pin(Self::clean(
-            self.0.begin_enrollment(session, kind),
-            enrollment,
-        ))
+        cleaned(self.0.begin_enrollment(session, kind), enrollment)
     }
 
     fn check_code<'a>(
@@ -186,10 +191,7 @@ impl<P: Provider + ?Sized> Provider for Sanitized<P> {
         enrollment_id: &'a str,
         code: &'a str,
     ) -> Reply<'a, bool> {
-        Box::pin(Self::clean(
-            self.0.check_code(session, enrollment_id, code),
-            |x| x,
-        ))
+        errors(self.0.check_code(session, enrollment_id, code))
     }
 
     fn poll_registration<'a>(
@@ -197,10 +199,7 @@ impl<P: Provider + ?Sized> Provider for Sanitized<P> {
         session: &'a Session,
         enrollment_id: &'a str,
     ) -> Reply<'a, bool> {
-        Box::pin(Self::clean(
-            self.0.poll_registration(session, enrollment_id),
-            |x| x,
-        ))
+        errors(self.0.poll_registration(session, enrollment_id))
     }
 
     fn request_approval<'a>(
@@ -209,10 +208,9 @@ impl<P: Provider + ?Sized> Provider for Sanitized<P> {
         enrollment_id: &'a str,
     ) -> Reply<'a, Option<String>> {
         // The character to match comes from the server and is drawn large.
-        Box::pin(Self::clean(
-            self.0.request_approval(session, enrollment_id),
-            |x| x.map(|s| text(&s)),
-        ))
+        cleaned(self.0.request_approval(session, enrollment_id), |x| {
+            x.map(|s| text(&s))
+        })
     }
 
     fn poll_approval<'a>(
@@ -220,10 +218,7 @@ impl<P: Provider + ?Sized> Provider for Sanitized<P> {
         session: &'a Session,
         enrollment_id: &'a str,
     ) -> Reply<'a, Approval> {
-        Box::pin(Self::clean(
-            self.0.poll_approval(session, enrollment_id),
-            |x| x,
-        ))
+        errors(self.0.poll_approval(session, enrollment_id))
     }
 
     fn cancel_enrollment<'a>(
@@ -231,14 +226,11 @@ impl<P: Provider + ?Sized> Provider for Sanitized<P> {
         session: &'a Session,
         enrollment_id: &'a str,
     ) -> Reply<'a, ()> {
-        Box::pin(Self::clean(
-            self.0.cancel_enrollment(session, enrollment_id),
-            |x| x,
-        ))
+        errors(self.0.cancel_enrollment(session, enrollment_id))
     }
 
     fn sign_out<'a>(&'a self, session: &'a Session) -> Reply<'a, ()> {
-        Box::pin(Self::clean(self.0.sign_out(session), |x| x))
+        errors(self.0.sign_out(session))
     }
 
     fn simulate_phone(&self, enrollment_id: &str, action: PhoneAction) {

@@ -12,15 +12,11 @@ use super::admin::{
     Admin, AdminCapabilities, Caller, CallerState, NewPass, PassRequest, Privilege,
 };
 use super::phone::{PhoneNumber, PhoneType};
-use super::sanitize::{error, method, text};
-use super::{Method, ProviderError, Reply};
+use super::sanitize::{cleaned, errors, method, text};
+use super::{Method, Reply};
 
 /// An [`Admin`] whose every displayed string has been through [`text`].
 pub struct SanitizedAdmin<A: ?Sized>(pub Box<A>);
-
-async fn clean<T>(reply: Reply<'_, T>, f: impl FnOnce(T) -> T) -> Result<T, ProviderError> {
-    reply.await.map(f).map_err(error)
-}
 
 fn opt(s: Option<String>) -> Option<String> {
     s.as_deref().map(text)
@@ -60,26 +56,26 @@ impl<A: Admin + ?Sized> Admin for SanitizedAdmin<A> {
     }
 
     fn lookup<'a>(&'a self, username: &'a str) -> Reply<'a, Caller> {
-        Box::pin(clean(self.0.lookup(username), caller))
+        cleaned(self.0.lookup(username), caller)
     }
 
     fn caller_state<'a>(&'a self, caller: &'a Caller) -> Reply<'a, CallerState> {
-        Box::pin(clean(self.0.caller_state(caller), state))
+        cleaned(self.0.caller_state(caller), state)
     }
 
     fn delete_method<'a>(&'a self, caller: &'a Caller, method_id: &'a str) -> Reply<'a, ()> {
-        Box::pin(clean(self.0.delete_method(caller, method_id), |x| x))
+        errors(self.0.delete_method(caller, method_id))
     }
 
     fn issue_pass<'a>(&'a self, caller: &'a Caller, request: PassRequest) -> Reply<'a, NewPass> {
-        Box::pin(clean(self.0.issue_pass(caller, request), |mut p| {
+        cleaned(self.0.issue_pass(caller, request), |mut p| {
             p.expires = opt(p.expires.take());
             p
-        }))
+        })
     }
 
     fn revoke_sessions<'a>(&'a self, caller: &'a Caller) -> Reply<'a, ()> {
-        Box::pin(clean(self.0.revoke_sessions(caller), |x| x))
+        errors(self.0.revoke_sessions(caller))
     }
 
     fn add_phone<'a>(
@@ -88,7 +84,7 @@ impl<A: Admin + ?Sized> Admin for SanitizedAdmin<A> {
         number: &'a PhoneNumber,
         phone_type: PhoneType,
     ) -> Reply<'a, Method> {
-        Box::pin(clean(self.0.add_phone(caller, number, phone_type), method))
+        cleaned(self.0.add_phone(caller, number, phone_type), method)
     }
 
     fn simulate_caller_registers(&self, caller: &Caller) {

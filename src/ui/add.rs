@@ -1,7 +1,8 @@
 //! Steps 4 to 6: which method, which phone, and getting the app ready.
 
-use super::chrome::{busy_line, lines, numbered};
+use super::chrome::busy_line;
 use super::methods::kind_name;
+use super::text::{lines, numbered};
 use super::{View, notice, theme};
 use crate::flow::{Op, Platform, Screen};
 use crate::provider::{MethodKind, PushApp};
@@ -45,7 +46,7 @@ fn add_method(view: &View, choice: usize, width: u16) -> Vec<Line<'static>> {
             _ => "add.about_other",
         };
         // Wrapped lines stay under the choice they describe.
-        for line in super::chrome::reflow(view.t(about)) {
+        for line in super::text::reflow(view.t(about)) {
             text.extend(
                 numbered("     ", &line, width, theme::dim())
                     .into_iter()

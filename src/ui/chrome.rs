@@ -7,7 +7,7 @@ use crate::keymap::{self, Action, Key};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
@@ -71,19 +71,9 @@ fn draw_header(frame: &mut Frame, view: &View, area: Rect) {
             ("title", view.t(id)),
         ],
     );
-    let mut right = vec![Span::styled(step_text, theme::strong())];
-    if training(view.flow) {
-        right.push(Span::raw(" "));
-        right.push(Span::styled(
-            format!(" {} ", view.t("chrome.training")),
-            theme::training(),
-        ));
-    }
-    let right = Line::from(right);
-    let right_width = u16::try_from(right.width()).unwrap_or(u16::MAX);
-    let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width + 1)])
-        .spacing(1)
-        .areas(area);
+    let status = Span::styled(step_text, theme::strong());
+    let tag = training(view.flow).then(|| view.t("chrome.training"));
+    let (right, l, r) = header_right(area, status, tag);
     // Whole pieces only, most useful first: who is signed in, then the organisation.
     let mut left = vec![Span::styled(" mfa-assist ", theme::title())];
     let mut used = left[0].width();
@@ -107,6 +97,27 @@ fn draw_header(frame: &mut Frame, view: &View, area: Rect) {
     frame.render_widget(right, r);
 }
 
+/// The header's right-hand part (`status`, then the training tag when
+/// there is one) and the left and right areas it splits `area` into.
+/// Shared by both modes.
+pub fn header_right(
+    area: Rect,
+    status: Span<'static>,
+    training_tag: Option<&str>,
+) -> (Line<'static>, Rect, Rect) {
+    let mut right = vec![status];
+    if let Some(tag) = training_tag {
+        right.push(Span::raw(" "));
+        right.push(Span::styled(format!(" {tag} "), theme::training()));
+    }
+    let right = Line::from(right);
+    let width = u16::try_from(right.width()).unwrap_or(u16::MAX);
+    let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(width + 1)])
+        .spacing(1)
+        .areas(area);
+    (right, l, r)
+}
+
 pub fn training(flow: &Flow) -> bool {
     flow.settings.capabilities.training_accounts.is_some()
 }
@@ -128,30 +139,33 @@ pub fn key_units(
     available: impl Fn(Action) -> bool,
     text: impl Fn(&keymap::Binding) -> String,
 ) -> Vec<[Span<'static>; 2]> {
-    let mut units = Vec::new();
-    for binding in keymap::for_context(context) {
-        let action = binding.action;
-        if !binding.footer || !available(action) {
-            continue;
-        }
-        let key = if action == Action::Help {
-            if keymap::takes_text(context) {
-                Key::F(1)
-            } else {
-                Key::Char('?')
-            }
-        } else {
-            match binding.keys.first() {
-                Some(k) => *k,
-                None => continue,
-            }
-        };
-        units.push([
-            Span::styled(format!(" {} ", keymap::key_name(key)), theme::key()),
-            Span::raw(format!(" {}", text(binding))),
-        ]);
-    }
-    units
+    footer_keys(context, available)
+        .map(|(key, binding)| {
+            [
+                Span::styled(format!(" {} ", keymap::key_name(key)), theme::key()),
+                Span::raw(format!(" {}", text(binding))),
+            ]
+        })
+        .collect()
+}
+
+/// The footer's bindings for `context` whose action is available now, each
+/// with the key it shows: help is F1 on text screens, since `?` is typed
+/// there. Shared by the footers of both modes and the plain keys line.
+pub fn footer_keys(
+    context: keymap::Context,
+    available: impl Fn(Action) -> bool,
+) -> impl Iterator<Item = (Key, &'static keymap::Binding)> {
+    keymap::for_context(context)
+        .filter(move |b| b.footer && available(b.action))
+        .filter_map(move |binding| {
+            let key = match binding.action {
+                Action::Help if keymap::takes_text(context) => Key::F(1),
+                Action::Help => Key::Char('?'),
+                _ => *binding.keys.first()?,
+            };
+            Some((key, binding))
+        })
 }
 
 /// A binding's label, for the state the screen is in.
@@ -209,9 +223,43 @@ fn draw_footer(frame: &mut Frame, view: &View, area: Rect) {
     frame.render_widget(Paragraph::new(footer_lines(view, area.width)), area);
 }
 
+/// A table of methods as both modes draw one: bordered, under `header`,
+/// the selected row marked.
+pub fn methods_table<'a>(
+    rows: impl IntoIterator<Item = Row<'a>>,
+    widths: impl IntoIterator<Item = Constraint>,
+    header: Row<'a>,
+) -> Table<'a> {
+    Table::new(rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(theme::selected())
+        .highlight_symbol("▶ ")
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
+        .block(Block::bordered().border_style(theme::dim()))
+}
+
+/// Says why the bordered table drawn in `table` has no rows, where its
+/// first row would be: inside the border, under the header.
+pub fn empty_table(frame: &mut Frame, table: Rect, why: &str) {
+    let row = Rect {
+        x: table.x.saturating_add(2),
+        y: table.y.saturating_add(2),
+        width: table.width.saturating_sub(4),
+        height: 1,
+    }
+    .intersection(table);
+    frame.render_widget(Paragraph::new(why.to_string()).style(theme::warning()), row);
+}
+
 /// The one message a too-small terminal gets: how big it must be.
 pub fn too_small(frame: &mut Frame, view: &View, area: Rect) {
-    let text = view.f(
+    too_small_with(frame, area, |id, args| view.f(id, args));
+}
+
+/// [`too_small`] for either mode: `f` fills a text of its guide.
+pub fn too_small_with(frame: &mut Frame, area: Rect, f: impl Fn(&str, &[(&str, &str)]) -> String) {
+    let text = f(
         "chrome.too_small",
         &[
             ("w", &area.width.to_string()),
@@ -253,221 +301,4 @@ pub fn busy_line(view: &View, op: Op) -> Option<Line<'static>> {
         Span::styled(format!("{} ", spinner(view.flow)), theme::title()),
         Span::raw(text),
     ]))
-}
-
-/// The lines of a guide text. A line that does not end a sentence runs on
-/// into the next (unless that one starts a list item or is indented), so
-/// texts written for 80 columns still wrap cleanly in a narrower box.
-pub fn lines(text: &str) -> Vec<Line<'static>> {
-    reflow(text).into_iter().map(Line::from).collect()
-}
-
-pub fn reflow(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut open = false;
-    let mut in_item = false;
-    for line in text.lines() {
-        let trimmed = line.trim_start();
-        let bullet = trimmed.starts_with(['•', '-', '*'])
-            || trimmed
-                .split_once(". ")
-                .is_some_and(|(n, _)| n.parse::<u32>().is_ok());
-        let indented = line.starts_with(' ');
-        // Prose continues with an unindented line; a list item with an indented one.
-        let continues = open && !line.is_empty() && !bullet && indented == in_item;
-        match out.last_mut() {
-            Some(last) if continues => {
-                last.push(' ');
-                last.push_str(trimmed);
-            }
-            _ => {
-                out.push(line.to_string());
-                in_item = bullet || indented;
-            }
-        }
-        let end = line.trim_end();
-        open = !end.is_empty() && !end.ends_with(['.', ':', '?', '!', '…', '”', '"', ')']);
-    }
-    out
-}
-
-/// [`lines`] wrapped to `width` here rather than by the paragraph, so that a
-/// bullet (`  • `), a numbered step (`  1. `) or an indented line that runs
-/// over keeps its text under its text, not under the bullet.
-pub fn hanging(text: &str, width: u16) -> Vec<Line<'static>> {
-    let mut out = Vec::new();
-    for line in reflow(text) {
-        let (prefix, body) = split_lead(&line);
-        if prefix.is_empty() {
-            out.extend(
-                wrap(body, usize::from(width.max(1)))
-                    .into_iter()
-                    .map(Line::from),
-            );
-        } else {
-            out.extend(numbered(
-                prefix,
-                body,
-                width,
-                ratatui::style::Style::default(),
-            ));
-        }
-    }
-    out
-}
-
-/// The part of a line its wrapped rest hangs under: leading spaces and, if
-/// any, a bullet or a step number with the space after it.
-fn split_lead(line: &str) -> (&str, &str) {
-    let spaces = line.len() - line.trim_start_matches(' ').len();
-    let rest = &line[spaces..];
-    let marker = ["• ", "- ", "* "]
-        .iter()
-        .find(|m| rest.starts_with(*m))
-        .map(|m| m.len())
-        .or_else(|| {
-            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-            (digits > 0 && rest[digits..].starts_with(". ")).then_some(digits + 2)
-        })
-        .unwrap_or(0);
-    line.split_at(spaces + marker)
-}
-
-/// Word-wraps `text` to `width` columns; words longer than a line are cut.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let extra = if line.is_empty() { 0 } else { 1 };
-        if !line.is_empty() && line.width() + extra + word.width() > width {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-        while line.width() > width {
-            let cut: String = line.chars().take(width).collect();
-            line = line.chars().skip(cut.chars().count()).collect();
-            out.push(cut);
-        }
-    }
-    if !line.is_empty() || out.is_empty() {
-        out.push(line);
-    }
-    out
-}
-
-/// `1. text` with wrapped lines indented under the text, not the number.
-pub fn numbered(
-    prefix: &str,
-    text: &str,
-    width: u16,
-    style: ratatui::style::Style,
-) -> Vec<Line<'static>> {
-    let indent = prefix.width();
-    let body = usize::from(width).saturating_sub(indent).max(10);
-    wrap(text, body)
-        .into_iter()
-        .enumerate()
-        .map(|(i, part)| {
-            let lead = if i == 0 {
-                prefix.to_string()
-            } else {
-                " ".repeat(indent)
-            };
-            Line::from(vec![Span::styled(lead, style), Span::raw(part)])
-        })
-        .collect()
-}
-
-/// Rows `text` takes when wrapped at `width`.
-pub fn height(text: &[Line<'static>], width: u16) -> u16 {
-    let rows = Paragraph::new(text.to_vec())
-        .wrap(Wrap { trim: false })
-        .line_count(width);
-    u16::try_from(rows).unwrap_or(u16::MAX)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reflow_joins_broken_sentences_but_keeps_items() {
-        let text = "One sentence that\ngoes on.\n  • item one that\n    wraps\n  • item two\nNext.";
-        assert_eq!(
-            reflow(text),
-            vec![
-                "One sentence that goes on.",
-                "  • item one that wraps",
-                "  • item two",
-                "Next."
-            ]
-        );
-    }
-
-    #[test]
-    fn hanging_keeps_wrapped_items_under_their_text() {
-        let text = "Intro that is long enough to wrap.\n  • item one that wraps round\n  12. step that wraps too";
-        let rows: Vec<String> = hanging(text, 16)
-            .iter()
-            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
-            .collect();
-        assert_eq!(
-            rows,
-            vec![
-                "Intro that is",
-                "long enough to",
-                "wrap.",
-                "  • item one",
-                "    that wraps",
-                "    round",
-                "  12. step that",
-                "      wraps too",
-            ]
-        );
-    }
-
-    /// Every bulleted or numbered text of every language, at every width a
-    /// kiosk body can have: each wrapped row starts under the text.
-    #[test]
-    fn hanging_indent_holds_in_every_language() {
-        let guide = crate::guide::Guide::built_in();
-        for lang in ["en", "sv", "fi"] {
-            for id in guide.ids(lang) {
-                let text = guide.text(lang, id);
-                let items: Vec<String> = reflow(text)
-                    .into_iter()
-                    .filter(|l| !split_lead(l).0.trim().is_empty())
-                    .collect();
-                if items.is_empty() {
-                    continue;
-                }
-                for width in 40..=116u16 {
-                    for item in &items {
-                        let lead = split_lead(item).0.width();
-                        let rows: Vec<String> = hanging(item, width)
-                            .iter()
-                            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
-                            .collect();
-                        for row in rows.iter().skip(1) {
-                            let indent = row.len() - row.trim_start().len();
-                            assert_eq!(indent, lead, "{lang} {id} at {width}: {rows:?}");
-                        }
-                        for row in &rows {
-                            assert!(row.width() <= usize::from(width), "{lang} {id}: {row}");
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn wrap_breaks_at_words() {
-        assert_eq!(wrap("aaa bbb ccc", 7), vec!["aaa bbb", "ccc"]);
-        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
-    }
 }

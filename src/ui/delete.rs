@@ -1,6 +1,6 @@
 //! Step 3, continued: confirming a delete, or explaining why it cannot happen.
 
-use super::chrome::lines;
+use super::text::lines;
 use super::{View, theme};
 use crate::flow::{OldPhone, Screen};
 use crate::provider::MethodKind;
@@ -78,7 +78,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
             };
             // Inside the box: its borders and padding take four columns.
             let inner = area.width.min(80).saturating_sub(4);
-            body.extend(super::chrome::hanging(view.t(what), inner));
+            body.extend(super::text::hanging(view.t(what), inner));
             (
                 view.f("blocked.title", &[("what", &method.label)]),
                 body,
@@ -94,7 +94,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
     // Two border rows and the wrapped body inside the padding.
     let height = area
         .height
-        .min(super::chrome::height(&body, width.saturating_sub(4)).saturating_add(2));
+        .min(super::text::height(&body, width.saturating_sub(4)).saturating_add(2));
     let rect = Rect {
         x: area.x,
         y: area.y,

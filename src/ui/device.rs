@@ -2,9 +2,10 @@
 //! code, Entra ID): a QR of the sign-in page, the code to type there, and a
 //! spinner while we wait for them to finish.
 
-use super::chrome::{lines, numbered, spinner};
+use super::chrome::spinner;
 use super::prove::clock;
 use super::qr::QrWidget;
+use super::text::{lines, numbered};
 use super::{View, notice, theme};
 use crate::flow::{DeviceCodeShown, Op, Screen};
 use ratatui::Frame;
@@ -41,7 +42,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         return;
     };
 
-    let rows = super::chrome::height(&heading, area.width);
+    let rows = super::text::height(&heading, area.width);
     let [top, body] = Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
     frame.render_widget(Paragraph::new(heading).wrap(Wrap { trim: false }), top);
 

@@ -1,7 +1,7 @@
 //! Step 9: what is registered now, advice, and the countdown to sign-out.
 
-use super::chrome::lines;
 use super::methods::kind_name;
+use super::text::lines;
 use super::{View, theme};
 use crate::flow::{Op, Screen};
 use crate::provider::{MethodKind, PushApp};

@@ -1,7 +1,7 @@
 //! The help overlay: this screen's keys from the keymap, and the
 //! troubleshooting that belongs to this step.
 
-use super::chrome::lines;
+use super::text::lines;
 use super::{View, theme};
 use crate::keymap::{self, Context};
 use ratatui::Frame;
@@ -27,12 +27,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         |action| view.flow.action_available(action),
         |binding| view.t(super::chrome::label(view, binding)).to_string(),
     );
-    let mut rest = vec![Line::raw("")];
-    rest.push(Line::styled(
-        view.t("help.trouble").to_string(),
-        theme::strong(),
-    ));
-    rest.extend(lines(view.t(tips_id(screen))));
+    let mut rest = trouble(view.t("help.trouble"), view.t(tips_id(screen)));
     // The kiosk adds no phone numbers (Entra may refuse a person adding
     // their own); Microsoft's own page does, after a fresh sign-in.
     if matches!(screen, Context::Methods | Context::AddMethod)
@@ -46,14 +41,18 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         view.f("help.helpdesk", &[("helpdesk", &view.branding.helpdesk)]),
         theme::dim(),
     ));
-    let text = fitted(text, keys, rest, area);
-    overlay(
-        frame,
-        area,
-        text,
-        view.t("help.title"),
-        view.t("help.close"),
-    );
+    show(frame, area, [text, keys, rest], |id| view.t(id));
+}
+
+/// "Trouble?" and what helps on this screen, under the keys. Shared by
+/// both modes.
+pub fn trouble(title: &str, tips: &str) -> Vec<Line<'static>> {
+    let mut text = vec![
+        Line::raw(""),
+        Line::styled(title.to_string(), theme::strong()),
+    ];
+    text.extend(lines(tips));
+    text
 }
 
 /// One line per key of `context` whose action is available now.
@@ -87,7 +86,7 @@ pub fn key_lines(
 /// The help text with its key lines in one column, or in two when one
 /// would push the box over the screen's last row (the footer that says how
 /// to close help), so nothing of the help is cut on a small terminal.
-pub fn fitted(
+fn fitted(
     mut head: Vec<Line<'static>>,
     keys: Vec<Line<'static>>,
     tail: Vec<Line<'static>>,
@@ -97,7 +96,7 @@ pub fn fitted(
     let room = area.height.saturating_sub(2);
     let fits = |keys: &[Line<'static>]| {
         let all: Vec<Line<'static>> = head.iter().chain(keys).chain(&tail).cloned().collect();
-        super::chrome::height(&all, inner).saturating_add(2) <= room
+        super::text::height(&all, inner).saturating_add(2) <= room
     };
     let keys = if fits(&keys) {
         keys
@@ -136,14 +135,23 @@ fn box_width(area: Rect) -> u16 {
     area.width.saturating_sub(2).min(84)
 }
 
-/// The help box, centred over the screen.
-pub fn overlay(frame: &mut Frame, area: Rect, text: Vec<Line<'static>>, title: &str, close: &str) {
+/// The help box, centred over the screen: `head`, the keys and `tail`
+/// ([`fitted`] to the room) under help's title and close hint, whose texts
+/// `t` gives. Shared by both modes.
+pub fn show<'a>(
+    frame: &mut Frame,
+    area: Rect,
+    [head, keys, tail]: [Vec<Line<'static>>; 3],
+    t: impl Fn(&'static str) -> &'a str,
+) {
+    let text = fitted(head, keys, tail, area);
+    let (title, close) = (t("help.title"), t("help.close"));
     // Nearly full width on small terminals, so no stray fragments of the
     // screen below peek out beside the box.
     let width = box_width(area);
     let height = area
         .height
-        .min(super::chrome::height(&text, width.saturating_sub(4)).saturating_add(2));
+        .min(super::text::height(&text, width.saturating_sub(4)).saturating_add(2));
     let rect = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,

@@ -1,13 +1,14 @@
 //! Step 3: the registered methods as a table, with what to do next.
 
-use super::chrome::{busy_line, lines};
+use super::chrome::busy_line;
+use super::text::lines;
 use super::{View, notice, theme};
 use crate::flow::{OldPhone, Op};
 use crate::provider::{LastUsed, Method, MethodKind, UsedFor};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, TableState, Wrap};
 
 /// Narrower than this, kind and label share a cell on two lines so that
 /// every column, "last used" included, keeps its room.
@@ -112,34 +113,17 @@ fn draw_table(frame: &mut Frame, view: &View, area: Rect, row_height: u16) {
         widths.push(Constraint::Length(10));
     }
     widths.push(Constraint::Length(14));
-    let table = Table::new(rows, widths)
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(theme::selected())
-        .highlight_symbol("▶ ")
-        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
-        .block(Block::bordered().border_style(theme::dim()));
+    let table = super::chrome::methods_table(rows, widths, header);
     let mut state =
         TableState::default().with_selected((!flow.methods.is_empty()).then_some(flow.selected));
     frame.render_stateful_widget(table, area, &mut state);
     if flow.methods.is_empty() && flow.methods_loaded {
-        // Where the first row would be: inside the border, under the header.
-        let row = Rect {
-            x: area.x.saturating_add(2),
-            y: area.y.saturating_add(2),
-            width: area.width.saturating_sub(4),
-            height: 1,
-        }
-        .intersection(area);
-        frame.render_widget(
-            Paragraph::new(view.t(if flow.may_change() {
-                "methods.none"
-            } else {
-                "methods.none_read_only"
-            }))
-            .style(theme::warning()),
-            row,
-        );
+        let none = if flow.may_change() {
+            "methods.none"
+        } else {
+            "methods.none_read_only"
+        };
+        super::chrome::empty_table(frame, area, view.t(none));
     }
 }
 

@@ -16,6 +16,7 @@ mod prove;
 pub mod qr;
 mod scan;
 mod sign_in;
+pub mod text;
 pub mod theme;
 mod welcome;
 

@@ -13,7 +13,7 @@ pub fn lines(view: &View) -> Vec<Line<'static>> {
         return Vec::new();
     };
     let (text, style) = describe(view, notice);
-    super::chrome::lines(&text)
+    super::text::lines(&text)
         .into_iter()
         .map(|l| l.style(style))
         .collect()

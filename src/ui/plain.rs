@@ -264,25 +264,9 @@ pub fn keys_line(
     available: impl Fn(Action) -> bool,
     text: impl Fn(&keymap::Binding) -> String,
 ) -> String {
-    let mut units = Vec::new();
-    for binding in keymap::for_context(context) {
-        if !binding.footer || !available(binding.action) {
-            continue;
-        }
-        let key = if binding.action == Action::Help {
-            if keymap::takes_text(context) {
-                Key::F(1)
-            } else {
-                Key::Char('?')
-            }
-        } else {
-            match binding.keys.first() {
-                Some(k) => *k,
-                None => continue,
-            }
-        };
-        units.push(format!("{} {}", spoken_key(key), text(binding)));
-    }
+    let units: Vec<String> = super::chrome::footer_keys(context, available)
+        .map(|(key, binding)| format!("{} {}", spoken_key(key), text(binding)))
+        .collect();
     if units.is_empty() {
         return String::new();
     }

@@ -1,6 +1,7 @@
 //! Step 8: prove the new method works, by code or by approving a notification.
 
-use super::chrome::{busy_line, lines, spinner};
+use super::chrome::{busy_line, spinner};
+use super::text::lines;
 use super::{View, notice, theme};
 use crate::flow::{ApprovalState, Op, Screen};
 use crate::provider::{ProviderError, PushApp};
@@ -33,7 +34,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         }
     ) && view.flow.settings.capabilities.simulated_phone;
     // The training phone sits under the instructions, never over them.
-    let text_rows = super::chrome::height(&text, area.width).min(area.height);
+    let text_rows = super::text::height(&text, area.width).min(area.height);
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
     if phone {
         let below = Rect {

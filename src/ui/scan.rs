@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         Line::styled(view.t("scan.title").to_string(), theme::title()),
         Line::raw(view.t(intro).to_string()),
     ];
-    let rows = super::chrome::height(&heading, area.width);
+    let rows = super::text::height(&heading, area.width);
     let [title, body] =
         Layout::vertical([Constraint::Length(rows), Constraint::Min(1)]).areas(area);
     frame.render_widget(Paragraph::new(heading).wrap(Wrap { trim: false }), title);
@@ -69,7 +69,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
             ],
         );
         frame.render_widget(
-            Paragraph::new(super::chrome::hanging(&text, body.width))
+            Paragraph::new(super::text::hanging(&text, body.width))
                 .style(theme::warning())
                 .wrap(Wrap { trim: false }),
             body,
@@ -85,7 +85,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
         let app = view.flow.settings.capabilities.push_app.name();
         let steps = view.f(steps_id(enrollment), &[("app", app)]);
         for (n, step) in steps.lines().enumerate() {
-            text.extend(super::chrome::numbered(
+            text.extend(super::text::numbered(
                 &format!("{}. ", n + 1),
                 step,
                 side.width,
@@ -104,7 +104,7 @@ pub fn draw(frame: &mut Frame, view: &View, area: Rect) {
             "scan.cant_scan_hint"
         };
         text.extend(
-            super::chrome::lines(view.t(hint))
+            super::text::lines(view.t(hint))
                 .into_iter()
                 .map(|l| l.style(theme::dim())),
         );
@@ -141,7 +141,7 @@ fn device_status(view: &View) -> Vec<Line<'static>> {
             if let DeviceState::Trouble(ProviderError::RateLimited { .. }) = &watch.state {
                 // Throttled: the watch goes on, slower; nothing for the person to do.
                 text.extend(
-                    super::chrome::lines(view.t("approval.less_often"))
+                    super::text::lines(view.t("approval.less_often"))
                         .into_iter()
                         .map(|l| l.style(theme::dim())),
                 );
@@ -158,7 +158,7 @@ fn device_status(view: &View) -> Vec<Line<'static>> {
         }
         DeviceState::TimedOut => {
             text.extend(
-                super::chrome::lines(view.t("scan.watch_timed_out"))
+                super::text::lines(view.t("scan.watch_timed_out"))
                     .into_iter()
                     .map(|l| l.style(theme::warning())),
             );
@@ -188,7 +188,7 @@ fn draw_manual(frame: &mut Frame, view: &View, enrollment: &Enrollment, area: Re
             view.t("manual.title_scan_only").to_string(),
             theme::title(),
         )];
-        text.extend(super::chrome::lines(view.t("manual.scan_only")));
+        text.extend(super::text::lines(view.t("manual.scan_only")));
         text.push(Line::raw(""));
         text.extend(device_status(view));
         text.extend(super::notice::lines(view));
@@ -215,7 +215,7 @@ fn draw_manual(frame: &mut Frame, view: &View, enrollment: &Enrollment, area: Re
         ),
         Line::raw(""),
     ];
-    text.extend(super::chrome::lines(view.t("manual.steps")));
+    text.extend(super::text::lines(view.t("manual.steps")));
     text.push(Line::raw(""));
     text.push(Line::styled(
         view.t("manual.back_hint").to_string(),

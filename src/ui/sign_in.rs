@@ -1,6 +1,7 @@
 //! Step 2: username and Temporary Access Pass.
 
-use super::chrome::{busy_line, lines};
+use super::chrome::busy_line;
+use super::text::lines;
 use super::{View, notice, theme};
 use crate::flow::{Field, Op, Screen};
 use ratatui::Frame;

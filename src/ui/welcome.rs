@@ -1,6 +1,7 @@
 //! Step 1: what this is, what you need, what to do without a pass.
 
-use super::chrome::{hanging, height, lines, training};
+use super::chrome::training;
+use super::text::{hanging, height, lines};
 use super::{View, notice, theme};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -490,6 +490,77 @@ impl Tmux {
     }
 }
 
+/// What the kiosk's first screen says.
+pub const WELCOME: &str = "Recover your sign-in";
+
+impl Tmux {
+    /// Welcome -> the sign-in screen.
+    pub fn to_sign_in(&self) {
+        self.wait_for(WELCOME);
+        self.keys(&["Enter"]);
+        self.wait_for("Step 2 of 9");
+    }
+
+    /// Welcome -> the sign-in screen -> username, pass -> Enter.
+    pub fn sign_in(&self, user: &str, pass: &str) {
+        self.to_sign_in();
+        self.type_text(user);
+        self.keys(&["Enter"]);
+        self.type_text(pass);
+        self.keys(&["Enter"]);
+    }
+
+    /// What the wrapper prints once the app has ended: exit status, how
+    /// long after `since` it ended, and the terminal's flags.
+    pub fn wait_for_exit(&self, since: Instant) -> Exit {
+        self.wait_for("EXITED:");
+        let after = since.elapsed();
+        let screen = self.wait_for("STTY:");
+        let field = |prefix: &str| {
+            screen
+                .lines()
+                .find_map(|l| l.strip_prefix(prefix))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        Exit {
+            status: field("EXITED:"),
+            after,
+            stty: field("STTY:"),
+        }
+    }
+
+    /// The terminal is back as the shell expects it after `exit`: cooked
+    /// mode, echo, the normal screen, a visible cursor. Returns the
+    /// problems found.
+    pub fn terminal_problems(&self, exit: &Exit) -> Vec<String> {
+        let mut problems = Vec::new();
+        let flags: Vec<&str> = exit.stty.split_whitespace().collect();
+        for flag in ["icanon", "echo", "isig", "opost"] {
+            if !flags.contains(&flag) {
+                problems.push(format!(
+                    "terminal left in raw mode: stty shows {:?}, want {flag}",
+                    exit.stty
+                ));
+            }
+        }
+        if self.display("#{alternate_on}") != "0" {
+            problems.push("the alternate screen is still on".into());
+        }
+        if self.display("#{cursor_flag}") != "1" {
+            problems.push("the cursor is still hidden".into());
+        }
+        problems
+    }
+}
+
+/// How the app ended, as the launch wrapper prints it.
+pub struct Exit {
+    pub status: String,
+    pub after: Duration,
+    pub stty: String,
+}
+
 impl Tmux {
     /// Closes the terminal: the tmux server goes, and with it the pane's
     /// pseudo-terminal (its shell gets SIGHUP; an app in a session of its

@@ -210,7 +210,55 @@ pub fn is_change(effect: &DeskEffect) -> bool {
 
 /// The desk drawn at `(width, height)` with the built-in texts, as rows of
 /// text.
-pub fn drawn(desk: &Desk, (width, height): (u16, u16)) -> String {
+pub fn drawn(desk: &Desk, size: (u16, u16)) -> String {
+    rows(&rendered(desk, size))
+}
+
+/// Draws `desk` at 80x24 and 120x40, checks its texts are filled
+/// ([`assert_texts_filled`] with `sections`) and hands each screen to
+/// `snapshot` with its snapshot name and text (the caller asserts the
+/// snapshot, so insta names it after the test file); returns the small
+/// screen's text.
+pub fn each_size(
+    name: &str,
+    desk: &Desk,
+    sections: &[&str],
+    mut snapshot: impl FnMut(&str, &str, &ratatui::Terminal<ratatui::backend::TestBackend>),
+) -> String {
+    let mut small = String::new();
+    for size in [(80, 24), (120, 40)] {
+        let terminal = rendered(desk, size);
+        let screen = rows(&terminal);
+        let snap = format!("{name}_{}x{}", size.0, size.1);
+        assert_texts_filled(&snap, &screen, sections);
+        snapshot(&snap, &screen, &terminal);
+        if small.is_empty() {
+            small = screen;
+        }
+    }
+    small
+}
+
+/// Every desk snapshot's first promise: no raw text id of `sections` and
+/// no unfilled placeholder on `screen`.
+pub fn assert_texts_filled(snap: &str, screen: &str, sections: &[&str]) {
+    for section in sections {
+        let raw = screen.match_indices(section).any(|(i, _)| {
+            screen[i + section.len()..].starts_with(|c: char| c.is_ascii_lowercase())
+        });
+        assert!(!raw, "{snap}: raw text id {section}… on screen:\n{screen}");
+    }
+    assert!(
+        !screen.contains('{') && !screen.contains('}'),
+        "{snap}: unfilled placeholder:\n{screen}"
+    );
+}
+
+/// The desk drawn at `(width, height)` with the built-in texts.
+pub fn rendered(
+    desk: &Desk,
+    (width, height): (u16, u16),
+) -> ratatui::Terminal<ratatui::backend::TestBackend> {
     let guide = mfa_assist::guide::Guide::built_in();
     let branding = mfa_assist::ui::Branding {
         org_name: "Example University".into(),
@@ -227,6 +275,11 @@ pub fn drawn(desk: &Desk, (width, height): (u16, u16)) -> String {
     terminal
         .draw(|f| mfa_assist::ui::desk::draw(f, &view))
         .unwrap();
+    terminal
+}
+
+/// What `terminal` shows, as rows of text.
+pub fn rows(terminal: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
     let buf = terminal.backend().buffer();
     (0..buf.area.height)
         .map(|y| {

@@ -141,7 +141,10 @@ where
     let mut recorder = recorder;
     let done = tokio::spawn(async move {
         let mut terminal = Terminal::new(backend).map_err(|e| io::Error::other(e.to_string()))?;
-        driver::run(&mut exec, &mut terminal, &mut recorder, key_rx, int_rx).await
+        let mut surface = driver::FullSurface {
+            terminal: &mut terminal,
+        };
+        driver::run(&mut exec, &mut surface, &mut recorder, key_rx, int_rx).await
     });
     Harness {
         keys,

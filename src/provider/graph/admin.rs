@@ -1,3 +1,5 @@
+//! Over 400 lines because it is the desk's Graph client: one app token, every call made with it.
+//!
 //! Helpdesk access to Graph as the app itself (client credentials): look a
 //! caller up, see and delete their methods, issue a Temporary Access Pass,
 //! sign them out everywhere, watch for the method they register.

@@ -1,3 +1,5 @@
+//! Over 400 lines only with its unit tests; the code is about 300 lines.
+//!
 //! Graph error bodies (`{"error":{"code","message","innerError":{"request-id"}}}`)
 //! turned into [`ProviderError`]s the UI can explain. The request id goes
 //! along as the reference an administrator can look up.

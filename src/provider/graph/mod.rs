@@ -1,3 +1,5 @@
+//! Over 400 lines by a few: the kiosk's Graph provider; errors, passes, desk side are split out.
+//!
 //! Microsoft Entra ID through Microsoft Graph.
 //!
 //! [`GraphProvider`] is the kiosk: the person signs in on their phone with a

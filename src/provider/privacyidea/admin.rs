@@ -1,3 +1,5 @@
+//! Over 400 lines because the admin JWT's life and the calls made with it are one job.
+//!
 //! privacyIDEA for the helpdesk: an administrator's JWT, used for the
 //! caller (`user` + `realm` on every call). Registration codes are the
 //! passes the agent issues; every other token is a method.

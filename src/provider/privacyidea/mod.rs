@@ -1,3 +1,5 @@
+//! Over 400 lines because every kiosk call to privacyIDEA shares its pending-enrolment state.
+//!
 //! privacyIDEA (self-hosted, open source) as the identity provider.
 //!
 //! The helpdesk's registration code plays the Temporary Access Pass: `POST

@@ -3,6 +3,19 @@
 
 use super::*;
 
+impl TrainingTenant {
+    /// Waits and may fail like a network, then runs `rule`.
+    fn answer<'a, T: Send + 'a>(
+        &'a self,
+        rule: impl FnOnce() -> Result<T, ProviderError> + Send + 'a,
+    ) -> Reply<'a, T> {
+        Box::pin(async move {
+            self.call().await?;
+            rule()
+        })
+    }
+}
+
 impl Provider for TrainingTenant {
     fn capabilities(&self) -> Capabilities {
         let state = self.lock();
@@ -30,31 +43,19 @@ impl Provider for TrainingTenant {
     }
 
     fn sign_in<'a>(&'a self, username: &'a str, pass: &'a Secret) -> Reply<'a, Session> {
-        Box::pin(async move {
-            self.call().await?;
-            self.do_sign_in(username, pass)
-        })
+        self.answer(move || self.do_sign_in(username, pass))
     }
 
     fn list_methods<'a>(&'a self, session: &'a Session) -> Reply<'a, Vec<Method>> {
-        Box::pin(async move {
-            self.call().await?;
-            self.do_list(session)
-        })
+        self.answer(move || self.do_list(session))
     }
 
     fn delete_method<'a>(&'a self, session: &'a Session, method_id: &'a str) -> Reply<'a, ()> {
-        Box::pin(async move {
-            self.call().await?;
-            self.do_delete(session, method_id)
-        })
+        self.answer(move || self.do_delete(session, method_id))
     }
 
     fn set_default<'a>(&'a self, session: &'a Session, method_id: &'a str) -> Reply<'a, ()> {
-        Box::pin(async move {
-            self.call().await?;
-            self.do_set_default(session, method_id)
-        })
+        self.answer(move || self.do_set_default(session, method_id))
     }
 
     fn begin_enrollment<'a>(
@@ -62,10 +63,7 @@ impl Provider for TrainingTenant {
         session: &'a Session,
         kind: MethodKind,
     ) -> Reply<'a, Enrollment> {
-        Box::pin(async move {
-            self.call().await?;
-            crate::secret::scrubbed(|| self.do_begin(session, kind))
-        })
+        self.answer(move || crate::secret::scrubbed(|| self.do_begin(session, kind)))
     }
 
     fn check_code<'a>(
@@ -74,8 +72,7 @@ impl Provider for TrainingTenant {
         enrollment_id: &'a str,
         code: &'a str,
     ) -> Reply<'a, bool> {
-        Box::pin(async move {
-            self.call().await?;
+        self.answer(move || {
             crate::secret::scrubbed(|| self.do_check_code(session, enrollment_id, code))
         })
     }
@@ -83,8 +80,7 @@ impl Provider for TrainingTenant {
     fn clock_drift(&self, session: &Session, enrollment_id: &str, code: &str) -> Option<i64> {
         let now = self.now();
         let state = self.lock();
-        let (_, session_number) = state.session(session).ok()?;
-        let index = state.enrollment(enrollment_id, session_number).ok()?;
+        let index = state.enrollment(session, enrollment_id).ok()?;
         let totp = &state.enrollments.get(index)?.totp;
         crate::secret::scrubbed(|| crate::clock_drift::drift_seconds(totp, code, now))
     }
@@ -94,10 +90,7 @@ impl Provider for TrainingTenant {
         session: &'a Session,
         enrollment_id: &'a str,
     ) -> Reply<'a, Option<String>> {
-        Box::pin(async move {
-            self.call().await?;
-            self.do_request_approval(session, enrollment_id)
-        })
+        self.answer(move || self.do_request_approval(session, enrollment_id))
     }
 
     fn poll_approval<'a>(
@@ -105,10 +98,7 @@ impl Provider for TrainingTenant {
         session: &'a Session,
         enrollment_id: &'a str,
     ) -> Reply<'a, Approval> {
-        Box::pin(async move {
-            self.call().await?;
-            self.do_poll(session, enrollment_id)
-        })
+        self.answer(move || self.do_poll(session, enrollment_id))
     }
 
     fn cancel_enrollment<'a>(
@@ -116,17 +106,11 @@ impl Provider for TrainingTenant {
         session: &'a Session,
         enrollment_id: &'a str,
     ) -> Reply<'a, ()> {
-        Box::pin(async move {
-            self.call().await?;
-            self.do_cancel(session, enrollment_id)
-        })
+        self.answer(move || self.do_cancel(session, enrollment_id))
     }
 
     fn sign_out<'a>(&'a self, session: &'a Session) -> Reply<'a, ()> {
-        Box::pin(async move {
-            self.call().await?;
-            self.do_sign_out(session)
-        })
+        self.answer(move || self.do_sign_out(session))
     }
 
     fn simulate_phone(&self, enrollment_id: &str, action: PhoneAction) {

@@ -87,17 +87,8 @@ impl TrainingTenant {
         let now = unix_secs(at);
         let today = civil_date(at);
         let mut state = self.lock();
-        let (_, session_number) = state.session(session)?;
-        let index = state.enrollment(enrollment_id, session_number)?;
-        let enrollment = state
-            .enrollments
-            .get(index)
-            .ok_or(ProviderError::NotFound)?;
-        if enrollment.kind != MethodKind::AuthenticatorCode {
-            return Err(ProviderError::NotAllowed(
-                "this method is confirmed by approving a notification".into(),
-            ));
-        }
+        let (index, enrollment) =
+            state.enrollment_for(session, enrollment_id, MethodKind::AuthenticatorCode)?;
         let code = code.trim();
         if code.len() != usize::from(CODE_DIGITS) || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(false);
@@ -123,17 +114,8 @@ impl TrainingTenant {
     ) -> Result<Option<String>, ProviderError> {
         let now = self.now();
         let mut state = self.lock();
-        let (_, session_number) = state.session(session)?;
-        let index = state.enrollment(enrollment_id, session_number)?;
-        let enrollment = state
-            .enrollments
-            .get_mut(index)
-            .ok_or(ProviderError::NotFound)?;
-        if enrollment.kind != MethodKind::AuthenticatorPush {
-            return Err(ProviderError::NotAllowed(
-                "this method is confirmed with a code from the app".into(),
-            ));
-        }
+        let (_, enrollment) =
+            state.enrollment_for(session, enrollment_id, MethodKind::AuthenticatorPush)?;
         let push = match &mut enrollment.push {
             // Already approved: the method is registered, nothing to resend.
             Some(push) if push.status == Approval::Approved => push,
@@ -162,17 +144,8 @@ impl TrainingTenant {
         let now = self.now();
         let timeout = self.scenario.approval_timeout();
         let mut state = self.lock();
-        let (_, session_number) = state.session(session)?;
-        let index = state.enrollment(enrollment_id, session_number)?;
-        let enrollment = state
-            .enrollments
-            .get_mut(index)
-            .ok_or(ProviderError::NotFound)?;
-        if enrollment.kind != MethodKind::AuthenticatorPush {
-            return Err(ProviderError::NotAllowed(
-                "this method is confirmed with a code from the app".into(),
-            ));
-        }
+        let (_, enrollment) =
+            state.enrollment_for(session, enrollment_id, MethodKind::AuthenticatorPush)?;
         Ok(match &mut enrollment.push {
             None => Approval::Pending,
             Some(push) => {
@@ -190,8 +163,7 @@ impl TrainingTenant {
         enrollment_id: &str,
     ) -> Result<(), ProviderError> {
         let mut state = self.lock();
-        let (_, session_number) = state.session(session)?;
-        let index = state.enrollment(enrollment_id, session_number)?;
+        let index = state.enrollment(session, enrollment_id)?;
         state.enrollments.remove(index);
         Ok(())
     }

@@ -82,12 +82,38 @@ impl State {
             .ok_or(ProviderError::SessionExpired)
     }
 
-    /// An enrollment of this session.
-    pub(super) fn enrollment(&self, id: &str, session: u64) -> Result<usize, ProviderError> {
+    /// The index of an enrollment of this session's.
+    pub(super) fn enrollment(&self, session: &Session, id: &str) -> Result<usize, ProviderError> {
+        let (_, number) = self.session(session)?;
         self.enrollments
             .iter()
-            .position(|e| e.id == id && e.session == session)
+            .position(|e| e.id == id && e.session == number)
             .ok_or(ProviderError::NotFound)
+    }
+
+    /// An enrollment of this session's that is confirmed the `kind` way (a
+    /// code, or a notification approved); the other kind is refused.
+    pub(super) fn enrollment_for(
+        &mut self,
+        session: &Session,
+        id: &str,
+        kind: MethodKind,
+    ) -> Result<(usize, &mut EnrollmentRec), ProviderError> {
+        let index = self.enrollment(session, id)?;
+        let enrollment = self
+            .enrollments
+            .get_mut(index)
+            .ok_or(ProviderError::NotFound)?;
+        if enrollment.kind != kind {
+            let how = match enrollment.kind {
+                MethodKind::AuthenticatorPush => "by approving a notification",
+                _ => "with a code from the app",
+            };
+            return Err(ProviderError::NotAllowed(format!(
+                "this method is confirmed {how}"
+            )));
+        }
+        Ok((index, enrollment))
     }
 
     /// Add a proven method; it becomes the default when the account has no

@@ -8,7 +8,7 @@ use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, TableState, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 /// Wider than this, the script sits beside the account; narrower, below it.
@@ -132,27 +132,11 @@ pub fn methods_table(
             }
         })
         .collect();
-    let table = Table::new(rows, widths)
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(theme::selected())
-        .highlight_symbol("▶ ")
-        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
-        .block(Block::bordered().border_style(theme::dim()));
+    let table = crate::ui::chrome::methods_table(rows, widths, header);
     let mut state = TableState::default().with_selected(selected.filter(|_| !empty));
     frame.render_stateful_widget(table, area, &mut state);
     if empty && case.state.is_some() {
-        let row = Rect {
-            x: area.x.saturating_add(2),
-            y: area.y.saturating_add(2),
-            width: area.width.saturating_sub(4),
-            height: 1,
-        }
-        .intersection(area);
-        frame.render_widget(
-            Paragraph::new(view.t("desk.no_methods")).style(theme::warning()),
-            row,
-        );
+        crate::ui::chrome::empty_table(frame, area, view.t("desk.no_methods"));
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::{DeskView, frame::status};
 use crate::helpdesk::DeskScreen;
-use crate::ui::chrome::{lines, numbered};
+use crate::ui::text::{lines, numbered};
 use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;

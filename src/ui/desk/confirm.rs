@@ -2,7 +2,7 @@
 
 use super::{DeskView, frame::status};
 use crate::helpdesk::{DeskScreen, Pending};
-use crate::ui::chrome::lines;
+use crate::ui::text::lines;
 use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,12 +13,7 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
     let DeskScreen::Confirm(what) = &view.desk.screen else {
         return;
     };
-    let name = view
-        .desk
-        .case
-        .as_ref()
-        .map(|c| c.caller.display_name.clone())
-        .unwrap_or_default();
+    let name = view.caller_name();
     let mut text = Vec::new();
     match what {
         Pending::Delete(m) => {

@@ -4,14 +4,14 @@
 use super::DeskView;
 use crate::helpdesk::{DeskNotice, DeskOp, Verification};
 use crate::provider::ProviderError;
-use crate::ui::chrome::{key_units, unit_lines};
-use crate::ui::help::{fitted, key_lines, overlay, tips_id};
-use crate::ui::{MIN_HEIGHT, MIN_WIDTH, theme};
+use crate::ui::chrome::{header_right, key_units, too_small_with, unit_lines};
+use crate::ui::help::{key_lines, show, tips_id, trouble};
+use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
@@ -46,19 +46,8 @@ fn draw_header(frame: &mut Frame, view: &DeskView, area: Rect) {
         Some(Verification::Passed(_)) => (view.t("desk.id_verified").to_string(), theme::ok()),
         Some(Verification::Failed) => (view.t("desk.id_failed").to_string(), theme::error()),
     };
-    let mut right = vec![Span::styled(state, style)];
-    if desk.training() {
-        right.push(Span::raw(" "));
-        right.push(Span::styled(
-            format!(" {} ", view.t("chrome.training")),
-            theme::training(),
-        ));
-    }
-    let right = Line::from(right);
-    let width = u16::try_from(right.width()).unwrap_or(u16::MAX);
-    let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(width + 1)])
-        .spacing(1)
-        .areas(area);
+    let tag = desk.training().then(|| view.t("chrome.training"));
+    let (right, l, r) = header_right(area, Span::styled(state, style), tag);
     // The caller, whole: with the username when it fits, else the name alone.
     if let Some(case) = &desk.case {
         let used: usize = left.iter().map(Span::width).sum();
@@ -86,16 +75,7 @@ fn footer_lines(view: &DeskView, width: u16) -> Vec<Line<'static>> {
 }
 
 pub fn too_small(frame: &mut Frame, view: &DeskView, area: Rect) {
-    let text = view.f(
-        "chrome.too_small",
-        &[
-            ("w", &area.width.to_string()),
-            ("h", &area.height.to_string()),
-            ("min_w", &MIN_WIDTH.to_string()),
-            ("min_h", &MIN_HEIGHT.to_string()),
-        ],
-    );
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+    too_small_with(frame, area, |id, args| view.f(id, args));
 }
 
 pub fn help(frame: &mut Frame, view: &DeskView, area: Rect) {
@@ -113,19 +93,8 @@ pub fn help(frame: &mut Frame, view: &DeskView, area: Rect) {
         |action| under.action_available(action),
         |binding| view.t(binding.label).to_string(),
     );
-    let mut tail = vec![
-        Line::raw(""),
-        Line::styled(view.t("help.trouble").to_string(), theme::strong()),
-    ];
-    tail.extend(crate::ui::chrome::lines(view.t(tips_id(screen))));
-    let text = fitted(head, keys, tail, area);
-    overlay(
-        frame,
-        area,
-        text,
-        view.t("help.title"),
-        view.t("help.close"),
-    );
+    let tail = trouble(view.t("help.trouble"), view.t(tips_id(screen)));
+    show(frame, area, [head, keys, tail], |id| view.t(id));
 }
 
 fn spinner(view: &DeskView) -> &'static str {

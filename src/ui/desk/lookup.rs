@@ -16,7 +16,7 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
         Line::styled(view.t("desk.lookup_title").to_string(), theme::title()),
         Line::raw(""),
     ];
-    text.extend(crate::ui::chrome::lines(view.t("desk.lookup_intro")));
+    text.extend(crate::ui::text::lines(view.t("desk.lookup_intro")));
     text.push(Line::raw(""));
     // The end of a long name stays in sight, as in any text field.
     let room = usize::from(area.width.saturating_sub(16)).max(8);

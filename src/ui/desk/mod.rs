@@ -34,6 +34,15 @@ impl DeskView<'_> {
     pub fn f(&self, id: &str, args: &[(&str, &str)]) -> String {
         self.guide.fill(self.desk.language(), id, args)
     }
+
+    /// The caller's full name, as the agent's sentences name them.
+    pub fn caller_name(&self) -> String {
+        self.desk
+            .case
+            .as_ref()
+            .map(|c| c.caller.display_name.clone())
+            .unwrap_or_default()
+    }
 }
 
 pub fn draw(frame: &mut Frame, view: &DeskView) {

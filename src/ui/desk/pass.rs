@@ -4,7 +4,7 @@
 use super::account::pass_name;
 use super::{DeskView, frame::status};
 use crate::helpdesk::DeskScreen;
-use crate::ui::chrome::lines;
+use crate::ui::text::lines;
 use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -21,11 +21,7 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
     match &desk.screen {
         DeskScreen::IssuePass { lifetime, one_time } => {
             let caps = &desk.settings.capabilities;
-            let caller = desk
-                .case
-                .as_ref()
-                .map(|c| c.caller.display_name.clone())
-                .unwrap_or_default();
+            let caller = view.caller_name();
             text.push(Line::styled(
                 view.f("desk.issue_title", &[("pass", name), ("name", &caller)]),
                 theme::title(),

@@ -5,7 +5,7 @@ use super::account::split;
 use super::{DeskView, frame::status, script};
 use crate::helpdesk::DeskScreen;
 use crate::provider::phone::{PhoneNumberError, PhoneType};
-use crate::ui::chrome::lines;
+use crate::ui::text::lines;
 use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -18,12 +18,7 @@ pub fn draw(frame: &mut Frame, view: &DeskView, area: Rect) {
     };
     let (main, side) = split(area, view);
     script::draw(frame, view, side);
-    let name = view
-        .desk
-        .case
-        .as_ref()
-        .map(|c| c.caller.display_name.clone())
-        .unwrap_or_default();
+    let name = view.caller_name();
     let mut text = vec![
         Line::styled(
             view.f("desk.phone_title", &[("name", &name)]),

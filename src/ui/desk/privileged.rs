@@ -3,7 +3,7 @@
 
 use super::{DeskView, frame::status};
 use crate::provider::admin::Privilege;
-use crate::ui::chrome::lines;
+use crate::ui::text::lines;
 use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -4,7 +4,7 @@
 use super::DeskView;
 use crate::flow::Platform;
 use crate::helpdesk::script::{Arg, ScriptLine, Who, script};
-use crate::ui::chrome::wrap;
+use crate::ui::text::wrap;
 use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -4,7 +4,7 @@
 use super::account::{methods_table, rows_layout, split};
 use super::{DeskView, frame::error_words, frame::status, script};
 use crate::poll_schedule::Gap;
-use crate::ui::chrome::lines;
+use crate::ui::text::lines;
 use crate::ui::theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
