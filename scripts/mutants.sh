@@ -83,7 +83,7 @@ MODULES=(
   # no privacyIDEA server). Only the functions that keep those promises.
   "src/terminal.rs|--test e2e_exit -- every_signal signing_out_wipes terminal_closing| (restore|wipe|<impl Drop for TerminalGuard>::drop|<impl crate::driver::Screen for RealScreen>::wipe_scrollback)( |$)|600"
   # Session end, wipe, and the terminal failing while it ends.
-  "src/driver/mod.rs|--test driver_headless --test app_headless --test driver_end_reason --test driver_terminal_gone| (run_on|Driver<'_, X>::(end|on_input|wipe|draw))( |$)|mod\.rs:(226|227|318):|120"
+  "src/driver/mod.rs|--test driver_headless --test app_headless --test driver_end_reason --test driver_terminal_gone| (run|Driver<'_, X>::(end|on_input|wipe|draw))( |$)|mod\.rs:(211|212|317):|120"
   "src/driver/cleanup.rs|--lib --test driver_cleanup_waited -- driver::cleanup sign_out||120"
   # Which signals end a session and why (the reason in log and audit). Left
   # out: the cfg(not(unix)) stand-in (never built here) and the streams'

@@ -174,7 +174,10 @@ fn kiosk_with(provider: Arc<dyn Provider>) -> Run {
     let backend = terminal.clone();
     let done = tokio::spawn(async move {
         let mut terminal = Terminal::new(backend)?;
-        driver::run(&mut app, &mut terminal, &mut scrollback, key_rx, end_rx).await
+        let mut surface = driver::FullSurface {
+            terminal: &mut terminal,
+        };
+        driver::run(&mut app, &mut surface, &mut scrollback, key_rx, end_rx).await
     });
     Run {
         keys,

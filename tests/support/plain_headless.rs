@@ -49,7 +49,7 @@ where
     let out = transcript.clone();
     let done = tokio::spawn(async move {
         let mut surface = PlainSurface::new(out);
-        driver::run_on(&mut exec, &mut surface, &mut NoScrollback, key_rx, int_rx).await
+        driver::run(&mut exec, &mut surface, &mut NoScrollback, key_rx, int_rx).await
     });
     Plain {
         keys,
