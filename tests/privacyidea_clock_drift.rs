@@ -69,10 +69,13 @@ async fn a_phone_five_minutes_fast_is_recognised() {
 
 #[tokio::test]
 async fn a_phone_ten_minutes_slow_is_recognised() {
-    let seconds = diagnosed(-20).await;
-    // Slow: a step boundary makes it one step more behind, not less.
+    // 19 steps, not 20: a step boundary passing between making the code and
+    // checking it puts a slow phone one step further behind, and 21 steps is
+    // outside the window the diagnosis searches (`WINDOW_STEPS`), which made
+    // this test fail now and then.
+    let seconds = diagnosed(-19).await;
     assert!(
-        seconds.is_some_and(|s| s == -600 || s == -630),
+        seconds.is_some_and(|s| s == -570 || s == -600),
         "{seconds:?}"
     );
 }
