@@ -112,3 +112,25 @@ async fn a_kiosks_default_journal_is_used_when_there_and_said_when_not() {
     let r = run(&kiosk("nobody.sock", "sink = [\"journald\"]\n")).await;
     assert!(!line(&r, "audit trail (journald)").ok, "{}", r.text());
 }
+
+/// A kiosk with `log.file` and no journal here (not run by systemd) logs
+/// to the file, so the file is what is checked.
+#[tokio::test]
+async fn a_kiosk_without_a_journal_checks_its_log_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "[kiosk]\nenabled = true\n\n[log]\nfile = \"{}\"\njournal_socket = \"{}\"\n",
+        dir.path().join("kiosk.log").display(),
+        dir.path().join("nobody.sock").display()
+    );
+    let r = run(&text).await;
+    let l = line(&r, "operational log");
+    assert!(l.ok, "{}", r.text());
+    assert!(l.found.contains("kiosk.log"), "{}", r.text());
+    let r = run(&text.replace(
+        &dir.path().join("kiosk.log").display().to_string(),
+        "/proc/no-such-dir/kiosk.log",
+    ))
+    .await;
+    assert!(!line(&r, "operational log").ok, "{}", r.text());
+}

@@ -68,12 +68,16 @@ pub fn log(config: &Config) -> Line {
         Ok(Destination::Journald(path)) => {
             let line = socket_line(CHECK, &path, "journal");
             if line.ok || config.log.target != LogTarget::Auto {
-                line
-            } else {
-                Line::pass(
+                return line;
+            }
+            // No journal here: this kiosk is not run by systemd, and the
+            // log goes where it goes outside systemd.
+            match config.log.file.as_deref() {
+                Some(file) => file_line(CHECK, file),
+                None => Line::pass(
                     CHECK,
                     "off: no journal here (a kiosk run by systemd logs to journald); set log.file",
-                )
+                ),
             }
         }
         Ok(Destination::File(path)) => file_line(CHECK, &path),
