@@ -68,10 +68,21 @@ fn footer_lines(view: &DeskView, width: u16) -> Vec<Line<'static>> {
         key_units(
             desk.context(),
             |action| desk.action_available(action),
-            |binding| view.t(binding.label).to_string(),
+            |binding| view.t(label(view, binding)).to_string(),
         ),
         width,
     )
+}
+
+/// A binding's label in the provider's words: privacyIDEA issues a
+/// registration code, as the script and the account screen call it.
+fn label(view: &DeskView, binding: &crate::keymap::Binding) -> &'static str {
+    match (binding.action, view.desk.settings.capabilities.pass_name) {
+        (crate::keymap::Action::IssuePass, crate::provider::admin::PassName::RegistrationCode) => {
+            "key.issue_code"
+        }
+        _ => binding.label,
+    }
 }
 
 pub fn too_small(frame: &mut Frame, view: &DeskView, area: Rect) {
@@ -91,7 +102,7 @@ pub fn help(frame: &mut Frame, view: &DeskView, area: Rect) {
     let keys = key_lines(
         screen,
         |action| under.action_available(action),
-        |binding| view.t(binding.label).to_string(),
+        |binding| view.t(label(view, binding)).to_string(),
     );
     let tail = trouble(view.t("help.trouble"), view.t(tips_id(screen)));
     show(frame, area, [head, keys, tail], |id| view.t(id));
