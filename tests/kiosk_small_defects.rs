@@ -274,3 +274,18 @@ fn a_push_qr_too_big_for_80x24_does_not_offer_a_key_to_type() {
     );
     assert!(text.contains("can only be scanned"), "{text}");
 }
+
+/// With the key shown instead of the QR (`c`), Enter's label says the
+/// account was added, not scanned: the person typed it in (seen in a walk
+/// against privacyIDEA: "I've scanned it" under the typed key).
+#[test]
+fn the_typed_key_screen_says_added_not_scanned() {
+    let mut d = on_scan(MethodKind::AuthenticatorCode);
+    let qr = screen_text(&d.flow, (100, 40));
+    assert!(qr.contains("I've scanned it"), "{qr}");
+    d.key(Key::Char('c'));
+    assert_eq!(d.flow.screen, Screen::Scan { manual: true });
+    let typed = screen_text(&d.flow, (100, 40));
+    assert!(typed.contains("Enter  I've added it"), "{typed}");
+    assert!(!typed.contains("scanned"), "{typed}");
+}

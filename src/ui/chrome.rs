@@ -172,6 +172,8 @@ pub fn footer_keys(
 pub fn label(view: &View, binding: &keymap::Binding) -> &'static str {
     match (&view.flow.screen, binding.action) {
         (Screen::Scan { manual: true }, Action::CantScan) => "key.show_qr",
+        // The key was typed in, not scanned.
+        (Screen::Scan { manual: true }, Action::Next) => "key.added_it",
         // The phone registers itself: Enter cannot hurry it, so the footer
         // says the screen moves on by itself (and, once the wait ended, that
         // Enter waits again).
