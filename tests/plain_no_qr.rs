@@ -194,3 +194,30 @@ async fn the_transcript_of_a_recovery_never_asks_for_a_qr_code() {
     assert!(!text.contains("QR"), "{text}");
     p.finish().await.unwrap();
 }
+
+/// The keys line is broken between keys at 80 columns, never inside one: a
+/// terminal wrapping it at its edge split "I still have it" into "I st" and
+/// "ill have it" (seen in tmux on the methods list with the old-phone
+/// question). Every page, every language.
+#[test]
+fn no_written_line_is_wider_than_the_page_and_no_key_is_split() {
+    for (name, flow) in every_screen() {
+        for lang in LANGS {
+            let text = written(&flow, lang);
+            for line in text.lines() {
+                assert!(
+                    line.chars().count() <= 80,
+                    "{name} ({lang}): a {}-char line:\n{line}",
+                    line.chars().count()
+                );
+            }
+        }
+    }
+    let methods = every_screen()
+        .into_iter()
+        .find(|(name, _)| *name == "methods_list")
+        .map(|(_, f)| f)
+        .expect("methods_list is one of every_screen's");
+    let text = written(&methods, "en");
+    assert!(text.contains("h I still have it"), "{text}");
+}

@@ -38,7 +38,11 @@ pub fn page(view: &View) -> Page {
         let got = render(WIDTH, HEIGHT, |f| help::draw(f, &plain, f.area()));
         return Page {
             key,
-            lines: without_full_screen_keys(&plain, flow.screen.context(), got.lines),
+            lines: fit(without_full_screen_keys(
+                &plain,
+                flow.screen.context(),
+                got.lines,
+            )),
             focus: got.focus,
             keys: keys_line(
                 view.t("plain.keys"),
@@ -67,7 +71,7 @@ pub fn page(view: &View) -> Page {
     }
     Page {
         key,
-        lines,
+        lines: fit(lines),
         focus,
         keys: keys_line(
             view.t("plain.keys"),
@@ -257,6 +261,34 @@ fn prompt(view: &View) -> Prompt {
     }
 }
 
+/// Lines as wide as the page at most, broken between words: a terminal
+/// breaks an overlong line at its edge, inside a word, and the reader then
+/// says two half-words. (Texts the views draw are wrapped already; this
+/// catches the ones plain mode adds itself.)
+fn fit(lines: Vec<String>) -> Vec<String> {
+    let width = usize::from(WIDTH);
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.chars().count() <= width {
+            out.push(line);
+            continue;
+        }
+        let mut current = String::new();
+        for word in line.split(' ') {
+            let wide = current.chars().count() + 1 + word.chars().count();
+            if !current.is_empty() && wide > width {
+                out.push(std::mem::take(&mut current));
+            }
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        out.push(current);
+    }
+    out
+}
+
 /// `Keys: Enter sign in, Tab next field, F1 help`: the footer as one line.
 pub fn keys_line(
     word: &str,
@@ -270,7 +302,27 @@ pub fn keys_line(
     if units.is_empty() {
         return String::new();
     }
-    format!("{word} {}", units.join(", "))
+    // Broken between keys, never inside one: a terminal wrapping the line
+    // at its edge split "I still have it" into "I st" and "ill have it"
+    // for the reader.
+    let mut out = word.to_string();
+    let mut column = out.chars().count();
+    for (i, unit) in units.iter().enumerate() {
+        let sep = if i == 0 { " " } else { ", " };
+        let wide = column + sep.len() + unit.chars().count();
+        // One column kept for the comma that ends a broken line.
+        if i > 0 && wide + 1 > usize::from(WIDTH) {
+            out.push(',');
+            out.push('\n');
+            out.push_str(unit);
+            column = unit.chars().count();
+        } else {
+            out.push_str(sep);
+            out.push_str(unit);
+            column = wide;
+        }
+    }
+    out
 }
 
 /// A key's name as a screen reader should say it (arrows are words).

@@ -47,7 +47,7 @@ impl Differ {
                 out.push_str(EOL);
             }
             if !page.keys.is_empty() {
-                out.push_str(&page.keys);
+                out.push_str(&page.keys.replace('\n', EOL));
                 out.push_str(EOL);
             }
             write_prompt(&mut out, page);
@@ -86,7 +86,7 @@ impl Differ {
             said.push(focus.clone());
         }
         if page.keys != last.keys && !page.keys.is_empty() {
-            said.push(page.keys.clone());
+            said.push(page.keys.replace('\n', EOL));
         }
         if !said.is_empty() || page.prompt.label != last.prompt.label {
             self.end_prompt_line(out);
