@@ -206,6 +206,17 @@ mod tests {
             let (ids, ids_rx) = mpsc::channel();
             let (result, done) = mpsc::channel();
             std::thread::spawn(move || {
+                // Only SIGUSR2 (sent by a test, to this thread) may land
+                // here: signals other tests raise at the whole process
+                // would wake the watch and spoil its count of wake-ups.
+                // SAFETY: a set filled by sigfillset before use, applied
+                // to this thread only.
+                unsafe {
+                    let mut set: libc::sigset_t = std::mem::zeroed();
+                    libc::sigfillset(&mut set);
+                    libc::sigdelset(&mut set, libc::SIGUSR2);
+                    libc::pthread_sigmask(libc::SIG_SETMASK, &set, null_mut());
+                }
                 // SAFETY: both only name the calling thread.
                 ids.send(unsafe { (libc::gettid(), libc::pthread_self()) })
                     .unwrap();
@@ -382,22 +393,23 @@ mod tests {
     }
 
     /// Types `bytes` on the emulator's side and waits until the app's side
-    /// can read them (the line discipline takes them in on a work queue).
+    /// has all of them unread (the line discipline takes them in on a work
+    /// queue, maybe in parts, each part waking readers).
     fn type_and_wait(p: &Pty, bytes: &[u8]) {
-        // SAFETY: a buffer of its stated length; one valid pollfd.
-        unsafe {
-            let n = libc::write(p.emulator.as_raw_fd(), bytes.as_ptr().cast(), bytes.len());
-            assert_eq!(n, bytes.len() as isize);
-            let mut pfd = libc::pollfd {
-                fd: p.terminal.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            assert_eq!(
-                libc::poll(&mut pfd, 1, 10_000),
-                1,
-                "the bytes never arrived"
-            );
+        // SAFETY: a buffer of its stated length.
+        let n = unsafe { libc::write(p.emulator.as_raw_fd(), bytes.as_ptr().cast(), bytes.len()) };
+        assert_eq!(n, bytes.len() as isize);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let mut unread: libc::c_int = 0;
+            // SAFETY: FIONREAD writes one c_int.
+            let rc = unsafe { libc::ioctl(p.terminal.as_raw_fd(), libc::FIONREAD, &mut unread) };
+            assert_eq!(rc, 0);
+            if unread as usize == bytes.len() {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{unread} of {n} bytes arrived");
+            std::thread::sleep(Duration::from_millis(1));
         }
     }
 
