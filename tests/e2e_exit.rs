@@ -198,6 +198,23 @@ fn the_terminal_closing_ends_the_process() {
 #[test]
 fn a_raw_burst_does_not_hold_back_the_next_key() {
     let t = Tmux::start_with_config("burst", 100, 45, TRAINING, &[]);
+    bursts_are_read_to_their_end(&t);
+}
+
+/// The same with stdin not the terminal (`mfa-assist </dev/null`): crossterm
+/// then reads `/dev/tty`, and the burst reader must look there too, not at
+/// stdin.
+#[test]
+fn a_raw_burst_with_stdin_redirected_does_not_hold_back_the_next_key() {
+    let launch = Launch {
+        shell_before: vec!["exec </dev/null".into()],
+        ..Launch::default()
+    };
+    let t = Tmux::launch("burstnull", (100, 45), TRAINING, &[], &launch);
+    bursts_are_read_to_their_end(&t);
+}
+
+fn bursts_are_read_to_their_end(t: &Tmux) {
     t.wait_for(WELCOME);
     for round in 0..3 {
         // `z` means nothing on Welcome; 3000 of them arrive as one burst
