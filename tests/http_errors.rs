@@ -485,6 +485,43 @@ fn http_dates_to_the_second() {
     }
 }
 
+/// A date that names no real day is not a time to wait for: a day the
+/// month does not have (which would quietly become a day of the next
+/// month), or a year the HTTP-date grammar does not allow (four digits;
+/// one far beyond them overflowed the day count: a panic in a debug build,
+/// a wrapped, meaningless time in a release build). Found 2026-12-04 while
+/// running `parse_http_date` under cargo-mutants.
+#[test]
+fn a_date_that_names_no_real_day_is_not_trusted() {
+    let now = UNIX_EPOCH + Duration::from_secs(784_111_777);
+    for bad in [
+        "Sat, 29 Feb 2025 08:49:37 GMT",
+        "Fri, 30 Feb 2024 08:49:37 GMT",
+        "Thu, 31 Apr 2026 08:49:37 GMT",
+        "Tue, 31 Jun 2026 08:49:37 GMT",
+        "Thu, 31 Sep 2026 08:49:37 GMT",
+        "Tue, 31 Nov 2026 08:49:37 GMT",
+        "Monday, 29-Feb-99 08:49:37 GMT",
+        "Sun Feb 30 08:49:37 2025",
+        "Sun, 06 Nov 10000 08:49:37 GMT",
+        "Sun, 06 Nov 99999999999999999 08:49:37 GMT",
+        "Sun Nov  6 08:49:37 99999999999999999",
+        "Sun, 06 Nov -1994 08:49:37 GMT",
+    ] {
+        assert_eq!(parse_http_date(bad), None, "{bad}");
+        assert_eq!(parse_retry_after(bad, now), None, "{bad}");
+    }
+    // The last day of each month is still a day.
+    for good in [
+        "Thu, 29 Feb 2024 08:49:37 GMT",
+        "Thu, 30 Apr 2026 08:49:37 GMT",
+        "Tue, 29-Feb-00 08:49:37 GMT",
+        "Fri Dec 31 08:49:37 9999",
+    ] {
+        assert!(parse_http_date(good).is_some(), "{good}");
+    }
+}
+
 #[test]
 fn retry_after_waits_are_capped_at_an_hour() {
     let now = UNIX_EPOCH + Duration::from_secs(784_111_777);
