@@ -663,6 +663,26 @@ mod tests {
         );
     }
 
+    /// An answer's buffer is grown here, never by `Vec` itself (which would
+    /// leave the old copy of a key in freed memory): after `grow_wiping`
+    /// the next bytes fit without a reallocation, and nothing is lost.
+    /// cargo-mutants 2026-12-04: `grow_wiping` emptied, and its `<=` → `>`,
+    /// passed every test (`extend_from_slice` grew the buffer instead).
+    #[test]
+    fn a_body_buffer_is_grown_by_hand_with_room_for_the_next_bytes() {
+        let mut buf = Vec::with_capacity(4);
+        buf.extend_from_slice(b"abcd");
+        grow_wiping(&mut buf, 10);
+        assert!(buf.capacity() >= 14, "{}", buf.capacity());
+        assert_eq!(buf, b"abcd");
+        // Room already there: left as it is.
+        let mut roomy = Vec::with_capacity(64);
+        roomy.extend_from_slice(b"abcd");
+        grow_wiping(&mut roomy, 10);
+        assert_eq!(roomy.capacity(), 64);
+        assert_eq!(roomy, b"abcd");
+    }
+
     #[test]
     fn bearer_is_sensitive() {
         let v = bearer(&Secret::new("tok-123")).unwrap();
