@@ -113,6 +113,10 @@ EXCLUDE_RE=(
   # column 31 is the `is_body() || is_decode()` of the same function, which
   # a test does catch.
   'src/provider/http\.rs:[0-9]+:34: replace \|\| with && in map_reqwest_error'
+  # BODY_START (`16 * 1024`, column 30, a const: no function in the name) is
+  # only the first size of an answer's buffer; grow_wiping makes room for
+  # whatever arrives, so 1040 or 0 bytes read the same answers.
+  'src/provider/http\.rs:[0-9]+:30: replace \* with [+/]$'
   # Only reached with a request of a signed-in person in flight: true there.
   'replace match guard flow\.account\.is_some\(\) with true in expired'
   # Without the guard, Ordinary reaches its own arm, which answers None too.

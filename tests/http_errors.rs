@@ -10,11 +10,15 @@ use mfa_assist::provider::ProviderError;
 use mfa_assist::provider::http::{
     self, HttpConfig, MAX_BODY, RetryPolicy, check_base_url, parse_http_date, parse_retry_after,
 };
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, UNIX_EPOCH};
+use tracing::field::{Field, Visit};
+use tracing_subscriber::Layer;
+use tracing_subscriber::layer::{Context, SubscriberExt};
 
 /// What the server does with one connection.
 #[derive(Clone)]
@@ -485,6 +489,43 @@ fn http_dates_to_the_second() {
     }
 }
 
+/// A date that names no real day is not a time to wait for: a day the
+/// month does not have (which would quietly become a day of the next
+/// month), or a year the HTTP-date grammar does not allow (four digits;
+/// one far beyond them overflowed the day count: a panic in a debug build,
+/// a wrapped, meaningless time in a release build). Found 2026-12-04 while
+/// running `parse_http_date` under cargo-mutants.
+#[test]
+fn a_date_that_names_no_real_day_is_not_trusted() {
+    let now = UNIX_EPOCH + Duration::from_secs(784_111_777);
+    for bad in [
+        "Sat, 29 Feb 2025 08:49:37 GMT",
+        "Fri, 30 Feb 2024 08:49:37 GMT",
+        "Thu, 31 Apr 2026 08:49:37 GMT",
+        "Tue, 31 Jun 2026 08:49:37 GMT",
+        "Thu, 31 Sep 2026 08:49:37 GMT",
+        "Tue, 31 Nov 2026 08:49:37 GMT",
+        "Monday, 29-Feb-99 08:49:37 GMT",
+        "Sun Feb 30 08:49:37 2025",
+        "Sun, 06 Nov 10000 08:49:37 GMT",
+        "Sun, 06 Nov 99999999999999999 08:49:37 GMT",
+        "Sun Nov  6 08:49:37 99999999999999999",
+        "Sun, 06 Nov -1994 08:49:37 GMT",
+    ] {
+        assert_eq!(parse_http_date(bad), None, "{bad}");
+        assert_eq!(parse_retry_after(bad, now), None, "{bad}");
+    }
+    // The last day of each month is still a day.
+    for good in [
+        "Thu, 29 Feb 2024 08:49:37 GMT",
+        "Thu, 30 Apr 2026 08:49:37 GMT",
+        "Tue, 29-Feb-00 08:49:37 GMT",
+        "Fri Dec 31 08:49:37 9999",
+    ] {
+        assert!(parse_http_date(good).is_some(), "{good}");
+    }
+}
+
 #[test]
 fn retry_after_waits_are_capped_at_an_hour() {
     let now = UNIX_EPOCH + Duration::from_secs(784_111_777);
@@ -517,4 +558,79 @@ async fn a_busy_answer_asking_longer_than_the_budget_is_returned_at_once() {
     assert_eq!(response.status(), 503);
     assert_eq!(s.hits.load(Ordering::SeqCst), 1);
     assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+// ---------------------------------------------------------------------------
+// What the operational log says (docs/kiosk.md, "Logs and the audit trail":
+// reads sent again and why, 429/503 with the server's Retry-After)
+// ---------------------------------------------------------------------------
+
+/// The fields of each `mfa_assist::http` event, by name, as text.
+#[derive(Clone, Default)]
+struct HttpLog(Arc<Mutex<Vec<BTreeMap<String, String>>>>);
+
+struct Fields<'a>(&'a mut BTreeMap<String, String>);
+
+impl Visit for Fields<'_> {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.insert(field.name().into(), value.into());
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0.insert(field.name().into(), format!("{value:?}"));
+    }
+}
+
+impl<S: tracing::Subscriber> Layer<S> for HttpLog {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if event.metadata().target() == "mfa_assist::http" {
+            let mut fields = BTreeMap::new();
+            event.record(&mut Fields(&mut fields));
+            self.0.lock().unwrap().push(fields);
+        }
+    }
+}
+
+impl HttpLog {
+    /// `keys` of every line whose message is `message`.
+    fn lines(&self, message: &str, keys: &[&str]) -> Vec<Vec<String>> {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|f| f.get("message").map(String::as_str) == Some(message))
+            .map(|f| {
+                keys.iter()
+                    .map(|k| f.get(*k).cloned().unwrap_or_default())
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// cargo-mutants 2026-12-04: `log_retry` emptied (no line for a read sent
+/// again) and `-1` → `1` (a busy answer without `Retry-After` logged as
+/// "wait 1 s") passed every test.
+#[tokio::test]
+async fn the_log_says_each_read_sent_again_and_the_servers_wait() {
+    let log = HttpLog::default();
+    let _log = tracing::subscriber::set_default(tracing_subscriber::registry().with(log.clone()));
+    let s = serve(vec![
+        answer("503 Service Unavailable", &["Retry-After: 1"], ""),
+        answer("503 Service Unavailable", &[], ""),
+        answer("200 OK", &[], "ok"),
+    ]);
+    assert_eq!(get(&s, &quick(3)).await.unwrap().status(), 200);
+    assert_eq!(
+        log.lines("http throttled", &["status", "retry_after_s"]),
+        [["503", "1"], ["503", "-1"]]
+    );
+    let again = log.lines("read sent again", &["reason", "attempt", "wait_ms"]);
+    assert_eq!(again.len(), 2, "{again:?}");
+    assert_eq!(again[0], ["throttled", "2", "1000"]);
+    // The second wait is the policy's own back-off, doubled to its cap
+    // of 20 ms, and up to a quarter more.
+    assert_eq!(again[1][..2], ["throttled", "3"]);
+    let ms: u64 = again[1][2].parse().unwrap();
+    assert!((20..=25).contains(&ms), "{again:?}");
 }

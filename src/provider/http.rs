@@ -199,10 +199,17 @@ pub fn parse_http_date(value: &str) -> Option<SystemTime> {
     let h: u64 = hms.next()?.parse().ok()?;
     let m: u64 = hms.next()?.parse().ok()?;
     let s: u64 = hms.next()?.parse().ok()?;
-    if hms.next().is_some() || h > 23 || m > 59 || s > 60 || !(1..=31).contains(&day) {
+    // The grammar's years have four digits: a larger one would overflow the
+    // day count below.
+    if hms.next().is_some() || h > 23 || m > 59 || s > 60 || !(0..=9999).contains(&year) {
         return None;
     }
     let days = super::calendar::days_from_civil(year, month, day);
+    // A day the month does not have (31 April, 0 May) would quietly become
+    // a day of the month next to it: not a date to trust.
+    if super::calendar::civil_from_days(days) != (year, month, day) {
+        return None;
+    }
     let secs = u64::try_from(days).ok()?.checked_mul(86_400)? + h * 3600 + m * 60 + s;
     UNIX_EPOCH.checked_add(Duration::from_secs(secs))
 }
@@ -627,6 +634,55 @@ mod tests {
         assert!(p.backoff(0) < Duration::from_millis(626));
         assert!(p.backoff(1) >= Duration::from_secs(1));
         assert!(p.backoff(30) <= Duration::from_secs(5));
+    }
+
+    /// Each wait is the doubled backoff plus up to a quarter more, never
+    /// less and never more, and the extra does vary: clients that failed
+    /// together come back spread out. cargo-mutants 2026-12-04: the quarter
+    /// `/ 4` → `% 4` (no spread at all) passed `backoff_grows_and_is_capped`.
+    #[test]
+    fn backoff_adds_a_varying_spread_of_up_to_a_quarter() {
+        let p = RetryPolicy::default();
+        let waits: Vec<Duration> = (0..200)
+            .map(|_| {
+                std::thread::sleep(Duration::from_micros(37));
+                p.backoff(0)
+            })
+            .collect();
+        let range = Duration::from_millis(500)..Duration::from_millis(625);
+        assert!(
+            waits.iter().all(|w| range.contains(w)),
+            "every wait in 500..625 ms: {waits:?}"
+        );
+        assert!(
+            waits.iter().any(|w| *w > Duration::from_millis(500)),
+            "some wait above the plain 500 ms: {waits:?}"
+        );
+        let capped = p.backoff(30);
+        assert!(
+            (Duration::from_secs(4)..Duration::from_secs(5)).contains(&capped),
+            "{capped:?}"
+        );
+    }
+
+    /// An answer's buffer is grown here, never by `Vec` itself (which would
+    /// leave the old copy of a key in freed memory): after `grow_wiping`
+    /// the next bytes fit without a reallocation, and nothing is lost.
+    /// cargo-mutants 2026-12-04: `grow_wiping` emptied, and its `<=` → `>`,
+    /// passed every test (`extend_from_slice` grew the buffer instead).
+    #[test]
+    fn a_body_buffer_is_grown_by_hand_with_room_for_the_next_bytes() {
+        let mut buf = Vec::with_capacity(4);
+        buf.extend_from_slice(b"abcd");
+        grow_wiping(&mut buf, 10);
+        assert!(buf.capacity() >= 14, "{}", buf.capacity());
+        assert_eq!(buf, b"abcd");
+        // Room already there: left as it is.
+        let mut roomy = Vec::with_capacity(64);
+        roomy.extend_from_slice(b"abcd");
+        grow_wiping(&mut roomy, 10);
+        assert_eq!(roomy.capacity(), 64);
+        assert_eq!(roomy, b"abcd");
     }
 
     #[test]
