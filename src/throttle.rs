@@ -415,6 +415,14 @@ impl Answered for Result<reqwest::Response, crate::provider::ProviderError> {
 pub async fn send_once_gated(
     request: reqwest::RequestBuilder,
 ) -> Result<reqwest::Response, crate::provider::ProviderError> {
+    send_once_gated_within(request, WRITE_BUDGET).await
+}
+
+/// [`send_once_gated`] with its own budget for 429s (a provider's setting).
+pub async fn send_once_gated_within(
+    request: reqwest::RequestBuilder,
+    write_budget: Duration,
+) -> Result<reqwest::Response, crate::provider::ProviderError> {
     let (client, request) = request.build_split();
     let request = request.map_err(|_| {
         crate::provider::ProviderError::Protocol("could not build the request".into())
@@ -423,7 +431,7 @@ pub async fn send_once_gated(
     // A body that cannot be copied (a stream) goes once; none of ours is one.
     let spare = request.try_clone();
     let budget = if spare.is_some() {
-        WRITE_BUDGET
+        write_budget
     } else {
         Duration::ZERO
     };

@@ -437,6 +437,14 @@ pub async fn send_once(request: RequestBuilder) -> Result<Response, ProviderErro
     crate::throttle::send_once_gated(request).await
 }
 
+/// [`send_once`] with its own budget for sending a 429'd write again.
+pub async fn send_once_within(
+    request: RequestBuilder,
+    budget: Duration,
+) -> Result<Response, ProviderError> {
+    crate::throttle::send_once_gated_within(request, budget).await
+}
+
 /// Transport failures in the words the UI knows. The reqwest error itself is
 /// dropped: its text holds the URL.
 pub fn map_reqwest_error(error: &reqwest::Error) -> ProviderError {

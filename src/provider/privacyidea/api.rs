@@ -11,6 +11,7 @@ use reqwest::header::{AUTHORIZATION, HeaderValue};
 use reqwest::{StatusCode, Url};
 use serde::Deserialize;
 use serde_json::Value;
+use std::time::Duration;
 use zeroize::Zeroize;
 
 /// Token lists are small; anything near this is not a privacyIDEA answer.
@@ -117,6 +118,8 @@ pub struct Api {
     client: reqwest::Client,
     base: Url,
     reads: RetryPolicy,
+    /// How long a write the server refused with 429 is sent again.
+    write_budget: Duration,
 }
 
 impl Api {
@@ -125,7 +128,14 @@ impl Api {
             client,
             base,
             reads: RetryPolicy::default(),
+            write_budget: crate::throttle::WRITE_BUDGET,
         }
+    }
+
+    /// 429'd writes sent again within `budget` instead of the default.
+    pub fn with_write_budget(mut self, budget: Duration) -> Self {
+        self.write_budget = budget;
+        self
     }
 
     fn url(&self, path: &str) -> Result<Url, ProviderError> {
@@ -169,7 +179,7 @@ impl Api {
         if let Some(jwt) = jwt {
             request = request.header(AUTHORIZATION, jwt_header(jwt)?);
         }
-        read(http::send_once(request).await?).await
+        read(http::send_once_within(request, self.write_budget).await?).await
     }
 
     /// `query` narrows what the server may delete (an admin names the
@@ -185,7 +195,7 @@ impl Api {
             .delete(self.url(path)?)
             .query(query)
             .header(AUTHORIZATION, jwt_header(jwt)?);
-        read(http::send_once(request).await?).await
+        read(http::send_once_within(request, self.write_budget).await?).await
     }
 
     /// `/validate/polltransaction` needs no JWT; it is a read.

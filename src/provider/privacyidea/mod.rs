@@ -53,6 +53,9 @@ pub struct PiSettings {
     pub approval_wait: Wait,
     /// The token description new tokens get (shown in privacyIDEA's UI).
     pub description: String,
+    /// How long a write the server refused with 429 (too many requests) is
+    /// sent again after its wait: two minutes.
+    pub write_budget: Duration,
 }
 
 impl Default for PiSettings {
@@ -71,6 +74,7 @@ impl Default for PiSettings {
                 timeout: Duration::from_secs(120),
             },
             description: "Added with mfa-assist".into(),
+            write_budget: crate::throttle::WRITE_BUDGET,
         }
     }
 }
@@ -627,7 +631,7 @@ fn api_for(settings: &PiSettings) -> Result<Api, String> {
         direct: settings.http.direct || http::is_loopback(&base),
         ..settings.http.clone()
     };
-    Ok(Api::new(http::build_client(&http_config)?, base))
+    Ok(Api::new(http::build_client(&http_config)?, base).with_write_budget(settings.write_budget))
 }
 
 /// Every token of a `GET /token/` listing, following `next` page by page.
