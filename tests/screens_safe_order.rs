@@ -38,6 +38,33 @@ fn check(name: &str, flow: &Flow, must: [&str; 3]) {
     }
 }
 
+/// Old phone at hand, the new Authenticator added and proven, and the list
+/// read again with it: back on the methods list. Returns the list read.
+fn at_hand_new_one_proven() -> (Drive, Vec<mfa_assist::provider::Method>) {
+    let mut d = on_methods(alex_methods());
+    d.key(Key::Char('h'));
+    d.key(Key::Char('a'));
+    d.key(Key::Enter);
+    d.key(Key::Enter);
+    let e = d.key(Key::Enter);
+    d.answer(EventKind::EnrollmentReady {
+        req: req(&e),
+        answer: Ok(enrollment(MethodKind::AuthenticatorPush)),
+    });
+    let e = d.key(Key::Enter);
+    let e = d.answer(EventKind::ApprovalPolled {
+        req: req(&e),
+        answer: Ok(Approval::Approved),
+    });
+    let mut list = alex_methods();
+    list.push(new_app(MethodKind::AuthenticatorPush));
+    d.answer(EventKind::MethodsLoaded {
+        req: req(&e),
+        answer: Ok(list.clone()),
+    });
+    (d, list)
+}
+
 #[test]
 fn the_question() {
     let d = on_methods(alex_methods());
@@ -86,27 +113,7 @@ fn at_hand_delete_too_early_warns() {
 
 #[test]
 fn at_hand_new_one_works_delete_old_now() {
-    let mut d = on_methods(alex_methods());
-    d.key(Key::Char('h'));
-    d.key(Key::Char('a'));
-    d.key(Key::Enter);
-    d.key(Key::Enter);
-    let e = d.key(Key::Enter);
-    d.answer(EventKind::EnrollmentReady {
-        req: req(&e),
-        answer: Ok(enrollment(MethodKind::AuthenticatorPush)),
-    });
-    let e = d.key(Key::Enter);
-    let e = d.answer(EventKind::ApprovalPolled {
-        req: req(&e),
-        answer: Ok(Approval::Approved),
-    });
-    let mut list = alex_methods();
-    list.push(new_app(MethodKind::AuthenticatorPush));
-    d.answer(EventKind::MethodsLoaded {
-        req: req(&e),
-        answer: Ok(list),
-    });
+    let (d, _) = at_hand_new_one_proven();
     check(
         "safe_order_delete_old_now",
         &d.flow,
@@ -123,27 +130,7 @@ fn at_hand_new_one_works_delete_old_now() {
 /// led the person to delete the method they just proved.
 #[test]
 fn at_hand_old_one_deleted_says_finish() {
-    let mut d = on_methods(alex_methods());
-    d.key(Key::Char('h'));
-    d.key(Key::Char('a'));
-    d.key(Key::Enter);
-    d.key(Key::Enter);
-    let e = d.key(Key::Enter);
-    d.answer(EventKind::EnrollmentReady {
-        req: req(&e),
-        answer: Ok(enrollment(MethodKind::AuthenticatorPush)),
-    });
-    let e = d.key(Key::Enter);
-    let e = d.answer(EventKind::ApprovalPolled {
-        req: req(&e),
-        answer: Ok(Approval::Approved),
-    });
-    let mut list = alex_methods();
-    list.push(new_app(MethodKind::AuthenticatorPush));
-    d.answer(EventKind::MethodsLoaded {
-        req: req(&e),
-        answer: Ok(list.clone()),
-    });
+    let (mut d, mut list) = at_hand_new_one_proven();
     d.key(Key::Char('d'));
     let e = d.key(Key::Char('y'));
     let e = d.answer(EventKind::Deleted {
@@ -185,27 +172,7 @@ fn at_hand_old_one_deleted_says_finish() {
 /// person is holding it.
 #[test]
 fn at_hand_deleting_the_old_one_says_remove_it_from_the_old_phone_too() {
-    let mut d = on_methods(alex_methods());
-    d.key(Key::Char('h'));
-    d.key(Key::Char('a'));
-    d.key(Key::Enter);
-    d.key(Key::Enter);
-    let e = d.key(Key::Enter);
-    d.answer(EventKind::EnrollmentReady {
-        req: req(&e),
-        answer: Ok(enrollment(MethodKind::AuthenticatorPush)),
-    });
-    let e = d.key(Key::Enter);
-    let e = d.answer(EventKind::ApprovalPolled {
-        req: req(&e),
-        answer: Ok(Approval::Approved),
-    });
-    let mut list = alex_methods();
-    list.push(new_app(MethodKind::AuthenticatorPush));
-    d.answer(EventKind::MethodsLoaded {
-        req: req(&e),
-        answer: Ok(list),
-    });
+    let (mut d, _) = at_hand_new_one_proven();
     d.key(Key::Char('d'));
     assert!(matches!(d.flow.screen, Screen::ConfirmDelete { .. }));
     for (i, gone) in ["turns up again", "dyker upp igen", "puhelin löytyy"]

@@ -267,26 +267,16 @@ fn prompt(view: &View) -> Prompt {
 /// catches the ones plain mode adds itself.)
 fn fit(lines: Vec<String>) -> Vec<String> {
     let width = usize::from(WIDTH);
-    let mut out = Vec::with_capacity(lines.len());
-    for line in lines {
-        if line.chars().count() <= width {
-            out.push(line);
-            continue;
-        }
-        let mut current = String::new();
-        for word in line.split(' ') {
-            let wide = current.chars().count() + 1 + word.chars().count();
-            if !current.is_empty() && wide > width {
-                out.push(std::mem::take(&mut current));
+    lines
+        .into_iter()
+        .flat_map(|line| {
+            if line.chars().count() <= width {
+                vec![line]
+            } else {
+                super::text::wrap(&line, width)
             }
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(word);
-        }
-        out.push(current);
-    }
-    out
+        })
+        .collect()
 }
 
 /// `Keys: Enter sign in, Tab next field, F1 help`: the footer as one line.
