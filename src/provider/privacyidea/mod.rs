@@ -794,6 +794,17 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_write_is_sent_again_for_two_minutes_unless_set_otherwise() {
+        // The budget became a setting so one test could skip the real
+        // back-off; everything else keeps the two minutes of the write gate.
+        assert_eq!(PiSettings::default().write_budget, Duration::from_secs(120));
+        assert_eq!(
+            PiSettings::default().write_budget,
+            crate::throttle::WRITE_BUDGET
+        );
+    }
+
+    #[test]
     fn the_enroll_rights_missing_name_the_kinds_not_offered() {
         let refused = |r: Value| cannot_enroll(&json!({ "role": "user", "rights": r }));
         assert_eq!(
